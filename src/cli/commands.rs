@@ -1,0 +1,118 @@
+//! The headless commands: each opens the store, does one job, prints plain text.
+
+use super::{Cli, Command, Failure, WardAction};
+use crate::domain::Ward;
+use crate::i18n::tf;
+use crate::store::{OpenMode, StoreError};
+
+pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
+    match command {
+        Command::Demo { people, seed } => demo(cli, *people, *seed),
+        Command::Stats => stats(cli),
+        Command::Check => check(cli),
+        Command::Wards { action } => wards(cli, action.as_ref().unwrap_or(&WardAction::List)),
+    }
+}
+
+fn demo(cli: &Cli, people: usize, seed: u64) -> Result<(), Failure> {
+    let mut store = cli.open_store(OpenMode::CreateIfMissing)?;
+    let data = crate::demo::generate(people, seed, store.today());
+    store
+        .fill_empty(data)
+        .map_err(|e| Failure::store(&e, cli.lang))?;
+    println!(
+        "{}",
+        tf(
+            cli.lang,
+            "cli.demo_done",
+            &[("people", &people), ("path", &store.path().display())]
+        )
+    );
+    Ok(())
+}
+
+fn stats(cli: &Cli) -> Result<(), Failure> {
+    let store = cli.open_store(OpenMode::MustExist)?;
+    let s = store.snapshot();
+    println!("people: {}", s.people.len());
+    println!("plans: {}", s.plans.len());
+    println!("grants: {}", s.grants.len());
+    println!("milestones: {}", s.milestones.len());
+    println!("referrals: {}", s.referrals.len());
+    println!("wards: {}", s.wards.len());
+    Ok(())
+}
+
+fn check(cli: &Cli) -> Result<(), Failure> {
+    let store = cli.open_store(OpenMode::MustExist)?;
+    let report = store.check();
+    if report.is_ok() {
+        println!("ok");
+        return Ok(());
+    }
+    for finding in &report.findings {
+        println!("{finding}");
+    }
+    Err(Failure {
+        message: tf(
+            cli.lang,
+            "cli.check_failed",
+            &[("count", &report.findings.len())],
+        ),
+        code: 1,
+    })
+}
+
+fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
+    match action {
+        WardAction::List => {
+            let store = cli.open_store(OpenMode::MustExist)?;
+            for w in store.snapshot().wards.values() {
+                println!("{}\t{}\t{}\t{}", w.code, w.name, w.district, w.province);
+            }
+            Ok(())
+        }
+        WardAction::Add {
+            code,
+            name,
+            district,
+            province,
+        } => {
+            let mut store = cli.open_store(OpenMode::CreateIfMissing)?;
+            let ward = Ward {
+                code: code.clone(),
+                name: name.clone(),
+                district: district.clone(),
+                province: province.clone(),
+            };
+            match store.add_ward(ward) {
+                Ok(w) => {
+                    println!(
+                        "{}",
+                        tf(
+                            cli.lang,
+                            "cli.ward_added",
+                            &[("code", &w.code), ("name", &w.name)]
+                        )
+                    );
+                    Ok(())
+                }
+                Err(StoreError::Invalid(rejected)) => Err(Failure {
+                    message: problems_text(cli, &rejected),
+                    code: 1,
+                }),
+                Err(e) => Err(Failure::store(&e, cli.lang)),
+            }
+        }
+    }
+}
+
+/// "field: message" for each problem, in the user's language.
+fn problems_text(cli: &Cli, rejected: &[crate::store::Rejected]) -> String {
+    rejected
+        .iter()
+        .flat_map(|r| &r.problems)
+        .map(|p| format!("{}: {}", p.field, crate::i18n::t(cli.lang, p.key)))
+        .collect::<Vec<_>>()
+        .join("; ")
+}

@@ -1,0 +1,415 @@
+//! Every record in memory, with the links between them, so reads, search and
+//! dashboards never wait for the disk. The store keeps it in step with what it writes.
+
+use super::{Grant, Id, LivelihoodPlan, Lookup, Milestone, Person, Referral, Ward};
+use crate::text;
+use chrono::NaiveDate;
+use std::collections::{BTreeMap, HashMap};
+
+#[derive(Clone, Debug, Default)]
+pub struct Snapshot {
+    pub wards: BTreeMap<String, Ward>,
+    pub people: BTreeMap<Id, Person>,
+    pub plans: BTreeMap<Id, LivelihoodPlan>,
+    pub grants: BTreeMap<Id, Grant>,
+    pub milestones: BTreeMap<Id, Milestone>,
+    pub referrals: BTreeMap<Id, Referral>,
+    links: HashMap<Id, Links>,
+    search_keys: HashMap<Id, String>,
+    codes: HashMap<String, Id>,
+}
+
+/// The records that hang off a person or a grant.
+#[derive(Clone, Debug, Default)]
+struct Links {
+    plans: Vec<Id>,
+    grants: Vec<Id>,
+    milestones: Vec<Id>,
+    referrals: Vec<Id>,
+}
+
+fn link(list: &mut Vec<Id>, id: Id) {
+    if let Err(pos) = list.binary_search(&id) {
+        list.insert(pos, id);
+    }
+}
+
+fn unlink(list: &mut Vec<Id>, id: Id) {
+    if let Ok(pos) = list.binary_search(&id) {
+        list.remove(pos);
+    }
+}
+
+impl Snapshot {
+    pub fn is_empty(&self) -> bool {
+        self.people.is_empty()
+            && self.plans.is_empty()
+            && self.grants.is_empty()
+            && self.milestones.is_empty()
+    }
+
+    pub fn record_count(&self) -> usize {
+        self.people.len()
+            + self.plans.len()
+            + self.grants.len()
+            + self.milestones.len()
+            + self.referrals.len()
+    }
+
+    pub fn put_ward(&mut self, ward: Ward) {
+        self.wards.insert(ward.code.clone(), ward);
+    }
+
+    pub fn put_person(&mut self, person: Person) {
+        if let Some(old) = self
+            .people
+            .get(&person.id)
+            .filter(|old| old.code != person.code)
+        {
+            self.codes.remove(&old.code);
+        }
+        self.codes.insert(person.code.clone(), person.id);
+        self.search_keys.insert(person.id, search_key(&person));
+        self.people.insert(person.id, person);
+    }
+
+    pub fn put_plan(&mut self, plan: LivelihoodPlan) {
+        if let Some(old) = self
+            .plans
+            .get(&plan.id)
+            .map(|p| p.person_id)
+            .filter(|&o| o != plan.person_id)
+        {
+            unlink(&mut self.links.entry(old).or_default().plans, plan.id);
+        }
+        link(
+            &mut self.links.entry(plan.person_id).or_default().plans,
+            plan.id,
+        );
+        self.plans.insert(plan.id, plan);
+    }
+
+    pub fn put_grant(&mut self, grant: Grant) {
+        if let Some(old) = self
+            .grants
+            .get(&grant.id)
+            .map(|g| g.person_id)
+            .filter(|&o| o != grant.person_id)
+        {
+            unlink(&mut self.links.entry(old).or_default().grants, grant.id);
+        }
+        link(
+            &mut self.links.entry(grant.person_id).or_default().grants,
+            grant.id,
+        );
+        self.grants.insert(grant.id, grant);
+    }
+
+    pub fn put_milestone(&mut self, milestone: Milestone) {
+        if let Some(old) = self.milestones.get(&milestone.id) {
+            unlink(
+                &mut self.links.entry(old.person_id).or_default().milestones,
+                milestone.id,
+            );
+            if let Some(g) = old.grant_id {
+                unlink(
+                    &mut self.links.entry(g).or_default().milestones,
+                    milestone.id,
+                );
+            }
+        }
+        link(
+            &mut self
+                .links
+                .entry(milestone.person_id)
+                .or_default()
+                .milestones,
+            milestone.id,
+        );
+        if let Some(g) = milestone.grant_id {
+            link(
+                &mut self.links.entry(g).or_default().milestones,
+                milestone.id,
+            );
+        }
+        self.milestones.insert(milestone.id, milestone);
+    }
+
+    pub fn put_referral(&mut self, referral: Referral) {
+        if let Some(old) = self
+            .referrals
+            .get(&referral.id)
+            .map(|r| r.person_id)
+            .filter(|&o| o != referral.person_id)
+        {
+            unlink(
+                &mut self.links.entry(old).or_default().referrals,
+                referral.id,
+            );
+        }
+        link(
+            &mut self.links.entry(referral.person_id).or_default().referrals,
+            referral.id,
+        );
+        self.referrals.insert(referral.id, referral);
+    }
+
+    fn linked(&self, owner: Id) -> Option<&Links> {
+        self.links.get(&owner)
+    }
+
+    pub fn plans_of(&self, person: Id) -> impl Iterator<Item = &LivelihoodPlan> {
+        self.linked(person)
+            .into_iter()
+            .flat_map(|l| &l.plans)
+            .filter_map(|id| self.plans.get(id))
+    }
+
+    pub fn grants_of(&self, person: Id) -> impl Iterator<Item = &Grant> {
+        self.linked(person)
+            .into_iter()
+            .flat_map(|l| &l.grants)
+            .filter_map(|id| self.grants.get(id))
+    }
+
+    /// A person's milestones, or a grant's when given a grant id.
+    pub fn milestones_of(&self, owner: Id) -> impl Iterator<Item = &Milestone> {
+        self.linked(owner)
+            .into_iter()
+            .flat_map(|l| &l.milestones)
+            .filter_map(|id| self.milestones.get(id))
+    }
+
+    pub fn referrals_of(&self, person: Id) -> impl Iterator<Item = &Referral> {
+        self.linked(person)
+            .into_iter()
+            .flat_map(|l| &l.referrals)
+            .filter_map(|id| self.referrals.get(id))
+    }
+
+    /// The earliest open milestone of a person: what the people table shows as "next follow-up".
+    pub fn next_follow_up(&self, person: Id) -> Option<&Milestone> {
+        self.milestones_of(person)
+            .filter(|m| m.status.is_open())
+            .min_by_key(|m| m.due_on)
+    }
+
+    pub fn person_by_code(&self, code: &str) -> Option<&Person> {
+        self.codes.get(code).and_then(|id| self.people.get(id))
+    }
+
+    /// Folded code, name, phone and ward name: what `/` search matches against.
+    pub fn search_key(&self, person: Id) -> &str {
+        self.search_keys
+            .get(&person)
+            .map(String::as_str)
+            .unwrap_or("")
+    }
+
+    pub fn ward_name<'a>(&'a self, code: &'a str) -> &'a str {
+        self.wards
+            .get(code)
+            .map(|w| w.name.as_str())
+            .unwrap_or(code)
+    }
+
+    /// The largest sequence number used in a ward's person codes.
+    pub fn last_sequence_in_ward(&self, ward: &str) -> u32 {
+        self.people
+            .values()
+            .filter(|p| p.ward == ward)
+            .filter_map(|p| p.code.rsplit('-').next()?.parse::<u32>().ok())
+            .max()
+            .unwrap_or(0)
+    }
+
+    pub fn overdue_count(&self, today: NaiveDate) -> usize {
+        self.milestones
+            .values()
+            .filter(|m| m.is_overdue(today))
+            .count()
+    }
+}
+
+fn search_key(person: &Person) -> String {
+    text::fold(&format!(
+        "{} {} {} {}",
+        person.code, person.full_name, person.phone, person.ward
+    ))
+}
+
+impl Lookup for Snapshot {
+    fn person(&self, id: Id) -> Option<&Person> {
+        self.people.get(&id)
+    }
+    fn plan(&self, id: Id) -> Option<&LivelihoodPlan> {
+        self.plans.get(&id)
+    }
+    fn grant(&self, id: Id) -> Option<&Grant> {
+        self.grants.get(&id)
+    }
+    fn ward_exists(&self, code: &str) -> bool {
+        self.wards.contains_key(code)
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod tests {
+    use super::*;
+    use crate::domain::*;
+
+    pub fn day(y: i32, m: u32, d: u32) -> NaiveDate {
+        NaiveDate::from_ymd_opt(y, m, d).expect("valid test date")
+    }
+
+    pub fn sample_ward() -> Ward {
+        Ward {
+            code: "CT".into(),
+            name: "Cao Thắng".into(),
+            district: "Hạ Long".into(),
+            province: "Quảng Ninh".into(),
+        }
+    }
+
+    pub fn sample_person() -> Person {
+        Person {
+            id: Id(1),
+            code: "CT-0001".into(),
+            full_name: "Nguyễn Thị Hoa".into(),
+            sex: Sex::Female,
+            birth_year: 1995,
+            ward: "CT".into(),
+            address: "Tổ 5, khu 3".into(),
+            phone: "0912 345 678".into(),
+            target_groups: vec![TargetGroup::Victim],
+            household_note: String::new(),
+            consent: Some(Consent {
+                given_on: day(2024, 10, 1),
+                valid_until: None,
+                services: true,
+                referrals: true,
+                sharing: false,
+            }),
+            enrolled_on: day(2024, 10, 1),
+            status: PersonStatus::Active,
+            collaborator: "Trần Thị Lan".into(),
+            stamp: Stamp::new(0, "test"),
+        }
+    }
+
+    pub fn sample_plan() -> LivelihoodPlan {
+        LivelihoodPlan {
+            id: Id(2),
+            person_id: Id(1),
+            business_line: BusinessLine::Poultry,
+            business_detail: String::new(),
+            goal: "Nuôi 50 con gà thả vườn".into(),
+            budget: Dong(6_000_000),
+            counselling_sessions: 2,
+            status: PlanStatus::Draft,
+            approved_by: String::new(),
+            approved_on: None,
+            created_on: day(2024, 11, 1),
+            stamp: Stamp::new(0, "test"),
+        }
+    }
+
+    pub fn sample_grant() -> Grant {
+        Grant {
+            id: Id(3),
+            person_id: Id(1),
+            plan_id: Some(Id(2)),
+            kind: GrantKind::Livestock,
+            item: "Gà giống".into(),
+            quantity: 50,
+            unit: "con".into(),
+            unit_value: Dong(80_000),
+            total_value: Dong(4_000_000),
+            handed_over_on: day(2025, 1, 1),
+            handover_record_no: "BB-01".into(),
+            supplier: String::new(),
+            stamp: Stamp::new(0, "test"),
+        }
+    }
+
+    pub fn sample_milestone() -> Milestone {
+        Milestone {
+            id: Id(4),
+            person_id: Id(1),
+            grant_id: Some(Id(3)),
+            plan_id: Some(Id(2)),
+            due_on: day(2025, 2, 1),
+            kind: MilestoneKind::HomeVisit,
+            months_after: Some(1),
+            assigned_to: "Trần Thị Lan".into(),
+            status: MilestoneStatus::Planned,
+            done_on: None,
+            visit: Visit::default(),
+            stamp: Stamp::new(0, "test"),
+        }
+    }
+
+    pub fn sample_referral() -> Referral {
+        Referral {
+            id: Id(5),
+            person_id: Id(1),
+            milestone_id: None,
+            service: Service::Health,
+            to_whom: "Trạm y tế phường".into(),
+            made_on: day(2025, 3, 1),
+            status: ReferralStatus::Made,
+            outcome: String::new(),
+            stamp: Stamp::new(0, "test"),
+        }
+    }
+
+    pub fn sample_snapshot() -> Snapshot {
+        let mut snap = Snapshot::default();
+        snap.put_ward(sample_ward());
+        snap.put_person(sample_person());
+        snap.put_plan(sample_plan());
+        snap.put_grant(sample_grant());
+        snap.put_milestone(sample_milestone());
+        snap.put_referral(sample_referral());
+        snap
+    }
+
+    #[test]
+    fn a_person_page_finds_its_linked_records() {
+        let snap = sample_snapshot();
+        assert_eq!(snap.plans_of(Id(1)).count(), 1);
+        assert_eq!(snap.grants_of(Id(1)).count(), 1);
+        assert_eq!(snap.milestones_of(Id(1)).count(), 1);
+        assert_eq!(snap.milestones_of(Id(3)).count(), 1, "a grant's milestones");
+        assert_eq!(snap.referrals_of(Id(1)).count(), 1);
+    }
+
+    #[test]
+    fn replacing_a_record_does_not_duplicate_its_links() {
+        let mut snap = sample_snapshot();
+        let mut m = sample_milestone();
+        m.status = MilestoneStatus::Done;
+        m.done_on = Some(day(2025, 2, 2));
+        snap.put_milestone(m);
+        assert_eq!(snap.milestones_of(Id(1)).count(), 1);
+        assert!(snap.next_follow_up(Id(1)).is_none());
+    }
+
+    #[test]
+    fn search_keys_are_folded() {
+        let snap = sample_snapshot();
+        assert!(snap.search_key(Id(1)).contains("nguyen thi hoa"));
+        assert!(snap.search_key(Id(1)).contains("ct-0001"));
+    }
+
+    #[test]
+    fn sequences_continue_from_the_highest_code_in_the_ward() {
+        let mut snap = sample_snapshot();
+        let mut p = sample_person();
+        p.id = Id(9);
+        p.code = "CT-0041".into();
+        snap.put_person(p);
+        assert_eq!(snap.last_sequence_in_ward("CT"), 41);
+        assert_eq!(snap.last_sequence_in_ward("TC"), 0);
+    }
+}

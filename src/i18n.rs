@@ -1,0 +1,153 @@
+//! Every word a user sees, in Vietnamese (the default) and English. The texts live in
+//! `assets/i18n/*.txt` as `key = text` lines; `{name}` marks a value filled in at use.
+
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Default)]
+pub enum Lang {
+    #[default]
+    Vi,
+    En,
+}
+
+impl Lang {
+    pub fn parse(text: &str) -> Option<Lang> {
+        match text.trim().to_ascii_lowercase().as_str() {
+            "vi" | "vn" | "vie" | "vietnamese" | "tiếng việt" => Some(Lang::Vi),
+            "en" | "eng" | "english" => Some(Lang::En),
+            _ => None,
+        }
+    }
+
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::Vi => "vi",
+            Lang::En => "en",
+        }
+    }
+
+    pub fn other(self) -> Lang {
+        match self {
+            Lang::Vi => Lang::En,
+            Lang::En => Lang::Vi,
+        }
+    }
+}
+
+const VI: &str = include_str!("../assets/i18n/vi.txt");
+const EN: &str = include_str!("../assets/i18n/en.txt");
+
+fn parse(source: &'static str) -> HashMap<&'static str, &'static str> {
+    source
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#'))
+        .filter_map(|l| l.split_once(" = "))
+        .map(|(k, v)| (k.trim(), v))
+        .collect()
+}
+
+static TABLES: LazyLock<[HashMap<&'static str, &'static str>; 2]> =
+    LazyLock::new(|| [parse(VI), parse(EN)]);
+
+/// The text for `key`; the key itself if a text is missing (a test keeps that from shipping).
+pub fn t(lang: Lang, key: &str) -> &'static str {
+    let table = &TABLES[lang as usize];
+    match table.get(key) {
+        Some(text) => text,
+        None => TABLES[Lang::En as usize].get(key).copied().unwrap_or("(?)"),
+    }
+}
+
+/// `t` with `{name}` placeholders filled in.
+pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let mut text = t(lang, key).to_string();
+    for (name, value) in args {
+        text = text.replace(&format!("{{{name}}}"), &value.to_string());
+    }
+    text
+}
+
+/// Whether a key has a text in both languages.
+pub fn has(key: &str) -> bool {
+    TABLES.iter().all(|table| table.contains_key(key))
+}
+
+/// Both languages' labels for `key`, for reading files written in either.
+pub fn both(key: &str) -> [&'static str; 2] {
+    [t(Lang::Vi, key), t(Lang::En, key)]
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::*;
+
+    #[test]
+    fn both_languages_have_the_same_keys() {
+        let vi: std::collections::BTreeSet<_> = TABLES[0].keys().collect();
+        let en: std::collections::BTreeSet<_> = TABLES[1].keys().collect();
+        let only_vi: Vec<_> = vi.difference(&en).collect();
+        let only_en: Vec<_> = en.difference(&vi).collect();
+        assert!(
+            only_vi.is_empty() && only_en.is_empty(),
+            "only vi: {only_vi:?}, only en: {only_en:?}"
+        );
+    }
+
+    #[test]
+    fn every_domain_value_has_a_label() {
+        let keys = Sex::ALL
+            .iter()
+            .map(|v| v.key())
+            .chain(TargetGroup::ALL.iter().map(|v| v.key()))
+            .chain(PersonStatus::ALL.iter().map(|v| v.key()))
+            .chain(BusinessLine::ALL.iter().map(|v| v.key()))
+            .chain(PlanStatus::ALL.iter().map(|v| v.key()))
+            .chain(GrantKind::ALL.iter().map(|v| v.key()))
+            .chain(MilestoneKind::ALL.iter().map(|v| v.key()))
+            .chain(MilestoneStatus::ALL.iter().map(|v| v.key()))
+            .chain(Service::ALL.iter().map(|v| v.key()))
+            .chain(ReferralStatus::ALL.iter().map(|v| v.key()))
+            .chain(Role::ALL.iter().map(|v| v.key()));
+        for key in keys {
+            assert!(has(key), "missing label {key}");
+        }
+    }
+
+    #[test]
+    fn every_message_key_used_in_the_code_has_a_text() {
+        let sources = [
+            include_str!("domain/person.rs"),
+            include_str!("domain/plan.rs"),
+            include_str!("domain/grant.rs"),
+            include_str!("domain/milestone.rs"),
+            include_str!("domain/referral.rs"),
+            include_str!("domain/money.rs"),
+            include_str!("store/changes.rs"),
+            include_str!("store/error.rs"),
+            include_str!("store/check.rs"),
+        ];
+        for source in sources {
+            for part in source.split('"').skip(1).step_by(2) {
+                let is_key = ["err.", "store.", "check."]
+                    .iter()
+                    .any(|p| part.starts_with(p))
+                    && part
+                        .chars()
+                        .all(|c| c.is_ascii_lowercase() || c == '.' || c == '_');
+                if is_key {
+                    assert!(has(part), "no text for {part}");
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn placeholders_are_filled() {
+        assert_eq!(
+            tf(Lang::En, "store.missing", &[("path", &"/tmp/x")]),
+            "No sinhke database at /tmp/x."
+        );
+    }
+}

@@ -1,0 +1,89 @@
+//! What can go wrong with the database, each with one user-facing message key.
+
+use crate::domain::Problem;
+use std::io;
+use std::path::PathBuf;
+
+/// The problems of one record in a set of changes, by its position in that set.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Rejected {
+    pub index: usize,
+    pub problems: Vec<Problem>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("no sinhke database at {0}")]
+    Missing(PathBuf),
+    #[error("{0} is not empty and is not a sinhke database")]
+    NotADatabase(PathBuf),
+    #[error("the database at {0} is already open in another window or program")]
+    AlreadyOpen(PathBuf),
+    #[error("the database at {path} is damaged: {detail}")]
+    Damaged { path: PathBuf, detail: String },
+    #[error("the database at {0} was written by a newer version of sinhke")]
+    TooNew(PathBuf),
+    #[error("the disk is full")]
+    DiskFull,
+    #[error("the database folder cannot be written to: {0}")]
+    ReadOnly(String),
+    #[error("the disk refused the operation: {0}")]
+    Io(String),
+    #[error("some records are not valid")]
+    Invalid(Vec<Rejected>),
+    #[error("the database already holds records")]
+    NotEmpty,
+    #[error("no such record")]
+    NotFound,
+    #[error("the person code {0} is already used")]
+    CodeTaken(String),
+}
+
+impl StoreError {
+    /// The i18n key of the message a user sees; `{path}` and `{detail}` are filled by the caller.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            StoreError::Missing(_) => "store.missing",
+            StoreError::NotADatabase(_) => "store.not_a_database",
+            StoreError::AlreadyOpen(_) => "store.already_open",
+            StoreError::Damaged { .. } => "store.damaged",
+            StoreError::TooNew(_) => "store.too_new",
+            StoreError::DiskFull => "store.disk_full",
+            StoreError::ReadOnly(_) => "store.read_only",
+            StoreError::Io(_) => "store.io",
+            StoreError::Invalid(_) => "store.invalid",
+            StoreError::NotEmpty => "store.not_empty",
+            StoreError::NotFound => "store.not_found",
+            StoreError::CodeTaken(_) => "err.code_taken",
+        }
+    }
+
+    pub(crate) fn from_sled(err: sled::Error, path: &std::path::Path) -> StoreError {
+        match err {
+            sled::Error::Io(io) => StoreError::from_io(io, path),
+            sled::Error::Corruption { at, .. } => StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: format!("corrupt data at {at:?}"),
+            },
+            other => StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: other.to_string(),
+            },
+        }
+    }
+
+    pub(crate) fn from_io(io: io::Error, path: &std::path::Path) -> StoreError {
+        let text = io.to_string();
+        if text.contains("could not acquire lock") {
+            return StoreError::AlreadyOpen(path.to_path_buf());
+        }
+        match io.kind() {
+            io::ErrorKind::StorageFull => StoreError::DiskFull,
+            io::ErrorKind::PermissionDenied | io::ErrorKind::ReadOnlyFilesystem => {
+                StoreError::ReadOnly(text)
+            }
+            _ if io.raw_os_error() == Some(28) => StoreError::DiskFull,
+            _ => StoreError::Io(text),
+        }
+    }
+}

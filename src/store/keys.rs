@@ -1,0 +1,177 @@
+//! Tree names and key layouts. Integers and ids are big-endian so sled's byte order
+//! is numeric order. Keys hold ids, codes, ward codes and dates: never a name.
+
+use crate::domain::dates::day_number;
+use crate::domain::{Grant, Id, LivelihoodPlan, Milestone, Person, Referral};
+use chrono::NaiveDate;
+
+pub const META: &str = "meta";
+pub const WARDS: &str = "wards";
+pub const PEOPLE: &str = "people";
+pub const PLANS: &str = "plans";
+pub const GRANTS: &str = "grants";
+pub const MILESTONES: &str = "milestones";
+pub const REFERRALS: &str = "referrals";
+/// ward code, 0x00, person id -> ()
+pub const BY_WARD: &str = "idx_ward";
+/// person id, record tag, record id -> ()
+pub const BY_PERSON: &str = "idx_person";
+/// due day (u32 BE), milestone id -> ()
+pub const BY_DUE: &str = "idx_due";
+/// person code -> person id
+pub const BY_CODE: &str = "idx_code";
+/// sequence -> (tree index, key) of each key an unfinished bulk insert adds
+pub const JOURNAL: &str = "journal";
+
+/// Every tree a user action may write, in the order the transaction opens them.
+pub const TREES: [&str; 12] = [
+    META, WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, BY_WARD, BY_PERSON, BY_DUE, BY_CODE,
+    JOURNAL,
+];
+
+pub fn tree_index(name: &str) -> usize {
+    TREES
+        .iter()
+        .position(|t| *t == name)
+        .unwrap_or_else(|| panic!("unknown tree {name}"))
+}
+
+pub const META_SCHEMA: &[u8] = b"schema";
+pub const META_SCHEDULE: &[u8] = b"schedule";
+/// Present while a bulk insert is under way: "pending" or "committed".
+pub const META_BULK: &[u8] = b"bulk";
+
+/// The layout of trees and keys. Bumped with a migration when keys change.
+pub const SCHEMA_VERSION: u8 = 1;
+
+/// Which kind of record a `BY_PERSON` entry points at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Tag {
+    Plan = b'p' as isize,
+    Grant = b'g' as isize,
+    Milestone = b'm' as isize,
+    Referral = b'r' as isize,
+}
+
+impl Tag {
+    pub fn from_byte(b: u8) -> Option<Tag> {
+        [Tag::Plan, Tag::Grant, Tag::Milestone, Tag::Referral]
+            .into_iter()
+            .find(|t| *t as u8 == b)
+    }
+
+    pub fn tree(self) -> &'static str {
+        match self {
+            Tag::Plan => PLANS,
+            Tag::Grant => GRANTS,
+            Tag::Milestone => MILESTONES,
+            Tag::Referral => REFERRALS,
+        }
+    }
+}
+
+pub fn id_key(id: Id) -> Vec<u8> {
+    id.to_bytes().to_vec()
+}
+
+pub fn ward_entry(ward: &str, person: Id) -> Vec<u8> {
+    let mut k = Vec::with_capacity(ward.len() + 17);
+    k.extend_from_slice(ward.as_bytes());
+    k.push(0);
+    k.extend_from_slice(&person.to_bytes());
+    k
+}
+
+pub fn person_entry(person: Id, tag: Tag, record: Id) -> Vec<u8> {
+    let mut k = Vec::with_capacity(33);
+    k.extend_from_slice(&person.to_bytes());
+    k.push(tag as u8);
+    k.extend_from_slice(&record.to_bytes());
+    k
+}
+
+pub fn due_entry(due: NaiveDate, milestone: Id) -> Vec<u8> {
+    let mut k = Vec::with_capacity(20);
+    k.extend_from_slice(&(day_number(due).max(0) as u32).to_be_bytes());
+    k.extend_from_slice(&milestone.to_bytes());
+    k
+}
+
+/// One index entry: (index tree, key, value).
+pub type IndexEntry = (&'static str, Vec<u8>, Vec<u8>);
+
+/// The index entries a record needs.
+pub trait Indexed {
+    fn index_entries(&self) -> Vec<IndexEntry>;
+}
+
+impl Indexed for Person {
+    fn index_entries(&self) -> Vec<IndexEntry> {
+        vec![
+            (BY_WARD, ward_entry(&self.ward, self.id), vec![]),
+            (BY_CODE, self.code.as_bytes().to_vec(), id_key(self.id)),
+        ]
+    }
+}
+
+impl Indexed for LivelihoodPlan {
+    fn index_entries(&self) -> Vec<IndexEntry> {
+        vec![(
+            BY_PERSON,
+            person_entry(self.person_id, Tag::Plan, self.id),
+            vec![],
+        )]
+    }
+}
+
+impl Indexed for Grant {
+    fn index_entries(&self) -> Vec<IndexEntry> {
+        vec![(
+            BY_PERSON,
+            person_entry(self.person_id, Tag::Grant, self.id),
+            vec![],
+        )]
+    }
+}
+
+impl Indexed for Milestone {
+    fn index_entries(&self) -> Vec<IndexEntry> {
+        vec![
+            (
+                BY_PERSON,
+                person_entry(self.person_id, Tag::Milestone, self.id),
+                vec![],
+            ),
+            (BY_DUE, due_entry(self.due_on, self.id), vec![]),
+        ]
+    }
+}
+
+impl Indexed for Referral {
+    fn index_entries(&self) -> Vec<IndexEntry> {
+        vec![(
+            BY_PERSON,
+            person_entry(self.person_id, Tag::Referral, self.id),
+            vec![],
+        )]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn due_keys_sort_by_date_then_id() {
+        let early = due_entry(NaiveDate::from_ymd_opt(2025, 1, 9).unwrap(), Id(u128::MAX));
+        let late = due_entry(NaiveDate::from_ymd_opt(2025, 1, 10).unwrap(), Id(0));
+        assert!(early < late);
+    }
+
+    #[test]
+    fn every_tree_has_an_index() {
+        for t in TREES {
+            assert_eq!(TREES[tree_index(t)], t);
+        }
+    }
+}

@@ -1,0 +1,72 @@
+//! Helpers shared by the end-to-end tests: run the real binary on a scratch database.
+#![allow(dead_code)]
+
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const TODAY: &str = "2025-06-01";
+
+pub fn bin() -> &'static str {
+    env!("CARGO_BIN_EXE_sinhke")
+}
+
+/// The binary with a fixed day, English messages unless asked otherwise, and no
+/// inherited database path.
+pub fn sinhke(db: &Path) -> Command {
+    let mut cmd = Command::new(bin());
+    cmd.env_remove("SINHKE_DB")
+        .env("SINHKE_TODAY", TODAY)
+        .env("SINHKE_LANG", "en")
+        .env("SINHKE_USER", "tester")
+        .arg("--db")
+        .arg(db);
+    cmd
+}
+
+pub fn run(db: &Path, args: &[&str]) -> Output {
+    sinhke(db).args(args).output().expect("run sinhke")
+}
+
+pub fn stdout(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stdout).into_owned()
+}
+
+pub fn stderr(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+/// Runs and asserts success, returning stdout.
+pub fn ok(db: &Path, args: &[&str]) -> String {
+    let out = run(db, args);
+    assert!(
+        out.status.success(),
+        "sinhke {args:?} failed: {}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    stdout(&out)
+}
+
+pub fn demo_db(people: usize) -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(
+        &db,
+        &["demo", "--people", &people.to_string(), "--seed", "7"],
+    );
+    (dir, db)
+}
+
+/// Copies a folder tree (fixtures are opened from a copy: opening may write).
+pub fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).expect("mkdir");
+    for entry in std::fs::read_dir(from).expect("read fixture") {
+        let entry = entry.expect("entry");
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_dir(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).expect("copy");
+        }
+    }
+}

@@ -1,0 +1,175 @@
+//! The headless commands as a script would use them: demo, stats, check, wards, and
+//! the errors for missing, locked and damaged databases.
+
+mod common;
+use common::*;
+use sinhke::store::{OpenMode, Store};
+
+fn stat(text: &str, name: &str) -> usize {
+    text.lines()
+        .find_map(|l| l.strip_prefix(&format!("{name}: ")))
+        .and_then(|n| n.trim().parse().ok())
+        .unwrap_or_else(|| panic!("no {name} in {text}"))
+}
+
+#[test]
+fn demo_then_stats_then_check() {
+    let (_dir, db) = demo_db(500);
+    let stats = ok(&db, &["stats"]);
+    assert_eq!(stat(&stats, "people"), 500);
+    assert!(stat(&stats, "plans") > 150);
+    assert!(stat(&stats, "grants") > 150);
+    assert!(stat(&stats, "milestones") >= 4 * stat(&stats, "grants") - 4);
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+#[test]
+fn demo_is_deterministic_for_a_seed() {
+    let (_a, db_a) = demo_db(80);
+    let (_b, db_b) = demo_db(80);
+    let a = Store::open(&db_a, OpenMode::MustExist).expect("open a");
+    let b = Store::open(&db_b, OpenMode::MustExist).expect("open b");
+    assert_eq!(a.snapshot().people, b.snapshot().people);
+    assert_eq!(a.snapshot().grants, b.snapshot().grants);
+    assert_eq!(a.snapshot().milestones, b.snapshot().milestones);
+}
+
+#[test]
+fn demo_refuses_a_database_that_holds_records() {
+    let (_dir, db) = demo_db(20);
+    let before = ok(&db, &["stats"]);
+    let out = run(&db, &["demo", "--people", "5"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("already holds records"),
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ok(&db, &["stats"]), before, "left untouched");
+}
+
+#[test]
+fn a_missing_database_is_a_one_line_error() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = run(&dir.path().join("nowhere"), &["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert_eq!(err.lines().count(), 1, "{err}");
+    assert!(err.contains("No sinhke database at"), "{err}");
+}
+
+#[test]
+fn a_database_open_elsewhere_is_refused_clearly() {
+    let (_dir, db) = demo_db(10);
+    let _held = Store::open(&db, OpenMode::MustExist).expect("first opener");
+    let out = run(&db, &["stats"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("already open in another window"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn messages_come_in_vietnamese_by_default() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let out = sinhke(&dir.path().join("nowhere"))
+        .env("SINHKE_LANG", "vi")
+        .arg("stats")
+        .output()
+        .expect("run");
+    assert!(
+        stderr(&out).contains("Không có cơ sở dữ liệu sinhke"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_damaged_database_gets_a_message_never_a_panic() {
+    let (_dir, db) = demo_db(30);
+    let file = db.join("db");
+    let mut bytes = std::fs::read(&file).expect("read");
+    let len = bytes.len();
+    for b in &mut bytes[len / 3..len / 3 + 4096.min(len / 3)] {
+        *b ^= 0x5a;
+    }
+    std::fs::write(&file, &bytes).expect("write");
+    for cmd in ["stats", "check"] {
+        let out = run(&db, &[cmd]);
+        assert_ne!(
+            out.status.code(),
+            Some(101),
+            "{cmd} panicked: {}",
+            stderr(&out)
+        );
+        assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+        if !out.status.success() {
+            assert!(!stderr(&out).is_empty(), "{cmd} failed silently");
+        }
+    }
+    let out = run(&db, &["check"]);
+    assert!(!out.status.success() || stdout(&out).trim() == "ok");
+}
+
+#[test]
+fn a_truncated_database_gets_a_message_never_a_panic() {
+    let (_dir, db) = demo_db(30);
+    let file = db.join("db");
+    let len = std::fs::metadata(&file).expect("meta").len();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&file)
+        .expect("open")
+        .set_len(len / 2)
+        .expect("truncate");
+    let out = run(&db, &["check"]);
+    assert_ne!(out.status.code(), Some(101), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+}
+
+#[test]
+fn wards_are_added_and_listed_and_bad_codes_refused() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(
+        &db,
+        &[
+            "wards",
+            "add",
+            "--code",
+            "CT",
+            "--name",
+            "Cao Thắng",
+            "--province",
+            "Quảng Ninh",
+        ],
+    );
+    assert!(ok(&db, &["wards", "list"]).contains("CT\tCao Thắng"));
+    let out = run(
+        &db,
+        &["wards", "add", "--code", "cao thang!", "--name", "x"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("capital letters"), "{}", stderr(&out));
+}
+
+#[test]
+fn every_command_has_help_and_there_is_a_version() {
+    let out = std::process::Command::new(bin())
+        .arg("--version")
+        .output()
+        .expect("run");
+    assert!(stdout(&out).starts_with("sinhke "));
+    for cmd in ["demo", "stats", "check", "wards"] {
+        let out = std::process::Command::new(bin())
+            .args([cmd, "--help"])
+            .output()
+            .expect("run");
+        assert!(
+            out.status.success() && stdout(&out).contains("--db"),
+            "{cmd} --help"
+        );
+    }
+}
