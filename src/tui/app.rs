@@ -1,0 +1,281 @@
+//! The app state, and `App::update`: the one place state changes and the store is called.
+//! Keys arrive as actions; the open modal gets them first, then the current screen,
+//! then the global bindings.
+
+use super::forms::{self, FormPurpose};
+use super::keymap::{Action, Cmd, Scope};
+use super::screens::{Ctx, Outcome, Request, ScreenId, Screens};
+use super::theme::Theme;
+use super::widgets::form::{Form, FormOutcome};
+use crate::domain::Id;
+use crate::i18n::{Lang, t};
+use crate::store::Store;
+
+/// Something over the screen that takes every key until it closes.
+pub enum Modal {
+    Help(Scope),
+    Form(Box<FormModal>),
+    Confirm { question: String, on_yes: Request },
+    Message(String),
+}
+
+pub struct FormModal {
+    pub form: Form,
+    pub purpose: FormPurpose,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum StatusKind {
+    Info,
+    Error,
+}
+
+pub struct App {
+    pub store: Store,
+    pub lang: Lang,
+    pub theme: Theme,
+    pub screen: ScreenId,
+    pub screens: Screens,
+    pub modals: Vec<Modal>,
+    pub status: Option<(String, StatusKind)>,
+    pub should_quit: bool,
+    /// Bumped on every write, so screens know to recompute what they show.
+    pub version: u64,
+    /// Shown in the header: this database is a throw-away demo.
+    pub is_demo: bool,
+}
+
+impl App {
+    pub fn new(store: Store, lang: Lang, theme: Theme) -> App {
+        let mut app = App {
+            store,
+            lang,
+            theme,
+            screen: ScreenId::Dashboard,
+            screens: Screens::default(),
+            modals: Vec::new(),
+            status: None,
+            should_quit: false,
+            version: 1,
+            is_demo: false,
+        };
+        if app.store.snapshot().people.is_empty() {
+            app.screen = ScreenId::People;
+        }
+        if !app.store.load_problems().is_empty() {
+            let count = app.store.load_problems().len();
+            app.status = Some((
+                crate::i18n::tf(lang, "status.load_problems", &[("count", &count)]),
+                StatusKind::Error,
+            ));
+        }
+        app.refresh();
+        app
+    }
+
+    pub fn ctx(&self) -> Ctx<'_> {
+        Ctx::new(&self.store, self.lang, self.theme, self.version)
+    }
+
+    /// The scope whose keys apply now, and whether a text field has focus.
+    pub fn key_scope(&self) -> (Scope, bool) {
+        match self.modals.last() {
+            Some(Modal::Form(_)) => (Scope::Form, true),
+            Some(Modal::Confirm { .. }) => (Scope::Confirm, false),
+            Some(Modal::Help(_) | Modal::Message(_)) => (Scope::Global, false),
+            None => self.screens.scope(self.screen),
+        }
+    }
+
+    fn refresh(&mut self) {
+        let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
+        self.screens.refresh(self.screen, &ctx);
+    }
+
+    /// Applies one action. Returns whether anything visible may have changed.
+    pub fn update(&mut self, action: Action) -> bool {
+        if action == Action::Resize {
+            return true;
+        }
+        if !self.modals.is_empty() {
+            self.update_modal(action);
+            self.refresh();
+            return true;
+        }
+        let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
+        // The screen's own state changes here; anything touching the store comes back as a request.
+        let outcome = self.screens.handle(self.screen, &action, &ctx);
+        match outcome {
+            Outcome::Consumed => {}
+            Outcome::Ignored => self.global(action),
+            Outcome::Do(request) => self.request(request),
+        }
+        self.refresh();
+        true
+    }
+
+    fn global(&mut self, action: Action) {
+        let Action::Cmd(cmd) = action else { return };
+        match cmd {
+            Cmd::Quit => self.should_quit = true,
+            Cmd::Help => self.modals.push(Modal::Help(self.key_scope().0)),
+            Cmd::ToggleLanguage => self.lang = self.lang.other(),
+            Cmd::Screen(n) => {
+                if let Some(screen) = ScreenId::from_number(n) {
+                    self.screen = screen;
+                    self.status = None;
+                }
+            }
+            Cmd::Back => self.status = None,
+            _ => {}
+        }
+    }
+
+    fn update_modal(&mut self, action: Action) {
+        let Some(modal) = self.modals.last_mut() else {
+            return;
+        };
+        match modal {
+            Modal::Help(_) | Modal::Message(_) => {
+                if matches!(
+                    action,
+                    Action::Cmd(Cmd::Back | Cmd::Help | Cmd::Open | Cmd::Quit | Cmd::Yes | Cmd::No)
+                ) || matches!(action, Action::Input(_))
+                {
+                    self.modals.pop();
+                }
+            }
+            Modal::Confirm { on_yes, .. } => match action {
+                Action::Cmd(Cmd::Yes) => {
+                    let request = on_yes.clone();
+                    self.modals.pop();
+                    self.request(request);
+                }
+                Action::Cmd(Cmd::No | Cmd::Back) => {
+                    self.modals.pop();
+                }
+                _ => {}
+            },
+            Modal::Form(fm) => match fm.form.handle(&action) {
+                FormOutcome::Save => self.save_form(),
+                FormOutcome::Cancel => {
+                    if fm.form.dirty {
+                        let question = t(self.lang, "confirm.discard").to_string();
+                        self.modals.push(Modal::Confirm {
+                            question,
+                            on_yes: Request::CloseForm,
+                        });
+                    } else {
+                        self.modals.pop();
+                    }
+                }
+                FormOutcome::Changed => {
+                    forms::on_change(&mut fm.form, &fm.purpose, self.store.snapshot())
+                }
+                FormOutcome::Ignored => {}
+            },
+        }
+    }
+
+    /// Carries out what a screen or a confirmed question asked for.
+    pub fn request(&mut self, request: Request) {
+        match request {
+            Request::CloseForm => {
+                if matches!(self.modals.last(), Some(Modal::Form(_))) {
+                    self.modals.pop();
+                }
+            }
+            Request::OpenForm(purpose) => {
+                let ctx = self.ctx();
+                match forms::build(&purpose, &ctx) {
+                    Ok(form) => self
+                        .modals
+                        .push(Modal::Form(Box::new(FormModal { form, purpose }))),
+                    Err(key) => {
+                        self.status = Some((t(self.lang, key).to_string(), StatusKind::Error))
+                    }
+                }
+            }
+            Request::OpenPerson(id, section) => {
+                self.screen = ScreenId::People;
+                self.screens.people.open_person(id, section);
+            }
+            Request::Status(key) => {
+                self.status = Some((t(self.lang, key).to_string(), StatusKind::Info))
+            }
+            Request::Confirm(question_key, then) => {
+                let question = t(self.lang, question_key).to_string();
+                self.modals.push(Modal::Confirm {
+                    question,
+                    on_yes: *then,
+                });
+            }
+            Request::ApprovePlan(plan) => self.approve_plan(plan),
+        }
+    }
+
+    fn approve_plan(&mut self, plan_id: Id) {
+        let Some(mut plan) = self.store.snapshot().plans.get(&plan_id).cloned() else {
+            return;
+        };
+        if plan.status != crate::domain::PlanStatus::Draft {
+            self.status = Some((
+                t(self.lang, "status.plan_not_draft").to_string(),
+                StatusKind::Error,
+            ));
+            return;
+        }
+        plan.status = crate::domain::PlanStatus::Approved;
+        plan.approved_by = self.store.actor().to_string();
+        plan.approved_on = Some(self.store.today());
+        match self.store.save_plan(plan) {
+            Ok(_) => self.saved(),
+            Err(e) => self.store_failed(&e),
+        }
+    }
+
+    fn saved(&mut self) {
+        self.version += 1;
+        self.status = Some((t(self.lang, "status.saved").to_string(), StatusKind::Info));
+    }
+
+    fn store_failed(&mut self, err: &crate::store::StoreError) {
+        let message = crate::cli::store_message(err, self.lang);
+        self.status = Some((message.clone(), StatusKind::Error));
+        self.modals.push(Modal::Message(message));
+    }
+
+    /// Validates and saves the open form; on problems, shows each beside its field.
+    fn save_form(&mut self) {
+        let Some(Modal::Form(fm)) = self.modals.last_mut() else {
+            return;
+        };
+        let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
+        let result = forms::save(&fm.form, &fm.purpose, &ctx);
+        let changes = match result {
+            Ok(changes) => changes,
+            Err(errors) => {
+                fm.form.set_errors(errors);
+                return;
+            }
+        };
+        match forms::commit(&mut self.store, changes) {
+            Ok(saved_person) => {
+                self.modals.pop();
+                self.saved();
+                if let Some(id) = saved_person
+                    && self.screen == ScreenId::People
+                {
+                    self.screens.people.select_person(id);
+                }
+            }
+            Err(crate::store::StoreError::Invalid(rejected)) => {
+                if let Some(Modal::Form(fm)) = self.modals.last_mut() {
+                    fm.form
+                        .set_errors(forms::problems_to_fields(&fm.purpose, &rejected));
+                }
+            }
+            Err(e) => self.store_failed(&e),
+        }
+    }
+}

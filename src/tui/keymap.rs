@@ -1,0 +1,843 @@
+//! The one key table: it turns terminal keys into actions, and the same table feeds
+//! the footer hints and the `?` help, so help never goes stale.
+
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+
+/// What a key means, independent of which key it was.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Cmd {
+    Quit,
+    Help,
+    Back,
+    Screen(u8),
+    ToggleLanguage,
+    Up,
+    Down,
+    PageUp,
+    PageDown,
+    First,
+    Last,
+    Left,
+    Right,
+    NextField,
+    PrevField,
+    Open,
+    New,
+    Edit,
+    Search,
+    Save,
+    Backspace,
+    Delete,
+    ClearInput,
+    CycleWard,
+    CycleKind,
+    CycleFilter,
+    Export,
+    RecordVisit,
+    MarkMissed,
+    Approve,
+    AddReferral,
+    Toggle,
+    Yes,
+    No,
+    Sort,
+}
+
+/// What the app is asked to do: a command, typed text, or a redraw after a resize.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Action {
+    Cmd(Cmd),
+    Input(char),
+    Paste(String),
+    Resize,
+}
+
+/// Where a binding applies. `Global` applies everywhere no text field has focus.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Scope {
+    Global,
+    Dashboard,
+    People,
+    Person,
+    Grants,
+    FollowUps,
+    Reports,
+    Settings,
+    Form,
+    Confirm,
+    Search,
+}
+
+pub struct Binding {
+    pub code: KeyCode,
+    pub mods: KeyModifiers,
+    pub cmd: Cmd,
+    pub scope: Scope,
+    /// How the key is written in hints and help.
+    pub label: &'static str,
+    /// i18n key of what it does.
+    pub help: &'static str,
+    /// Shown in the footer, not only in `?` help.
+    pub footer: bool,
+}
+
+const NONE: KeyModifiers = KeyModifiers::NONE;
+const CTRL: KeyModifiers = KeyModifiers::CONTROL;
+const SHIFT: KeyModifiers = KeyModifiers::SHIFT;
+
+const fn bind(
+    code: KeyCode,
+    mods: KeyModifiers,
+    cmd: Cmd,
+    scope: Scope,
+    label: &'static str,
+    help: &'static str,
+    footer: bool,
+) -> Binding {
+    Binding {
+        code,
+        mods,
+        cmd,
+        scope,
+        label,
+        help,
+        footer,
+    }
+}
+
+use Cmd as C;
+use KeyCode as K;
+use Scope as S;
+
+/// Every key binding. Order matters for hints: the footer lists them as written here.
+pub static BINDINGS: &[Binding] = &[
+    // Screen-specific first, so they show first in the footer.
+    bind(
+        K::Char('/'),
+        NONE,
+        C::Search,
+        S::People,
+        "/",
+        "key.search",
+        true,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::Open,
+        S::People,
+        "Enter",
+        "key.open_person",
+        true,
+    ),
+    bind(
+        K::Char('n'),
+        NONE,
+        C::New,
+        S::People,
+        "n",
+        "key.new_person",
+        true,
+    ),
+    bind(
+        K::Char('e'),
+        NONE,
+        C::Edit,
+        S::People,
+        "e",
+        "key.edit_person",
+        false,
+    ),
+    bind(
+        K::Char('s'),
+        NONE,
+        C::Sort,
+        S::People,
+        "s",
+        "key.sort",
+        false,
+    ),
+    bind(
+        K::Char('w'),
+        NONE,
+        C::CycleWard,
+        S::People,
+        "w",
+        "key.cycle_ward",
+        false,
+    ),
+    bind(
+        K::Tab,
+        NONE,
+        C::NextField,
+        S::Person,
+        "Tab",
+        "key.next_section",
+        true,
+    ),
+    bind(
+        K::BackTab,
+        SHIFT,
+        C::PrevField,
+        S::Person,
+        "Shift+Tab",
+        "key.prev_section",
+        false,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::Open,
+        S::Person,
+        "Enter",
+        "key.open_item",
+        true,
+    ),
+    bind(
+        K::Char('n'),
+        NONE,
+        C::New,
+        S::Person,
+        "n",
+        "key.new_item",
+        true,
+    ),
+    bind(
+        K::Char('e'),
+        NONE,
+        C::Edit,
+        S::Person,
+        "e",
+        "key.edit_person",
+        true,
+    ),
+    bind(
+        K::Char('v'),
+        NONE,
+        C::RecordVisit,
+        S::Person,
+        "v",
+        "key.record_visit",
+        true,
+    ),
+    bind(
+        K::Char('a'),
+        NONE,
+        C::Approve,
+        S::Person,
+        "a",
+        "key.approve_plan",
+        false,
+    ),
+    bind(
+        K::Char('r'),
+        NONE,
+        C::AddReferral,
+        S::Person,
+        "r",
+        "key.add_referral",
+        false,
+    ),
+    bind(
+        K::Char('/'),
+        NONE,
+        C::Search,
+        S::Grants,
+        "/",
+        "key.search",
+        true,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::Open,
+        S::Grants,
+        "Enter",
+        "key.open_grant",
+        true,
+    ),
+    bind(
+        K::Char('w'),
+        NONE,
+        C::CycleWard,
+        S::Grants,
+        "w",
+        "key.cycle_ward",
+        true,
+    ),
+    bind(
+        K::Char('k'),
+        NONE,
+        C::CycleKind,
+        S::Grants,
+        "k",
+        "key.cycle_kind",
+        true,
+    ),
+    bind(
+        K::Char('/'),
+        NONE,
+        C::Search,
+        S::FollowUps,
+        "/",
+        "key.search",
+        true,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::RecordVisit,
+        S::FollowUps,
+        "Enter",
+        "key.record_visit",
+        true,
+    ),
+    bind(
+        K::Char('d'),
+        NONE,
+        C::RecordVisit,
+        S::FollowUps,
+        "d",
+        "key.record_visit",
+        false,
+    ),
+    bind(
+        K::Char('m'),
+        NONE,
+        C::MarkMissed,
+        S::FollowUps,
+        "m",
+        "key.mark_missed",
+        true,
+    ),
+    bind(
+        K::Char('o'),
+        NONE,
+        C::Open,
+        S::FollowUps,
+        "o",
+        "key.open_person",
+        false,
+    ),
+    bind(
+        K::Char('w'),
+        NONE,
+        C::CycleWard,
+        S::FollowUps,
+        "w",
+        "key.cycle_ward",
+        true,
+    ),
+    bind(
+        K::Char('f'),
+        NONE,
+        C::CycleFilter,
+        S::FollowUps,
+        "f",
+        "key.cycle_officer",
+        false,
+    ),
+    bind(
+        K::Char('k'),
+        NONE,
+        C::CycleKind,
+        S::FollowUps,
+        "k",
+        "key.cycle_milestone_kind",
+        false,
+    ),
+    bind(
+        K::Char('w'),
+        NONE,
+        C::CycleWard,
+        S::Dashboard,
+        "w",
+        "key.cycle_ward",
+        true,
+    ),
+    bind(
+        K::Tab,
+        NONE,
+        C::NextField,
+        S::Reports,
+        "Tab",
+        "key.next_report",
+        true,
+    ),
+    bind(
+        K::BackTab,
+        SHIFT,
+        C::PrevField,
+        S::Reports,
+        "Shift+Tab",
+        "key.prev_report",
+        false,
+    ),
+    bind(
+        K::Char('w'),
+        NONE,
+        C::CycleWard,
+        S::Reports,
+        "w",
+        "key.cycle_ward",
+        true,
+    ),
+    bind(
+        K::Char('n'),
+        NONE,
+        C::New,
+        S::Settings,
+        "n",
+        "key.new_ward",
+        true,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::Open,
+        S::Settings,
+        "Enter",
+        "key.edit_setting",
+        true,
+    ),
+    bind(
+        K::Tab,
+        NONE,
+        C::NextField,
+        S::Settings,
+        "Tab",
+        "key.next_section",
+        true,
+    ),
+    // Forms.
+    bind(
+        K::Char('s'),
+        CTRL,
+        C::Save,
+        S::Form,
+        "Ctrl+S",
+        "key.save",
+        true,
+    ),
+    bind(K::F(2), NONE, C::Save, S::Form, "F2", "key.save", false),
+    bind(
+        K::Tab,
+        NONE,
+        C::NextField,
+        S::Form,
+        "Tab",
+        "key.next_field",
+        true,
+    ),
+    bind(
+        K::BackTab,
+        SHIFT,
+        C::PrevField,
+        S::Form,
+        "Shift+Tab",
+        "key.prev_field",
+        true,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::NextField,
+        S::Form,
+        "Enter",
+        "key.next_field",
+        false,
+    ),
+    bind(
+        K::Down,
+        NONE,
+        C::NextField,
+        S::Form,
+        "↓",
+        "key.next_field",
+        false,
+    ),
+    bind(
+        K::Up,
+        NONE,
+        C::PrevField,
+        S::Form,
+        "↑",
+        "key.prev_field",
+        false,
+    ),
+    bind(
+        K::Left,
+        NONE,
+        C::Left,
+        S::Form,
+        "←",
+        "key.choose_prev",
+        false,
+    ),
+    bind(
+        K::Right,
+        NONE,
+        C::Right,
+        S::Form,
+        "→",
+        "key.choose_next",
+        false,
+    ),
+    bind(
+        K::Char(' '),
+        NONE,
+        C::Toggle,
+        S::Form,
+        "Space",
+        "key.toggle",
+        false,
+    ),
+    bind(K::Esc, NONE, C::Back, S::Form, "Esc", "key.cancel", true),
+    // A yes/no question.
+    bind(K::Char('y'), NONE, C::Yes, S::Confirm, "y", "key.yes", true),
+    bind(
+        K::Char('c'),
+        NONE,
+        C::Yes,
+        S::Confirm,
+        "c",
+        "key.yes",
+        false,
+    ),
+    bind(
+        K::Enter,
+        NONE,
+        C::Yes,
+        S::Confirm,
+        "Enter",
+        "key.yes",
+        false,
+    ),
+    bind(K::Char('n'), NONE, C::No, S::Confirm, "n", "key.no", true),
+    bind(K::Char('k'), NONE, C::No, S::Confirm, "k", "key.no", false),
+    bind(K::Esc, NONE, C::No, S::Confirm, "Esc", "key.no", false),
+    // Search box.
+    bind(
+        K::Enter,
+        NONE,
+        C::Open,
+        S::Search,
+        "Enter",
+        "key.search_done",
+        true,
+    ),
+    bind(
+        K::Esc,
+        NONE,
+        C::Back,
+        S::Search,
+        "Esc",
+        "key.search_clear",
+        true,
+    ),
+    bind(K::Down, NONE, C::Down, S::Search, "↓", "key.down", false),
+    bind(K::Up, NONE, C::Up, S::Search, "↑", "key.up", false),
+    // Everywhere.
+    bind(
+        K::Char('1'),
+        NONE,
+        C::Screen(1),
+        S::Global,
+        "1-6",
+        "key.screens",
+        true,
+    ),
+    bind(
+        K::Char('2'),
+        NONE,
+        C::Screen(2),
+        S::Global,
+        "2",
+        "key.screens",
+        false,
+    ),
+    bind(
+        K::Char('3'),
+        NONE,
+        C::Screen(3),
+        S::Global,
+        "3",
+        "key.screens",
+        false,
+    ),
+    bind(
+        K::Char('4'),
+        NONE,
+        C::Screen(4),
+        S::Global,
+        "4",
+        "key.screens",
+        false,
+    ),
+    bind(
+        K::Char('5'),
+        NONE,
+        C::Screen(5),
+        S::Global,
+        "5",
+        "key.screens",
+        false,
+    ),
+    bind(
+        K::Char('6'),
+        NONE,
+        C::Screen(6),
+        S::Global,
+        "6",
+        "key.screens",
+        false,
+    ),
+    bind(
+        K::Char('?'),
+        NONE,
+        C::Help,
+        S::Global,
+        "?",
+        "key.help",
+        true,
+    ),
+    bind(
+        K::Char('L'),
+        SHIFT,
+        C::ToggleLanguage,
+        S::Global,
+        "L",
+        "key.language",
+        false,
+    ),
+    bind(K::Esc, NONE, C::Back, S::Global, "Esc", "key.back", false),
+    bind(
+        K::Char('q'),
+        NONE,
+        C::Quit,
+        S::Global,
+        "q",
+        "key.quit",
+        true,
+    ),
+    bind(
+        K::Char('c'),
+        CTRL,
+        C::Quit,
+        S::Global,
+        "Ctrl+C",
+        "key.quit",
+        false,
+    ),
+    bind(K::Up, NONE, C::Up, S::Global, "↑", "key.up", false),
+    bind(K::Down, NONE, C::Down, S::Global, "↓", "key.down", false),
+    bind(K::Char('k'), NONE, C::Up, S::Global, "k", "key.up", false),
+    bind(
+        K::Char('j'),
+        NONE,
+        C::Down,
+        S::Global,
+        "j",
+        "key.down",
+        false,
+    ),
+    bind(
+        K::PageUp,
+        NONE,
+        C::PageUp,
+        S::Global,
+        "PgUp",
+        "key.page_up",
+        false,
+    ),
+    bind(
+        K::PageDown,
+        NONE,
+        C::PageDown,
+        S::Global,
+        "PgDn",
+        "key.page_down",
+        false,
+    ),
+    bind(
+        K::Home,
+        NONE,
+        C::First,
+        S::Global,
+        "Home",
+        "key.first",
+        false,
+    ),
+    bind(K::End, NONE, C::Last, S::Global, "End", "key.last", false),
+    bind(K::Left, NONE, C::Left, S::Global, "←", "key.left", false),
+    bind(K::Right, NONE, C::Right, S::Global, "→", "key.right", false),
+    bind(
+        K::Char('x'),
+        NONE,
+        C::Export,
+        S::Global,
+        "x",
+        "key.export",
+        false,
+    ),
+];
+
+/// Keys a focused text field keeps for itself; everything printable becomes text.
+fn text_field_cmd(key: &KeyEvent) -> Option<Cmd> {
+    let ctrl = key.modifiers.contains(CTRL);
+    match key.code {
+        K::Backspace => Some(Cmd::Backspace),
+        K::Delete => Some(Cmd::Delete),
+        K::Left => Some(Cmd::Left),
+        K::Right => Some(Cmd::Right),
+        K::Home => Some(Cmd::First),
+        K::End => Some(Cmd::Last),
+        K::Char('u') if ctrl => Some(Cmd::ClearInput),
+        K::Char('a') if ctrl => Some(Cmd::First),
+        K::Char('e') if ctrl => Some(Cmd::Last),
+        K::Char('h') if ctrl => Some(Cmd::Backspace),
+        _ => None,
+    }
+}
+
+fn matches(b: &Binding, key: &KeyEvent) -> bool {
+    // Terminals disagree on whether Shift comes with an upper-case letter or BackTab.
+    let mods = key.modifiers - SHIFT;
+    let want = b.mods - SHIFT;
+    b.code == key.code && mods == want
+}
+
+/// Resolves a key in a scope. With `text_focus`, printable keys are text and only the
+/// scope's own bindings (Tab, Enter, Esc, Ctrl+S...) still act as commands.
+pub fn resolve(key: &KeyEvent, scope: Scope, text_focus: bool) -> Option<Action> {
+    if text_focus {
+        if let Some(cmd) = text_field_cmd(key) {
+            return Some(Action::Cmd(cmd));
+        }
+        if let K::Char(c) = key.code
+            && !key.modifiers.intersects(CTRL | KeyModifiers::ALT)
+        {
+            return Some(Action::Input(c));
+        }
+        return BINDINGS
+            .iter()
+            .find(|b| b.scope == scope && matches(b, key))
+            .map(|b| Action::Cmd(b.cmd));
+    }
+    let own = BINDINGS
+        .iter()
+        .find(|b| b.scope == scope && matches(b, key));
+    let global = || {
+        // Forms and questions are modal: screen switching and quitting do not reach through.
+        if matches!(scope, S::Form | S::Confirm) {
+            return None;
+        }
+        BINDINGS
+            .iter()
+            .find(|b| b.scope == S::Global && matches(b, key))
+    };
+    own.or_else(global).map(|b| Action::Cmd(b.cmd))
+}
+
+/// The bindings to list for a scope: its own, then the global ones.
+pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
+    let mut seen: Vec<(&str, &str)> = Vec::new();
+    let mut out = Vec::new();
+    let modal = matches!(scope, S::Form | S::Confirm | S::Search);
+    for b in BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope || (!modal && b.scope == S::Global))
+    {
+        if b.scope == S::Global && b.help == "key.screens" && b.label != "1-6" {
+            continue;
+        }
+        if seen.contains(&(b.label, b.help)) {
+            continue;
+        }
+        seen.push((b.label, b.help));
+        out.push(b);
+    }
+    out
+}
+
+/// The few bindings the footer shows.
+pub fn footer_for(scope: Scope) -> Vec<&'static Binding> {
+    let modal = matches!(scope, S::Form | S::Confirm | S::Search);
+    let mut out: Vec<&Binding> = BINDINGS
+        .iter()
+        .filter(|b| b.scope == scope && b.footer)
+        .collect();
+    let mut labels: Vec<&str> = out.iter().map(|b| b.help).collect();
+    if !modal {
+        for b in BINDINGS.iter().filter(|b| b.scope == S::Global && b.footer) {
+            if !labels.contains(&b.help) {
+                labels.push(b.help);
+                out.push(b);
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn key(code: KeyCode) -> KeyEvent {
+        KeyEvent::new(code, NONE)
+    }
+
+    #[test]
+    fn number_keys_switch_screens_but_type_digits_in_a_text_field() {
+        assert_eq!(
+            resolve(&key(K::Char('3')), S::People, false),
+            Some(Action::Cmd(C::Screen(3)))
+        );
+        assert_eq!(
+            resolve(&key(K::Char('3')), S::Form, true),
+            Some(Action::Input('3'))
+        );
+    }
+
+    #[test]
+    fn q_quits_from_a_screen_but_not_from_a_text_field_or_a_form() {
+        assert_eq!(
+            resolve(&key(K::Char('q')), S::Grants, false),
+            Some(Action::Cmd(C::Quit))
+        );
+        assert_eq!(
+            resolve(&key(K::Char('q')), S::Search, true),
+            Some(Action::Input('q'))
+        );
+        assert_eq!(resolve(&key(K::Char('q')), S::Form, false), None);
+    }
+
+    #[test]
+    fn ctrl_s_saves_a_form_even_from_a_text_field() {
+        let ctrl_s = KeyEvent::new(K::Char('s'), CTRL);
+        assert_eq!(resolve(&ctrl_s, S::Form, true), Some(Action::Cmd(C::Save)));
+    }
+
+    #[test]
+    fn vietnamese_letters_are_text() {
+        assert_eq!(
+            resolve(&key(K::Char('ễ')), S::Form, true),
+            Some(Action::Input('ễ'))
+        );
+    }
+
+    #[test]
+    fn every_binding_has_help_text_in_both_languages() {
+        for b in BINDINGS {
+            assert!(crate::i18n::has(b.help), "no text for {}", b.help);
+        }
+    }
+
+    #[test]
+    fn help_lists_the_screen_keys_and_the_global_ones_once() {
+        let help = help_for(S::People);
+        assert!(help.iter().any(|b| b.help == "key.search"));
+        assert!(help.iter().any(|b| b.help == "key.quit"));
+        assert_eq!(help.iter().filter(|b| b.help == "key.screens").count(), 1);
+    }
+}

@@ -1,0 +1,416 @@
+//! Screen 4: the officer's work list. Overdue visits first (most overdue on top), then
+//! those due this week, then open referrals, then later visits. A visit is recorded from
+//! here in a few keys: Enter, (answers), Ctrl+S.
+
+use super::person::{Section, milestone_status_text};
+use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use crate::domain::dates::format_date;
+use crate::domain::{Id, MilestoneKind};
+use crate::i18n::tf;
+use crate::text;
+use crate::tui::forms::FormPurpose;
+use crate::tui::keymap::{Action, Cmd, Scope};
+use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::search::SearchBox;
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Widget};
+
+/// A line of the work list.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum WorkItem {
+    Visit(Id),
+    Referral(Id),
+}
+
+/// Which group a line belongs to, in the order the list shows them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+enum Urgency {
+    Overdue,
+    ThisWeek,
+    OpenReferral,
+    Later,
+}
+
+/// What the kind filter cycles through: every milestone kind, then referrals.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum KindFilter {
+    Milestone(MilestoneKind),
+    Referrals,
+}
+
+#[derive(Default)]
+pub struct FollowUpsScreen {
+    cursor: ListCursor,
+    search: SearchBox,
+    ward: Option<String>,
+    officer: Option<String>,
+    kind: Option<KindFilter>,
+    rows: Vec<WorkItem>,
+    overdue: usize,
+    this_week: usize,
+    computed_for: (
+        u64,
+        String,
+        Option<String>,
+        Option<String>,
+        Option<KindFilter>,
+        NaiveDate,
+    ),
+}
+
+impl FollowUpsScreen {
+    pub fn scope(&self) -> (Scope, bool) {
+        if self.search.active {
+            (Scope::Search, true)
+        } else {
+            (Scope::FollowUps, false)
+        }
+    }
+
+    pub fn refresh(&mut self, ctx: &Ctx) {
+        let query = self.search.query();
+        let key = (
+            ctx.version,
+            query.clone(),
+            self.ward.clone(),
+            self.officer.clone(),
+            self.kind,
+            ctx.today,
+        );
+        if self.computed_for == key {
+            return;
+        }
+        let today = ctx.today;
+        let person_ok = |person: Id| {
+            let p = ctx.snap.people.get(&person);
+            self.ward
+                .as_deref()
+                .is_none_or(|w| p.is_some_and(|p| p.ward == w))
+                && (query.is_empty() || text::matches_folded(ctx.snap.search_key(person), &query))
+        };
+        let mut keyed: Vec<(Urgency, i64, Id, WorkItem)> = Vec::new();
+        if !matches!(self.kind, Some(KindFilter::Referrals)) {
+            for m in ctx.snap.milestones.values().filter(|m| m.status.is_open()) {
+                if self
+                    .kind
+                    .is_some_and(|k| k != KindFilter::Milestone(m.kind))
+                    || self.officer.as_deref().is_some_and(|o| o != m.assigned_to)
+                    || !person_ok(m.person_id)
+                {
+                    continue;
+                }
+                let urgency = if m.is_overdue(today) {
+                    Urgency::Overdue
+                } else if m.is_upcoming(today) {
+                    Urgency::ThisWeek
+                } else {
+                    Urgency::Later
+                };
+                // Most overdue first; otherwise soonest first.
+                let order = if urgency == Urgency::Overdue {
+                    -m.days_overdue(today)
+                } else {
+                    (m.due_on - today).num_days()
+                };
+                keyed.push((urgency, order, m.id, WorkItem::Visit(m.id)));
+            }
+        }
+        if matches!(self.kind, None | Some(KindFilter::Referrals)) && self.officer.is_none() {
+            for r in ctx.snap.referrals.values().filter(|r| r.status.is_open()) {
+                if person_ok(r.person_id) {
+                    keyed.push((
+                        Urgency::OpenReferral,
+                        -(today - r.made_on).num_days(),
+                        r.id,
+                        WorkItem::Referral(r.id),
+                    ));
+                }
+            }
+        }
+        keyed.sort_by_key(|(u, order, id, _)| (*u, *order, *id));
+        self.overdue = keyed.iter().filter(|k| k.0 == Urgency::Overdue).count();
+        self.this_week = keyed.iter().filter(|k| k.0 == Urgency::ThisWeek).count();
+        self.rows = keyed.into_iter().map(|k| k.3).collect();
+        self.cursor.clamp(self.rows.len());
+        self.computed_for = key;
+    }
+
+    fn officers(ctx: &Ctx) -> Vec<String> {
+        let mut names: Vec<String> = ctx
+            .snap
+            .milestones
+            .values()
+            .filter(|m| m.status.is_open())
+            .map(|m| m.assigned_to.clone())
+            .collect();
+        names.sort_by(|a, b| text::collate(a, b));
+        names.dedup();
+        names
+    }
+
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        if self.search.active {
+            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
+            return if used {
+                Outcome::Consumed
+            } else {
+                Outcome::Ignored
+            };
+        }
+        let Action::Cmd(cmd) = action else {
+            return Outcome::Ignored;
+        };
+        let selected = self.rows.get(self.cursor.selected).copied();
+        match cmd {
+            Cmd::Search => {
+                self.search.active = true;
+                Outcome::Consumed
+            }
+            Cmd::CycleWard => {
+                self.ward = next_ward(ctx, &self.ward);
+                Outcome::Consumed
+            }
+            Cmd::CycleFilter => {
+                let names = Self::officers(ctx);
+                self.officer = match &self.officer {
+                    None => names.first().cloned(),
+                    Some(o) => names
+                        .iter()
+                        .position(|n| n == o)
+                        .and_then(|i| names.get(i + 1))
+                        .cloned(),
+                };
+                Outcome::Consumed
+            }
+            Cmd::CycleKind => {
+                let all: Vec<KindFilter> = MilestoneKind::ALL
+                    .iter()
+                    .map(|k| KindFilter::Milestone(*k))
+                    .chain([KindFilter::Referrals])
+                    .collect();
+                self.kind = match self.kind {
+                    None => all.first().copied(),
+                    Some(k) => all
+                        .iter()
+                        .position(|x| *x == k)
+                        .and_then(|i| all.get(i + 1))
+                        .copied(),
+                };
+                Outcome::Consumed
+            }
+            Cmd::RecordVisit | Cmd::MarkMissed => match selected {
+                Some(WorkItem::Visit(id)) => Outcome::Do(Request::OpenForm(FormPurpose::Visit {
+                    milestone: id,
+                    missed: *cmd == Cmd::MarkMissed,
+                })),
+                Some(WorkItem::Referral(id)) => match ctx.snap.referrals.get(&id) {
+                    Some(r) => Outcome::Do(Request::OpenForm(FormPurpose::Referral {
+                        person: r.person_id,
+                        referral: Some(id),
+                        milestone: r.milestone_id,
+                    })),
+                    None => Outcome::Ignored,
+                },
+                None => Outcome::Ignored,
+            },
+            Cmd::Open => {
+                let person = match selected {
+                    Some(WorkItem::Visit(id)) => ctx
+                        .snap
+                        .milestones
+                        .get(&id)
+                        .map(|m| (m.person_id, Section::FollowUps)),
+                    Some(WorkItem::Referral(id)) => ctx
+                        .snap
+                        .referrals
+                        .get(&id)
+                        .map(|r| (r.person_id, Section::Referrals)),
+                    None => None,
+                };
+                person.map_or(Outcome::Ignored, |(p, s)| {
+                    Outcome::Do(Request::OpenPerson(p, s))
+                })
+            }
+            Cmd::Back
+                if self.ward.is_some()
+                    || self.officer.is_some()
+                    || self.kind.is_some()
+                    || !self.search.input.is_empty() =>
+            {
+                self.ward = None;
+                self.officer = None;
+                self.kind = None;
+                self.search.input.clear();
+                Outcome::Consumed
+            }
+            other => {
+                if self.cursor.handle(*other, self.rows.len()) {
+                    Outcome::Consumed
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    fn filters_text(&self, ctx: &Ctx) -> String {
+        let mut parts = vec![ward_filter_label(ctx, &self.ward)];
+        if let Some(o) = &self.officer {
+            parts.push(o.clone());
+        }
+        match self.kind {
+            Some(KindFilter::Milestone(k)) => parts.push(ctx.t(k.key()).to_string()),
+            Some(KindFilter::Referrals) => parts.push(ctx.t("section.referrals").to_string()),
+            None => {}
+        }
+        parts.push(tf(
+            ctx.lang,
+            "followup.counts",
+            &[("overdue", &self.overdue), ("week", &self.this_week)],
+        ));
+        parts.join(" · ")
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let theme = ctx.theme;
+        let [top, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let right = self.filters_text(ctx);
+        let cursor = self.search.render(
+            top,
+            buf,
+            theme,
+            ctx.t("people.search"),
+            ctx.t("people.search_hint"),
+            &right,
+        );
+        if self.rows.is_empty() {
+            Paragraph::new(vec![
+                Line::from(""),
+                Line::styled(format!("  {}", ctx.t("followup.none")), theme.good()),
+            ])
+            .render(table_area, buf);
+            return cursor;
+        }
+        let wide = area.width >= 110;
+        let mut header = vec![
+            "col.when",
+            "col.due_on",
+            "col.code",
+            "col.name",
+            "col.ward",
+            "col.kind",
+            "col.grant",
+        ];
+        let mut widths = vec![
+            Constraint::Length(16),
+            Constraint::Length(10),
+            Constraint::Length(7),
+            Constraint::Fill(2),
+            Constraint::Length(10),
+            Constraint::Length(12),
+            Constraint::Fill(1),
+        ];
+        if wide {
+            header.push("col.assigned_to");
+            widths.push(Constraint::Length(18));
+        }
+        render_table(
+            table_area,
+            buf,
+            header.iter().map(|k| ctx.t(k).to_string()).collect(),
+            &widths,
+            self.rows.len(),
+            &self.cursor,
+            true,
+            theme,
+            |i| self.row_cells(self.rows[i], ctx, wide),
+            |i| match self.rows[i] {
+                WorkItem::Visit(id)
+                    if ctx
+                        .snap
+                        .milestones
+                        .get(&id)
+                        .is_some_and(|m| m.is_overdue(ctx.today)) =>
+                {
+                    theme.warning()
+                }
+                _ => Style::new(),
+            },
+        );
+        cursor
+    }
+
+    fn row_cells<'a>(&self, item: WorkItem, ctx: &Ctx, wide: bool) -> Vec<Cell<'a>> {
+        let today = ctx.today;
+        let (person_id, when, due, kind, what, assigned) = match item {
+            WorkItem::Visit(id) => {
+                let Some(m) = ctx.snap.milestones.get(&id) else {
+                    return vec![];
+                };
+                let when = if m.is_overdue(today) {
+                    milestone_status_text(m, ctx)
+                } else if m.due_on == today {
+                    ctx.t("followup.today").to_string()
+                } else {
+                    tf(
+                        ctx.lang,
+                        "followup.in_days",
+                        &[("days", &(m.due_on - today).num_days())],
+                    )
+                };
+                let grant = m.grant_id.and_then(|g| ctx.snap.grants.get(&g));
+                let what = grant.map(|g| g.item.clone()).unwrap_or_default();
+                (
+                    m.person_id,
+                    when,
+                    format_date(m.due_on),
+                    ctx.t(m.kind.key()).to_string(),
+                    what,
+                    m.assigned_to.clone(),
+                )
+            }
+            WorkItem::Referral(id) => {
+                let Some(r) = ctx.snap.referrals.get(&id) else {
+                    return vec![];
+                };
+                let when = tf(
+                    ctx.lang,
+                    "followup.referral_open",
+                    &[("days", &(today - r.made_on).num_days())],
+                );
+                let what = format!("{}: {}", ctx.t(r.service.key()), r.to_whom);
+                (
+                    r.person_id,
+                    when,
+                    format_date(r.made_on),
+                    ctx.t("followup.referral").to_string(),
+                    what,
+                    String::new(),
+                )
+            }
+        };
+        let person = ctx.snap.people.get(&person_id);
+        let mut cells = vec![
+            Cell::from(Span::raw(when)),
+            Cell::from(due),
+            Cell::from(person.map(|p| p.code.clone()).unwrap_or_default()),
+            Cell::from(person.map(|p| p.full_name.clone()).unwrap_or_default()),
+            Cell::from(
+                person
+                    .map(|p| ctx.snap.ward_name(&p.ward).to_string())
+                    .unwrap_or_default(),
+            ),
+            Cell::from(kind),
+            Cell::from(what),
+        ];
+        if wide {
+            cells.push(Cell::from(assigned));
+        }
+        cells
+    }
+}

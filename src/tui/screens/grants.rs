@@ -1,0 +1,220 @@
+//! Screen 3: every grant handed over, newest first, filtered by ward, kind and search.
+
+use super::person::Section;
+use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use crate::domain::dates::format_date;
+use crate::domain::{Dong, GrantKind, Id};
+use crate::i18n::tf;
+use crate::text;
+use crate::tui::keymap::{Action, Cmd, Scope};
+use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::search::SearchBox;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::Line;
+use ratatui::widgets::{Cell, Paragraph, Widget};
+
+#[derive(Default)]
+pub struct GrantsScreen {
+    cursor: ListCursor,
+    search: SearchBox,
+    ward: Option<String>,
+    kind: Option<GrantKind>,
+    rows: Vec<Id>,
+    total: Dong,
+    computed_for: (u64, String, Option<String>, Option<GrantKind>),
+}
+
+impl GrantsScreen {
+    pub fn scope(&self) -> (Scope, bool) {
+        if self.search.active {
+            (Scope::Search, true)
+        } else {
+            (Scope::Grants, false)
+        }
+    }
+
+    pub fn refresh(&mut self, ctx: &Ctx) {
+        let query = self.search.query();
+        let key = (ctx.version, query.clone(), self.ward.clone(), self.kind);
+        if self.computed_for == key {
+            return;
+        }
+        let mut grants: Vec<_> = ctx
+            .snap
+            .grants
+            .values()
+            .filter(|g| self.kind.is_none_or(|k| g.kind == k))
+            .filter(|g| {
+                let person = ctx.snap.people.get(&g.person_id);
+                self.ward
+                    .as_deref()
+                    .is_none_or(|w| person.is_some_and(|p| p.ward == w))
+                    && (query.is_empty()
+                        || text::matches_folded(
+                            &format!(
+                                "{} {}",
+                                ctx.snap.search_key(g.person_id),
+                                text::fold(&g.item)
+                            ),
+                            &query,
+                        ))
+            })
+            .collect();
+        grants.sort_by_key(|g| (std::cmp::Reverse(g.handed_over_on), g.id));
+        self.total = grants.iter().map(|g| g.total_value).sum();
+        self.rows = grants.into_iter().map(|g| g.id).collect();
+        self.cursor.clamp(self.rows.len());
+        self.computed_for = key;
+    }
+
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        if self.search.active {
+            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
+            return if used {
+                Outcome::Consumed
+            } else {
+                Outcome::Ignored
+            };
+        }
+        let Action::Cmd(cmd) = action else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            Cmd::Search => {
+                self.search.active = true;
+                Outcome::Consumed
+            }
+            Cmd::CycleWard => {
+                self.ward = next_ward(ctx, &self.ward);
+                Outcome::Consumed
+            }
+            Cmd::CycleKind => {
+                self.kind = match self.kind {
+                    None => GrantKind::ALL.first().copied(),
+                    Some(k) => GrantKind::ALL
+                        .iter()
+                        .position(|x| *x == k)
+                        .and_then(|i| GrantKind::ALL.get(i + 1))
+                        .copied(),
+                };
+                Outcome::Consumed
+            }
+            Cmd::Open => match self
+                .rows
+                .get(self.cursor.selected)
+                .and_then(|id| ctx.snap.grants.get(id))
+            {
+                Some(g) => Outcome::Do(Request::OpenPerson(g.person_id, Section::Grants)),
+                None => Outcome::Ignored,
+            },
+            Cmd::Back
+                if self.ward.is_some() || self.kind.is_some() || !self.search.input.is_empty() =>
+            {
+                self.ward = None;
+                self.kind = None;
+                self.search.input.clear();
+                Outcome::Consumed
+            }
+            other => {
+                if self.cursor.handle(*other, self.rows.len()) {
+                    Outcome::Consumed
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let theme = ctx.theme;
+        let [top, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let kind = self
+            .kind
+            .map(|k| ctx.t(k.key()))
+            .unwrap_or(ctx.t("filter.all_kinds"));
+        let summary = tf(
+            ctx.lang,
+            "grants.summary",
+            &[
+                ("count", &Dong(self.rows.len() as i64).grouped()),
+                ("value", &self.total),
+            ],
+        );
+        let right = format!(
+            "{} · {} · {}",
+            ward_filter_label(ctx, &self.ward),
+            kind,
+            summary
+        );
+        let cursor = self.search.render(
+            top,
+            buf,
+            theme,
+            ctx.t("people.search"),
+            ctx.t("grants.search_hint"),
+            &right,
+        );
+        if self.rows.is_empty() {
+            Paragraph::new(Line::styled(ctx.t("grants.none"), theme.muted()))
+                .render(table_area, buf);
+        } else {
+            let wide = area.width >= 110;
+            let mut header = vec![
+                "col.handed_over_on",
+                "col.code",
+                "col.name",
+                "col.kind",
+                "col.item",
+                "col.quantity",
+                "col.value",
+            ];
+            let mut widths = vec![
+                Constraint::Length(10),
+                Constraint::Length(7),
+                Constraint::Fill(2),
+                Constraint::Length(14),
+                Constraint::Fill(2),
+                Constraint::Length(8),
+                Constraint::Length(13),
+            ];
+            if wide {
+                header.push("col.record_no");
+                widths.push(Constraint::Length(12));
+            }
+            render_table(
+                table_area,
+                buf,
+                header.iter().map(|k| ctx.t(k).to_string()).collect(),
+                &widths,
+                self.rows.len(),
+                &self.cursor,
+                true,
+                theme,
+                |i| {
+                    let Some(g) = ctx.snap.grants.get(&self.rows[i]) else {
+                        return vec![];
+                    };
+                    let person = ctx.snap.people.get(&g.person_id);
+                    let mut cells = vec![
+                        Cell::from(format_date(g.handed_over_on)),
+                        Cell::from(person.map(|p| p.code.clone()).unwrap_or_default()),
+                        Cell::from(person.map(|p| p.full_name.clone()).unwrap_or_default()),
+                        Cell::from(ctx.t(g.kind.key())),
+                        Cell::from(g.item.clone()),
+                        Cell::from(format!("{} {}", g.quantity, g.unit)),
+                        Cell::from(Line::from(g.total_value.grouped()).right_aligned()),
+                    ];
+                    if wide {
+                        cells.push(Cell::from(g.handover_record_no.clone()));
+                    }
+                    cells
+                },
+                |_| Style::new(),
+            );
+        }
+        cursor
+    }
+}

@@ -1,0 +1,196 @@
+//! The screens, switched by number keys. Each owns its state and its keys, and draws
+//! itself from that state and the snapshot without changing anything.
+
+mod dashboard;
+mod followups;
+mod grants;
+mod people;
+mod person;
+mod reports;
+mod settings;
+
+pub use person::Section;
+
+use super::forms::FormPurpose;
+use super::keymap::{Action, Scope};
+use super::theme::Theme;
+use crate::domain::{Id, Schedule, Snapshot};
+use crate::i18n::Lang;
+use crate::store::Store;
+use chrono::NaiveDate;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Position, Rect};
+
+/// What every screen may read while handling a key or drawing.
+pub struct Ctx<'a> {
+    pub snap: &'a Snapshot,
+    pub today: NaiveDate,
+    pub lang: Lang,
+    pub theme: Theme,
+    /// Changes whenever the data does.
+    pub version: u64,
+    pub actor: &'a str,
+    pub schedule: &'a Schedule,
+}
+
+impl<'a> Ctx<'a> {
+    pub fn new(store: &'a Store, lang: Lang, theme: Theme, version: u64) -> Ctx<'a> {
+        Ctx {
+            snap: store.snapshot(),
+            today: store.today(),
+            lang,
+            theme,
+            version,
+            actor: store.actor(),
+            schedule: store.schedule(),
+        }
+    }
+
+    pub fn t(&self, key: &str) -> &'static str {
+        crate::i18n::t(self.lang, key)
+    }
+}
+
+/// What a screen did with a key.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Outcome {
+    /// Not a key for this screen: the global keys get it.
+    Ignored,
+    /// Used, with only the screen's own state changed.
+    Consumed,
+    /// Used, and the app must do something (open a form, save...).
+    Do(Request),
+}
+
+/// Things only the app can do.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Request {
+    OpenForm(FormPurpose),
+    OpenPerson(Id, Section),
+    CloseForm,
+    Status(&'static str),
+    /// Ask a yes/no question (i18n key), then carry out the request on yes.
+    Confirm(&'static str, Box<Request>),
+    ApprovePlan(Id),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum ScreenId {
+    #[default]
+    Dashboard,
+    People,
+    Grants,
+    FollowUps,
+    Reports,
+    Settings,
+}
+
+impl ScreenId {
+    pub const ALL: [ScreenId; 6] = [
+        ScreenId::Dashboard,
+        ScreenId::People,
+        ScreenId::Grants,
+        ScreenId::FollowUps,
+        ScreenId::Reports,
+        ScreenId::Settings,
+    ];
+
+    pub fn from_number(n: u8) -> Option<ScreenId> {
+        Self::ALL.get((n as usize).checked_sub(1)?).copied()
+    }
+
+    pub fn title_key(self) -> &'static str {
+        match self {
+            ScreenId::Dashboard => "screen.dashboard",
+            ScreenId::People => "screen.people",
+            ScreenId::Grants => "screen.grants",
+            ScreenId::FollowUps => "screen.followups",
+            ScreenId::Reports => "screen.reports",
+            ScreenId::Settings => "screen.settings",
+        }
+    }
+}
+
+#[derive(Default)]
+pub struct Screens {
+    pub dashboard: dashboard::DashboardScreen,
+    pub people: people::PeopleScreen,
+    pub grants: grants::GrantsScreen,
+    pub followups: followups::FollowUpsScreen,
+    pub reports: reports::ReportsScreen,
+    pub settings: settings::SettingsScreen,
+}
+
+impl Screens {
+    pub fn scope(&self, screen: ScreenId) -> (Scope, bool) {
+        match screen {
+            ScreenId::Dashboard => (Scope::Dashboard, false),
+            ScreenId::People => self.people.scope(),
+            ScreenId::Grants => self.grants.scope(),
+            ScreenId::FollowUps => self.followups.scope(),
+            ScreenId::Reports => (Scope::Reports, false),
+            ScreenId::Settings => (Scope::Settings, false),
+        }
+    }
+
+    /// Lets the current screen recompute what it derives from the data.
+    pub fn refresh(&mut self, screen: ScreenId, ctx: &Ctx) {
+        match screen {
+            ScreenId::Dashboard => self.dashboard.refresh(ctx),
+            ScreenId::People => self.people.refresh(ctx),
+            ScreenId::Grants => self.grants.refresh(ctx),
+            ScreenId::FollowUps => self.followups.refresh(ctx),
+            ScreenId::Reports => self.reports.refresh(ctx),
+            ScreenId::Settings => self.settings.refresh(ctx),
+        }
+    }
+
+    pub fn handle(&mut self, screen: ScreenId, action: &Action, ctx: &Ctx) -> Outcome {
+        match screen {
+            ScreenId::Dashboard => self.dashboard.handle(action, ctx),
+            ScreenId::People => self.people.handle(action, ctx),
+            ScreenId::Grants => self.grants.handle(action, ctx),
+            ScreenId::FollowUps => self.followups.handle(action, ctx),
+            ScreenId::Reports => self.reports.handle(action, ctx),
+            ScreenId::Settings => self.settings.handle(action, ctx),
+        }
+    }
+
+    pub fn render(
+        &self,
+        screen: ScreenId,
+        area: Rect,
+        buf: &mut Buffer,
+        ctx: &Ctx,
+    ) -> Option<Position> {
+        match screen {
+            ScreenId::Dashboard => self.dashboard.render(area, buf, ctx),
+            ScreenId::People => self.people.render(area, buf, ctx),
+            ScreenId::Grants => self.grants.render(area, buf, ctx),
+            ScreenId::FollowUps => self.followups.render(area, buf, ctx),
+            ScreenId::Reports => self.reports.render(area, buf, ctx),
+            ScreenId::Settings => self.settings.render(area, buf, ctx),
+        }
+    }
+}
+
+/// "3 of 120" style counters and other small helpers shared by list screens.
+pub fn ward_filter_label(ctx: &Ctx, ward: &Option<String>) -> String {
+    match ward {
+        Some(code) => ctx.snap.ward_name(code).to_string(),
+        None => ctx.t("filter.all_wards").to_string(),
+    }
+}
+
+/// Cycles through None (all wards) and each ward code.
+pub fn next_ward(ctx: &Ctx, current: &Option<String>) -> Option<String> {
+    let codes: Vec<&String> = ctx.snap.wards.keys().collect();
+    match current {
+        None => codes.first().map(|c| (*c).clone()),
+        Some(c) => codes
+            .iter()
+            .position(|x| *x == c)
+            .and_then(|i| codes.get(i + 1))
+            .map(|c| (*c).clone()),
+    }
+}

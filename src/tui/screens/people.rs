@@ -1,0 +1,343 @@
+//! Screen 2: everyone in the programme, searchable as you type without diacritics,
+//! and each person's page.
+
+use super::person::{PersonPage, Section};
+use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use crate::domain::dates::format_date;
+use crate::domain::{Dong, Id, Person};
+use crate::text;
+use crate::tui::forms::FormPurpose;
+use crate::tui::keymap::{Action, Cmd, Scope};
+use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::search::SearchBox;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Widget, Wrap};
+
+#[derive(Default)]
+pub struct PeopleScreen {
+    cursor: ListCursor,
+    search: SearchBox,
+    sort_by_name: bool,
+    ward: Option<String>,
+    /// The people shown, in order: filtered by search and ward.
+    rows: Vec<Id>,
+    /// Everyone, sorted; recomputed only when the data or the sort changes.
+    sorted: Vec<Id>,
+    sorted_for: (u64, bool),
+    filtered_for: (u64, bool, String, Option<String>),
+    page: Option<PersonPage>,
+    /// A person to select once the list has been recomputed (just saved).
+    pending_select: Option<Id>,
+}
+
+impl PeopleScreen {
+    pub fn scope(&self) -> (Scope, bool) {
+        if self.page.is_some() {
+            (Scope::Person, false)
+        } else if self.search.active {
+            (Scope::Search, true)
+        } else {
+            (Scope::People, false)
+        }
+    }
+
+    pub fn open_person(&mut self, id: Id, section: Section) {
+        self.page = Some(PersonPage::new(id, section));
+    }
+
+    /// After a save, keep the saved person selected in the list.
+    pub fn select_person(&mut self, id: Id) {
+        if let Some(pos) = self.rows.iter().position(|r| *r == id) {
+            self.cursor.selected = pos;
+        } else {
+            self.pending_select = Some(id);
+        }
+    }
+
+    pub fn refresh(&mut self, ctx: &Ctx) {
+        if self.sorted_for != (ctx.version, self.sort_by_name) {
+            let mut people: Vec<&Person> = ctx.snap.people.values().collect();
+            if self.sort_by_name {
+                let mut keyed: Vec<(Vec<u32>, &Person)> = people
+                    .iter()
+                    .map(|p| (text::name_sort_key(&p.full_name), *p))
+                    .collect();
+                keyed.sort_by(|a, b| a.0.cmp(&b.0).then_with(|| a.1.code.cmp(&b.1.code)));
+                people = keyed.into_iter().map(|(_, p)| p).collect();
+            } else {
+                people.sort_by(|a, b| a.code.cmp(&b.code));
+            }
+            self.sorted = people.into_iter().map(|p| p.id).collect();
+            self.sorted_for = (ctx.version, self.sort_by_name);
+        }
+        let query = self.search.query();
+        let key = (
+            ctx.version,
+            self.sort_by_name,
+            query.clone(),
+            self.ward.clone(),
+        );
+        if self.filtered_for != key {
+            let ward = self.ward.as_deref();
+            self.rows = self
+                .sorted
+                .iter()
+                .copied()
+                .filter(|id| {
+                    ward.is_none_or(|w| ctx.snap.people.get(id).is_some_and(|p| p.ward == w))
+                })
+                .filter(|id| {
+                    query.is_empty() || text::matches_folded(ctx.snap.search_key(*id), &query)
+                })
+                .collect();
+            self.filtered_for = key;
+            if let Some(id) = self.pending_select.take() {
+                if let Some(pos) = self.rows.iter().position(|r| *r == id) {
+                    self.cursor.selected = pos;
+                }
+            }
+            self.cursor.clamp(self.rows.len());
+        }
+        if let Some(page) = &self.page
+            && !ctx.snap.people.contains_key(&page.person)
+        {
+            self.page = None;
+        }
+    }
+
+    fn selected(&self) -> Option<Id> {
+        self.rows.get(self.cursor.selected).copied()
+    }
+
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        if let Some(page) = &mut self.page {
+            if action == &Action::Cmd(Cmd::Back) {
+                self.page = None;
+                return Outcome::Consumed;
+            }
+            return page.handle(action, ctx);
+        }
+        if self.search.active {
+            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
+            return if used {
+                Outcome::Consumed
+            } else {
+                Outcome::Ignored
+            };
+        }
+        let Action::Cmd(cmd) = action else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            Cmd::Search => {
+                self.search.active = true;
+                Outcome::Consumed
+            }
+            Cmd::Open => match self.selected() {
+                Some(id) => {
+                    self.open_person(id, Section::Grants);
+                    Outcome::Consumed
+                }
+                None => Outcome::Ignored,
+            },
+            Cmd::New if ctx.snap.wards.is_empty() => {
+                Outcome::Do(Request::OpenForm(FormPurpose::Ward))
+            }
+            Cmd::New => Outcome::Do(Request::OpenForm(FormPurpose::Person(None))),
+            Cmd::Edit => match self.selected() {
+                Some(id) => Outcome::Do(Request::OpenForm(FormPurpose::Person(Some(id)))),
+                None => Outcome::Ignored,
+            },
+            Cmd::Sort => {
+                self.sort_by_name = !self.sort_by_name;
+                Outcome::Consumed
+            }
+            Cmd::CycleWard => {
+                self.ward = next_ward(ctx, &self.ward);
+                Outcome::Consumed
+            }
+            Cmd::Back if !self.search.input.is_empty() || self.ward.is_some() => {
+                self.search.input.clear();
+                self.ward = None;
+                Outcome::Consumed
+            }
+            other => {
+                if self.cursor.handle(*other, self.rows.len()) {
+                    Outcome::Consumed
+                } else {
+                    Outcome::Ignored
+                }
+            }
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        if let Some(page) = &self.page {
+            return page.render(area, buf, ctx);
+        }
+        if ctx.snap.people.is_empty() {
+            render_first_start(area, buf, ctx);
+            return None;
+        }
+        let [top, table_area] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let cursor = self.render_search_line(top, buf, ctx);
+        if self.rows.is_empty() {
+            Paragraph::new(Line::styled(ctx.t("people.no_match"), ctx.theme.muted()))
+                .render(table_area, buf);
+            return cursor;
+        }
+        let wide = area.width >= 110;
+        let header: Vec<String> = if wide {
+            [
+                "col.code",
+                "col.name",
+                "col.sex",
+                "col.birth_year",
+                "col.ward",
+                "col.target",
+                "col.status",
+                "col.next_follow_up",
+            ]
+            .iter()
+            .map(|k| ctx.t(k).to_string())
+            .collect()
+        } else {
+            [
+                "col.code",
+                "col.name",
+                "col.sex",
+                "col.birth_year",
+                "col.ward",
+                "col.target",
+                "col.next_follow_up",
+            ]
+            .iter()
+            .map(|k| ctx.t(k).to_string())
+            .collect()
+        };
+        let widths: Vec<Constraint> = if wide {
+            vec![
+                Constraint::Length(7),
+                Constraint::Fill(2),
+                Constraint::Length(4),
+                Constraint::Length(8),
+                Constraint::Length(12),
+                Constraint::Fill(1),
+                Constraint::Length(13),
+                Constraint::Length(16),
+            ]
+        } else {
+            vec![
+                Constraint::Length(7),
+                Constraint::Fill(2),
+                Constraint::Length(4),
+                Constraint::Length(4),
+                Constraint::Length(10),
+                Constraint::Fill(1),
+                Constraint::Length(10),
+            ]
+        };
+        let theme = ctx.theme;
+        render_table(
+            table_area,
+            buf,
+            header,
+            &widths,
+            self.rows.len(),
+            &self.cursor,
+            true,
+            theme,
+            |i| {
+                let Some(p) = ctx.snap.people.get(&self.rows[i]) else {
+                    return vec![];
+                };
+                let next = ctx.snap.next_follow_up(p.id);
+                let next_cell = match next {
+                    Some(m) if m.is_overdue(ctx.today) => Cell::from(Span::styled(
+                        format!("{} !", format_date(m.due_on)),
+                        theme.warning(),
+                    )),
+                    Some(m) => Cell::from(format_date(m.due_on)),
+                    None => Cell::from(Span::styled("—", theme.muted())),
+                };
+                let group = p.primary_group().map(|g| ctx.t(g.key())).unwrap_or("");
+                let mut cells = vec![
+                    Cell::from(p.code.clone()),
+                    Cell::from(p.full_name.clone()),
+                    Cell::from(ctx.t(p.sex.key())),
+                    Cell::from(p.birth_year.to_string()),
+                    Cell::from(ctx.snap.ward_name(&p.ward).to_string()),
+                    Cell::from(group),
+                ];
+                if wide {
+                    cells.push(Cell::from(ctx.t(p.status.key())));
+                }
+                cells.push(next_cell);
+                cells
+            },
+            |_| Style::new(),
+        );
+        cursor
+    }
+
+    fn render_search_line(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let count = crate::i18n::tf(
+            ctx.lang,
+            "people.count",
+            &[
+                ("shown", &Dong(self.rows.len() as i64).grouped()),
+                ("total", &Dong(ctx.snap.people.len() as i64).grouped()),
+            ],
+        );
+        let sort = ctx.t(if self.sort_by_name {
+            "people.sorted_by_name"
+        } else {
+            "people.sorted_by_code"
+        });
+        let right = format!(
+            "{}  ·  {}  ·  {}",
+            ward_filter_label(ctx, &self.ward),
+            sort,
+            count
+        );
+        self.search.render(
+            area,
+            buf,
+            ctx.theme,
+            ctx.t("people.search"),
+            ctx.t("people.search_hint"),
+            &right,
+        )
+    }
+}
+
+/// A new, empty database: say what to do first instead of showing empty tables.
+fn render_first_start(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let theme = ctx.theme;
+    let mut lines = vec![
+        Line::styled(ctx.t("welcome.title"), theme.title()),
+        Line::from(""),
+    ];
+    let step = |n: &str, key: &str| {
+        Line::from(vec![
+            Span::styled(format!(" {n}. "), theme.key()),
+            Span::raw(ctx.t(key).to_string()),
+        ])
+    };
+    if ctx.snap.wards.is_empty() {
+        lines.push(step("1", "welcome.add_ward"));
+        lines.push(step("2", "welcome.add_person"));
+    } else {
+        lines.push(step("1", "welcome.add_person"));
+    }
+    lines.push(Line::from(""));
+    lines.push(Line::styled(ctx.t("welcome.import"), theme.muted()));
+    lines.push(Line::styled(ctx.t("welcome.demo"), theme.muted()));
+    Paragraph::new(lines)
+        .wrap(Wrap { trim: false })
+        .render(area, buf);
+}

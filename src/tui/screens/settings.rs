@@ -1,0 +1,142 @@
+//! Screen 6: the wards of this database, the follow-up schedule per grant kind, and
+//! the language.
+
+use super::{Ctx, Outcome, Request};
+use crate::domain::GrantKind;
+use crate::tui::forms::FormPurpose;
+use crate::tui::keymap::{Action, Cmd};
+use crate::tui::widgets::list::{ListCursor, render_table};
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::style::Style;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Widget};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+enum Part {
+    #[default]
+    Wards,
+    Schedule,
+}
+
+#[derive(Default)]
+pub struct SettingsScreen {
+    part: Part,
+    wards: ListCursor,
+    kinds: ListCursor,
+}
+
+impl SettingsScreen {
+    pub fn refresh(&mut self, ctx: &Ctx) {
+        self.wards.clamp(ctx.snap.wards.len());
+    }
+
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        let Action::Cmd(cmd) = action else {
+            return Outcome::Ignored;
+        };
+        match (cmd, self.part) {
+            (Cmd::NextField | Cmd::PrevField, _) => {
+                self.part = if self.part == Part::Wards {
+                    Part::Schedule
+                } else {
+                    Part::Wards
+                };
+                Outcome::Consumed
+            }
+            (Cmd::New, _) => Outcome::Do(Request::OpenForm(FormPurpose::Ward)),
+            (Cmd::Open, Part::Schedule) => match GrantKind::ALL.get(self.kinds.selected) {
+                Some(kind) => Outcome::Do(Request::OpenForm(FormPurpose::Schedule(*kind))),
+                None => Outcome::Ignored,
+            },
+            (other, Part::Wards) if self.wards.handle(*other, ctx.snap.wards.len()) => {
+                Outcome::Consumed
+            }
+            (other, Part::Schedule) if self.kinds.handle(*other, GrantKind::ALL.len()) => {
+                Outcome::Consumed
+            }
+            _ => Outcome::Ignored,
+        }
+    }
+
+    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let theme = ctx.theme;
+        let [lang, wards_title, wards, sched_title, sched] = Layout::vertical([
+            Constraint::Length(2),
+            Constraint::Length(1),
+            Constraint::Fill(1),
+            Constraint::Length(1),
+            Constraint::Length(GrantKind::ALL.len() as u16 + 1),
+        ])
+        .areas(area);
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{}: ", ctx.t("settings.language")), theme.label()),
+            Span::raw(ctx.t("settings.language_name")),
+            Span::styled(format!("   (L {})", ctx.t("key.language")), theme.muted()),
+        ]))
+        .render(lang, buf);
+        let title = |key: &str, active: bool| {
+            Line::styled(
+                format!("{} {}", if active { "▶" } else { " " }, ctx.t(key)),
+                if active { theme.title() } else { theme.label() },
+            )
+        };
+        Paragraph::new(title("settings.wards", self.part == Part::Wards)).render(wards_title, buf);
+        let list: Vec<_> = ctx.snap.wards.values().collect();
+        render_table(
+            wards,
+            buf,
+            ["col.code", "col.ward", "field.district", "field.province"]
+                .iter()
+                .map(|k| ctx.t(k).to_string())
+                .collect(),
+            &[
+                Constraint::Length(6),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+                Constraint::Fill(1),
+            ],
+            list.len(),
+            &self.wards,
+            self.part == Part::Wards,
+            theme,
+            |i| {
+                let w = list[i];
+                vec![
+                    Cell::from(w.code.clone()),
+                    Cell::from(w.name.clone()),
+                    Cell::from(w.district.clone()),
+                    Cell::from(w.province.clone()),
+                ]
+            },
+            |_| Style::new(),
+        );
+        Paragraph::new(title("settings.schedule", self.part == Part::Schedule))
+            .render(sched_title, buf);
+        render_table(
+            sched,
+            buf,
+            ["col.kind", "settings.months_after"]
+                .iter()
+                .map(|k| ctx.t(k).to_string())
+                .collect(),
+            &[Constraint::Length(24), Constraint::Fill(1)],
+            GrantKind::ALL.len(),
+            &self.kinds,
+            self.part == Part::Schedule,
+            theme,
+            |i| {
+                let kind = GrantKind::ALL[i];
+                let months: Vec<String> = ctx
+                    .schedule
+                    .months_for(kind)
+                    .iter()
+                    .map(|m| m.to_string())
+                    .collect();
+                vec![Cell::from(ctx.t(kind.key())), Cell::from(months.join(", "))]
+            },
+            |_| Style::new(),
+        );
+        None
+    }
+}

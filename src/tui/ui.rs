@@ -1,0 +1,202 @@
+//! Drawing: a pure function of the app state. Header with the screens, the current
+//! screen, a footer with its keys or the last message, and any modal on top.
+
+use super::app::{App, Modal, StatusKind};
+use super::keymap::{self, Scope};
+use super::screens::{Ctx, ScreenId};
+use super::widgets::form::fit;
+use super::widgets::popup;
+use crate::domain::dates::format_date;
+use crate::i18n::tf;
+use crate::text;
+use ratatui::Frame;
+use ratatui::buffer::Buffer;
+use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Block, Borders, Paragraph, Widget, Wrap};
+
+pub const MIN_WIDTH: u16 = 80;
+pub const MIN_HEIGHT: u16 = 24;
+
+pub fn render(app: &App, frame: &mut Frame) {
+    let area = frame.area();
+    let ctx = app.ctx();
+    if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
+        render_too_small(area, frame.buffer_mut(), &ctx);
+        return;
+    }
+    let [header, body, footer] = Layout::vertical([
+        Constraint::Length(1),
+        Constraint::Fill(1),
+        Constraint::Length(1),
+    ])
+    .areas(area);
+    let buf = frame.buffer_mut();
+    render_header(app, header, buf, &ctx);
+    let mut cursor = app.screens.render(app.screen, body, buf, &ctx);
+    let (scope, _) = app.key_scope();
+    for modal in &app.modals {
+        cursor = render_modal(modal, body, buf, &ctx);
+    }
+    render_footer(app, scope, footer, buf, &ctx);
+    if let Some(position) = cursor {
+        frame.set_cursor_position(position);
+    }
+}
+
+fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let message = tf(
+        ctx.lang,
+        "ui.too_small",
+        &[
+            ("width", &area.width),
+            ("height", &area.height),
+            ("min_width", &MIN_WIDTH),
+            ("min_height", &MIN_HEIGHT),
+        ],
+    );
+    Paragraph::new(message)
+        .style(ctx.theme.warning())
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
+}
+
+fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let theme = ctx.theme;
+    buf.set_style(area, theme.header());
+    let mut spans = vec![Span::styled(" sinhke ", theme.header())];
+    for (i, screen) in ScreenId::ALL.iter().enumerate() {
+        let label = format!(" {} {} ", i + 1, ctx.t(screen.title_key()));
+        let style = if *screen == app.screen {
+            theme.tab_active()
+        } else {
+            theme.header()
+        };
+        spans.push(Span::styled(label, style));
+    }
+    let left_width: usize = spans.iter().map(|s| text::width(&s.content)).sum();
+    let mut right = format!("{} · {} ", ctx.actor, format_date(ctx.today));
+    if app.is_demo {
+        right = format!("{} · {right}", ctx.t("ui.demo"));
+    }
+    let room = (area.width as usize).saturating_sub(left_width + 1);
+    let right = fit(&right, room);
+    let pad = room.saturating_sub(text::width(&right));
+    spans.push(Span::styled(" ".repeat(pad + 1), theme.header()));
+    spans.push(Span::styled(right, theme.header()));
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+fn render_footer(app: &App, scope: Scope, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let theme = ctx.theme;
+    if let Some((message, kind)) = &app.status {
+        let style = if *kind == StatusKind::Error {
+            theme.error()
+        } else {
+            theme.good()
+        };
+        Paragraph::new(Line::styled(fit(message, area.width as usize), style)).render(area, buf);
+        return;
+    }
+    let mut spans = Vec::new();
+    let mut used = 0;
+    for b in keymap::footer_for(scope) {
+        let label = ctx.t(b.help);
+        let piece = text::width(b.label) + text::width(label) + 3;
+        if used + piece > area.width as usize {
+            break;
+        }
+        used += piece;
+        spans.push(Span::styled(b.label, theme.key()));
+        spans.push(Span::styled(format!(" {label}  "), theme.muted()));
+    }
+    Paragraph::new(Line::from(spans)).render(area, buf);
+}
+
+fn render_modal(modal: &Modal, body: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    match modal {
+        Modal::Form(fm) => {
+            popup::clear(body, buf);
+            fm.form.render(body, buf, ctx.lang, ctx.theme)
+        }
+        Modal::Help(scope) => {
+            render_help(*scope, body, buf, ctx);
+            None
+        }
+        Modal::Confirm { question, .. } => {
+            let hint = ctx.t("confirm.hint");
+            render_box(
+                body,
+                buf,
+                ctx,
+                ctx.t("confirm.title"),
+                &[question.as_str(), "", hint],
+            );
+            None
+        }
+        Modal::Message(message) => {
+            render_box(
+                body,
+                buf,
+                ctx,
+                ctx.t("message.title"),
+                &[message.as_str(), "", ctx.t("message.hint")],
+            );
+            None
+        }
+    }
+}
+
+fn render_box(body: Rect, buf: &mut Buffer, ctx: &Ctx, title: &str, lines: &[&str]) {
+    let width = (body.width.saturating_sub(8)).min(70);
+    let text_lines: usize = lines
+        .iter()
+        .map(|l| text::width(l) / (width.saturating_sub(4).max(1) as usize) + 1)
+        .sum();
+    let area = popup::centered(body, width, text_lines as u16 + 2);
+    popup::clear(area, buf);
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Span::styled(format!(" {title} "), ctx.theme.title()));
+    Paragraph::new(
+        lines
+            .iter()
+            .map(|l| Line::from(l.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .block(block)
+    .wrap(Wrap { trim: false })
+    .render(area, buf);
+}
+
+fn render_help(scope: Scope, body: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let bindings = keymap::help_for(scope);
+    let height = (bindings.len() as u16 + 3).min(body.height);
+    let area = popup::centered(body, 64, height);
+    popup::clear(area, buf);
+    let theme = ctx.theme;
+    let label_width = bindings
+        .iter()
+        .map(|b| text::width(b.label))
+        .max()
+        .unwrap_or(4)
+        + 2;
+    let mut lines: Vec<Line> = bindings
+        .iter()
+        .map(|b| {
+            Line::from(vec![
+                Span::styled(format!(" {:<w$}", b.label, w = label_width), theme.key()),
+                Span::raw(ctx.t(b.help).to_string()),
+            ])
+        })
+        .collect();
+    lines.push(Line::styled(
+        format!(" {}", ctx.t("help.close")),
+        theme.muted(),
+    ));
+    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+        format!(" {} ", ctx.t("help.title")),
+        theme.title(),
+    ));
+    Paragraph::new(lines).block(block).render(area, buf);
+}

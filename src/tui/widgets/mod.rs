@@ -1,0 +1,7 @@
+//! Reusable pieces that know nothing of people or grants.
+
+pub mod form;
+pub mod input;
+pub mod list;
+pub mod popup;
+pub mod search;
