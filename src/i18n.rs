@@ -101,6 +101,7 @@ mod tests {
             .iter()
             .map(|v| v.key())
             .chain(TargetGroup::ALL.iter().map(|v| v.key()))
+            .chain(TargetGroup::ALL.iter().map(|v| v.short_key()))
             .chain(PersonStatus::ALL.iter().map(|v| v.key()))
             .chain(BusinessLine::ALL.iter().map(|v| v.key()))
             .chain(PlanStatus::ALL.iter().map(|v| v.key()))

@@ -121,6 +121,19 @@ domain_enum!(Role, "role" {
     Supervisor => "supervisor",
 });
 
+impl TargetGroup {
+    /// The i18n key of the short label used in narrow table columns.
+    pub fn short_key(self) -> &'static str {
+        match self {
+            TargetGroup::Victim => "target_short.victim",
+            TargetGroup::SuspectedVictim => "target_short.suspected_victim",
+            TargetGroup::AtRisk => "target_short.at_risk",
+            TargetGroup::ChildOfVictim => "target_short.child_of_victim",
+            TargetGroup::FamilyMember => "target_short.family_member",
+        }
+    }
+}
+
 impl PlanStatus {
     /// The supervisor's path: draft -> approved -> active -> completed, or dropped on the way.
     pub fn can_move_to(self, next: PlanStatus) -> bool {

@@ -129,3 +129,6 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
         _ => false,
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -64,7 +64,12 @@ fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
 fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let theme = ctx.theme;
     buf.set_style(area, theme.header());
-    let mut spans = vec![Span::styled(" sinhke ", theme.header())];
+    let narrow = area.width < 100;
+    let mut spans = if narrow {
+        vec![]
+    } else {
+        vec![Span::styled(" sinhke ", theme.header())]
+    };
     for (i, screen) in ScreenId::ALL.iter().enumerate() {
         let label = format!(" {} {} ", i + 1, ctx.t(screen.title_key()));
         let style = if *screen == app.screen {
@@ -75,7 +80,11 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         spans.push(Span::styled(label, style));
     }
     let left_width: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-    let mut right = format!("{} · {} ", ctx.actor, format_date(ctx.today));
+    let mut right = if narrow {
+        format_date(ctx.today)
+    } else {
+        format!("{} · {} ", format_date(ctx.today), ctx.actor)
+    };
     if app.is_demo {
         right = format!("{} · {right}", ctx.t("ui.demo"));
     }

@@ -113,7 +113,7 @@ pub fn on_change(form: &mut Form, milestone: Option<&Milestone>, snap: &Snapshot
         .and_then(|m| m.grant_id)
         .and_then(|g| snap.grants.get(&g))
         .is_some_and(Grant::is_livestock);
-    let has_plan = milestone.is_some_and(|m| m.plan_id.is_some() || m.grant_id.is_some());
+    let has_plan = milestone.is_some_and(|m| m.plan_id.is_some());
     for name in [
         "done_on",
         "done_by",

@@ -10,7 +10,7 @@ use crate::i18n::tf;
 use crate::text;
 use crate::tui::forms::FormPurpose;
 use crate::tui::keymap::{Action, Cmd, Scope};
-use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::list::{ListCursor, columns, render_table};
 use crate::tui::widgets::search::SearchBox;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
@@ -297,28 +297,19 @@ impl FollowUpsScreen {
             return cursor;
         }
         let wide = area.width >= 110;
-        let mut header = vec![
-            "col.when",
-            "col.due_on",
-            "col.code",
-            "col.name",
-            "col.ward",
-            "col.kind",
-            "col.grant",
-        ];
-        let mut widths = vec![
-            Constraint::Length(16),
-            Constraint::Length(10),
-            Constraint::Length(7),
-            Constraint::Fill(2),
-            Constraint::Length(10),
-            Constraint::Length(12),
-            Constraint::Fill(1),
-        ];
-        if wide {
-            header.push("col.assigned_to");
-            widths.push(Constraint::Length(18));
-        }
+        let (header, widths) = columns(
+            &[
+                ("col.when", Constraint::Length(16), false),
+                ("col.due_on", Constraint::Length(10), false),
+                ("col.code", Constraint::Length(7), false),
+                ("col.name", Constraint::Fill(2), false),
+                ("col.ward", Constraint::Length(10), false),
+                ("col.kind", Constraint::Length(12), true),
+                ("col.grant", Constraint::Fill(1), false),
+                ("col.assigned_to", Constraint::Length(18), true),
+            ],
+            wide,
+        );
         render_table(
             table_area,
             buf,
@@ -405,9 +396,11 @@ impl FollowUpsScreen {
                     .map(|p| ctx.snap.ward_name(&p.ward).to_string())
                     .unwrap_or_default(),
             ),
-            Cell::from(kind),
-            Cell::from(what),
         ];
+        if wide {
+            cells.push(Cell::from(kind));
+        }
+        cells.push(Cell::from(what));
         if wide {
             cells.push(Cell::from(assigned));
         }

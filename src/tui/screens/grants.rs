@@ -7,7 +7,7 @@ use crate::domain::{Dong, GrantKind, Id};
 use crate::i18n::tf;
 use crate::text;
 use crate::tui::keymap::{Action, Cmd, Scope};
-use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::list::{ListCursor, columns, render_table};
 use crate::tui::widgets::search::SearchBox;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -162,28 +162,19 @@ impl GrantsScreen {
                 .render(table_area, buf);
         } else {
             let wide = area.width >= 110;
-            let mut header = vec![
-                "col.handed_over_on",
-                "col.code",
-                "col.name",
-                "col.kind",
-                "col.item",
-                "col.quantity",
-                "col.value",
-            ];
-            let mut widths = vec![
-                Constraint::Length(10),
-                Constraint::Length(7),
-                Constraint::Fill(2),
-                Constraint::Length(14),
-                Constraint::Fill(2),
-                Constraint::Length(8),
-                Constraint::Length(13),
-            ];
-            if wide {
-                header.push("col.record_no");
-                widths.push(Constraint::Length(12));
-            }
+            let (header, widths) = columns(
+                &[
+                    ("col.handed_over_on", Constraint::Length(10), false),
+                    ("col.code", Constraint::Length(7), true),
+                    ("col.name", Constraint::Fill(2), false),
+                    ("col.kind", Constraint::Length(13), false),
+                    ("col.item", Constraint::Fill(2), false),
+                    ("col.quantity", Constraint::Length(8), false),
+                    ("col.value", Constraint::Length(11), false),
+                    ("col.record_no", Constraint::Length(12), true),
+                ],
+                wide,
+            );
             render_table(
                 table_area,
                 buf,
@@ -198,15 +189,19 @@ impl GrantsScreen {
                         return vec![];
                     };
                     let person = ctx.snap.people.get(&g.person_id);
-                    let mut cells = vec![
-                        Cell::from(format_date(g.handed_over_on)),
-                        Cell::from(person.map(|p| p.code.clone()).unwrap_or_default()),
+                    let mut cells = vec![Cell::from(format_date(g.handed_over_on))];
+                    if wide {
+                        cells.push(Cell::from(
+                            person.map(|p| p.code.clone()).unwrap_or_default(),
+                        ));
+                    }
+                    cells.extend([
                         Cell::from(person.map(|p| p.full_name.clone()).unwrap_or_default()),
                         Cell::from(ctx.t(g.kind.key())),
                         Cell::from(g.item.clone()),
                         Cell::from(format!("{} {}", g.quantity, g.unit)),
                         Cell::from(Line::from(g.total_value.grouped()).right_aligned()),
-                    ];
+                    ]);
                     if wide {
                         cells.push(Cell::from(g.handover_record_no.clone()));
                     }

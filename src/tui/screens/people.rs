@@ -237,8 +237,8 @@ impl PeopleScreen {
                 Constraint::Length(4),
                 Constraint::Length(4),
                 Constraint::Length(10),
-                Constraint::Fill(1),
                 Constraint::Length(10),
+                Constraint::Length(11),
             ]
         };
         let theme = ctx.theme;
@@ -264,7 +264,10 @@ impl PeopleScreen {
                     Some(m) => Cell::from(format_date(m.due_on)),
                     None => Cell::from(Span::styled("—", theme.muted())),
                 };
-                let group = p.primary_group().map(|g| ctx.t(g.key())).unwrap_or("");
+                let group = p
+                    .primary_group()
+                    .map(|g| ctx.t(g.short_key()))
+                    .unwrap_or("");
                 let mut cells = vec![
                     Cell::from(p.code.clone()),
                     Cell::from(p.full_name.clone()),

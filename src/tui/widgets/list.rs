@@ -67,6 +67,17 @@ impl ListCursor {
     }
 }
 
+/// A table's columns as (title key, width, only when wide): the titles and widths to use.
+pub fn columns(
+    all: &[(&'static str, Constraint, bool)],
+    wide: bool,
+) -> (Vec<&'static str>, Vec<Constraint>) {
+    all.iter()
+        .filter(|(_, _, wide_only)| wide || !wide_only)
+        .map(|(title, width, _)| (*title, *width))
+        .unzip()
+}
+
 /// Draws a table of `len` rows; `row(i)` builds row i's cells only for visible rows.
 #[allow(clippy::too_many_arguments)]
 pub fn render_table<'a>(

@@ -1,0 +1,279 @@
+//! Screen tests: the app driven by keys into a `TestBackend`, at the smallest supported
+//! size and a comfortable one, in both languages.
+
+use super::*;
+use crate::domain::dates::parse_date;
+use crate::i18n::Lang;
+use crate::store::{OpenMode, Store};
+use ratatui::Terminal;
+use ratatui::backend::TestBackend;
+use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
+use tempfile::TempDir;
+
+const TODAY: &str = "2025-06-01";
+
+/// An app over a small demo database, with a fixed day and officer.
+fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
+    let dir = TempDir::new().expect("tempdir");
+    let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing).expect("open");
+    let today = parse_date(TODAY).expect("date");
+    store.set_today(today);
+    store.set_actor("Cán bộ Lan");
+    store.fill_empty(crate::demo::generate(people, 3, today)).expect("demo");
+    (dir, App::new(store, lang, Theme { color: false }))
+}
+
+fn empty_app(lang: Lang) -> (TempDir, App) {
+    let dir = TempDir::new().expect("tempdir");
+    let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing).expect("open");
+    store.set_today(parse_date(TODAY).expect("date"));
+    store.set_actor("Cán bộ Lan");
+    (dir, App::new(store, lang, Theme { color: false }))
+}
+
+fn press(app: &mut App, code: KeyCode) {
+    handle_event(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
+}
+
+fn ctrl(app: &mut App, c: char) {
+    handle_event(app, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+}
+
+fn type_text(app: &mut App, text: &str) {
+    for c in text.chars() {
+        press(app, KeyCode::Char(c));
+    }
+}
+
+fn screen(app: &App, width: u16, height: u16) -> String {
+    let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
+    terminal.draw(|f| render(app, f)).expect("draw");
+    let buffer = terminal.backend().buffer();
+    let mut out = String::new();
+    for y in 0..height {
+        let mut line = String::new();
+        for x in 0..width {
+            line.push_str(buffer[(x, y)].symbol());
+        }
+        out.push_str(line.trim_end());
+        out.push('\n');
+    }
+    out
+}
+
+#[test]
+fn every_screen_renders_at_both_sizes_in_both_languages() {
+    for lang in [Lang::Vi, Lang::En] {
+        let (_dir, mut app) = demo_app(40, lang);
+        for n in 1..=6u8 {
+            press(&mut app, KeyCode::Char(char::from(b'0' + n)));
+            for (w, h) in [(80, 24), (120, 40)] {
+                let text = screen(&app, w, h);
+                let name = format!("screen_{n}_{}_{w}x{h}", lang.code());
+                insta::assert_snapshot!(name, text);
+            }
+        }
+    }
+}
+
+#[test]
+fn the_dashboard_shows_the_people_count() {
+    let (_dir, app) = demo_app(40, Lang::En);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("People: 40"), "{text}");
+}
+
+#[test]
+fn a_window_smaller_than_80x24_asks_to_be_enlarged() {
+    let (_dir, app) = demo_app(5, Lang::Vi);
+    let text = screen(&app, 60, 20);
+    assert!(text.contains("phóng to"), "{text}");
+    let text = screen(&app, 80, 24);
+    assert!(!text.contains("phóng to"));
+}
+
+#[test]
+fn a_search_without_diacritics_finds_names_with_them() {
+    let (_dir, mut app) = demo_app(60, Lang::Vi);
+    let target = app.store.snapshot().people.values().find(|p| !p.full_name.is_ascii()).expect("a name with marks").clone();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &crate::text::fold(&target.full_name));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains(&target.full_name), "{text}");
+    assert!(text.contains(&target.code));
+}
+
+#[test]
+fn d_in_a_search_matches_d_with_stroke() {
+    let (_dir, mut app) = demo_app(200, Lang::Vi);
+    let target = app.store.snapshot().people.values().find(|p| p.full_name.contains('Đ')).expect("someone named Đ…").clone();
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('/'));
+    type_text(&mut app, &target.code.to_lowercase());
+    type_text(&mut app, " d");
+    assert!(screen(&app, 100, 30).contains(&target.full_name));
+}
+
+#[test]
+fn the_help_lists_the_keys_of_the_current_screen() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    press(&mut app, KeyCode::Char('4'));
+    press(&mut app, KeyCode::Char('?'));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Keys") && text.contains("officer filter") && text.contains("quit"), "{text}");
+    press(&mut app, KeyCode::Esc);
+    assert!(!screen(&app, 100, 30).contains("officer filter"), "Esc closes the help");
+}
+
+#[test]
+fn q_quits_from_a_screen_but_types_into_a_form() {
+    let (_dir, mut app) = demo_app(5, Lang::Vi);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "q1");
+    assert!(!app.should_quit);
+    assert!(screen(&app, 100, 30).contains("q1"));
+    press(&mut app, KeyCode::Esc);
+    assert!(screen(&app, 100, 30).contains("Bỏ những gì đã nhập"), "Esc asks before discarding");
+    press(&mut app, KeyCode::Char('y'));
+    press(&mut app, KeyCode::Char('q'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn a_person_form_with_problems_shows_them_and_keeps_what_was_typed() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, "Lò Thị Hương");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "1850");
+    ctrl(&mut app, 's');
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Birth year must be between 1900"), "{text}");
+    assert!(text.contains("Lò Thị Hương"));
+    assert_eq!(app.store.snapshot().people.len(), 5, "nothing saved");
+    // The focus is on the birth year: fix it and save.
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "1990");
+    ctrl(&mut app, 's');
+    assert_eq!(app.store.snapshot().people.len(), 6);
+    assert!(screen(&app, 100, 30).contains("Saved."));
+}
+
+#[test]
+fn handing_over_a_grant_in_the_form_creates_its_visits() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let person = app.store.snapshot().people.values().next().expect("person").clone();
+    let before = app.store.snapshot().milestones_of(person.id).count();
+    app.request(screens::Request::OpenPerson(person.id, screens::Section::Grants));
+    press(&mut app, KeyCode::Char('n'));
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "l"); // kind: Livestock
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Vịt giống");
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Backspace);
+    type_text(&mut app, "40");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "con");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "45000");
+    ctrl(&mut app, 's');
+    let grant = app.store.snapshot().grants_of(person.id).find(|g| g.item == "Vịt giống").expect("saved grant").clone();
+    assert_eq!(grant.total_value.0, 1_800_000);
+    assert_eq!(app.store.snapshot().milestones_of(person.id).count(), before + 4);
+    assert!(screen(&app, 100, 30).contains("1.800.000"));
+}
+
+#[test]
+fn recording_a_visit_from_the_work_list_takes_a_few_keys() {
+    let (_dir, mut app) = demo_app(60, Lang::Vi);
+    press(&mut app, KeyCode::Char('4'));
+    let overdue_before = app.store.snapshot().overdue_count(app.store.today());
+    assert!(overdue_before > 0);
+    press(&mut app, KeyCode::Enter);
+    ctrl(&mut app, 's');
+    assert_eq!(app.store.snapshot().overdue_count(app.store.today()), overdue_before - 1);
+}
+
+#[test]
+fn a_new_empty_database_says_what_to_do_first() {
+    let (_dir, app) = empty_app(Lang::Vi);
+    let text = screen(&app, 80, 24);
+    assert!(text.contains("Thêm phường/xã của bạn"), "{text}");
+    insta::assert_snapshot!("first_start_vi_80x24", text);
+}
+
+#[test]
+fn l_switches_the_language() {
+    let (_dir, mut app) = demo_app(5, Lang::Vi);
+    assert!(screen(&app, 100, 30).contains("Tổng quan"));
+    handle_event(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)));
+    assert!(screen(&app, 100, 30).contains("Dashboard"));
+}
+
+/// A small deterministic generator, so a failing sequence can be replayed.
+struct Lcg(u64);
+
+impl Lcg {
+    fn next(&mut self) -> u64 {
+        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 >> 33
+    }
+}
+
+fn random_key(rng: &mut Lcg) -> Event {
+    const CHARS: &[char] = &[
+        'a', 'n', 'e', 'v', 'm', 'o', 'q', 'y', 'k', 't', 'd', 'w', 'f', 's', 'x', 'r', '/', '?', ' ', '+', '-', '0',
+        '1', '2', '3', '4', '5', '6', '7', '9', 'ễ', 'Đ', 'ư', '\u{0303}', 'L',
+    ];
+    const CODES: &[KeyCode] = &[
+        KeyCode::Enter,
+        KeyCode::Esc,
+        KeyCode::Tab,
+        KeyCode::BackTab,
+        KeyCode::Up,
+        KeyCode::Down,
+        KeyCode::Left,
+        KeyCode::Right,
+        KeyCode::PageUp,
+        KeyCode::PageDown,
+        KeyCode::Home,
+        KeyCode::End,
+        KeyCode::Backspace,
+        KeyCode::Delete,
+        KeyCode::F(2),
+    ];
+    match rng.next() % 10 {
+        0..=5 => Event::Key(KeyEvent::new(KeyCode::Char(CHARS[(rng.next() % CHARS.len() as u64) as usize]), KeyModifiers::NONE)),
+        6..=8 => Event::Key(KeyEvent::new(CODES[(rng.next() % CODES.len() as u64) as usize], KeyModifiers::NONE)),
+        _ => {
+            let c = ['s', 'u', 'c', 'a', 'e', 'h'][(rng.next() % 6) as usize];
+            Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
+        }
+    }
+}
+
+#[test]
+fn long_random_key_sequences_never_panic() {
+    let (_dir, mut app) = demo_app(50, Lang::Vi);
+    let mut rng = Lcg(0x5eed);
+    let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
+    for step in 0..20_000 {
+        let event = if step % 997 == 0 { Event::Paste("Nguye\u{0302}\u{0303}n 1.500.000\n\t".into()) } else { random_key(&mut rng) };
+        handle_event(&mut app, event);
+        app.should_quit = false;
+        if step % 500 == 0 {
+            let (w, h) = [(80, 24), (120, 40), (40, 10), (200, 60)][(step / 500) % 4];
+            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h)).expect("resize");
+        }
+        terminal.draw(|f| render(&app, f)).expect("draw");
+    }
+    assert!(app.store.check().is_ok(), "{:?}", app.store.check().findings);
+}
