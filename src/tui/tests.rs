@@ -19,7 +19,9 @@ fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
     let today = parse_date(TODAY).expect("date");
     store.set_today(today);
     store.set_actor("Cán bộ Lan");
-    store.fill_empty(crate::demo::generate(people, 3, today)).expect("demo");
+    store
+        .fill_empty(crate::demo::generate(people, 3, today))
+        .expect("demo");
     (dir, App::new(store, lang, Theme { color: false }))
 }
 
@@ -36,7 +38,10 @@ fn press(app: &mut App, code: KeyCode) {
 }
 
 fn ctrl(app: &mut App, c: char) {
-    handle_event(app, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    handle_event(
+        app,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
 }
 
 fn type_text(app: &mut App, text: &str) {
@@ -95,7 +100,14 @@ fn a_window_smaller_than_80x24_asks_to_be_enlarged() {
 #[test]
 fn a_search_without_diacritics_finds_names_with_them() {
     let (_dir, mut app) = demo_app(60, Lang::Vi);
-    let target = app.store.snapshot().people.values().find(|p| !p.full_name.is_ascii()).expect("a name with marks").clone();
+    let target = app
+        .store
+        .snapshot()
+        .people
+        .values()
+        .find(|p| !p.full_name.is_ascii())
+        .expect("a name with marks")
+        .clone();
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, &crate::text::fold(&target.full_name));
@@ -107,7 +119,14 @@ fn a_search_without_diacritics_finds_names_with_them() {
 #[test]
 fn d_in_a_search_matches_d_with_stroke() {
     let (_dir, mut app) = demo_app(200, Lang::Vi);
-    let target = app.store.snapshot().people.values().find(|p| p.full_name.contains('Đ')).expect("someone named Đ…").clone();
+    let target = app
+        .store
+        .snapshot()
+        .people
+        .values()
+        .find(|p| p.full_name.contains('Đ'))
+        .expect("someone named Đ…")
+        .clone();
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('/'));
     type_text(&mut app, &target.code.to_lowercase());
@@ -121,9 +140,15 @@ fn the_help_lists_the_keys_of_the_current_screen() {
     press(&mut app, KeyCode::Char('4'));
     press(&mut app, KeyCode::Char('?'));
     let text = screen(&app, 100, 30);
-    assert!(text.contains("Keys") && text.contains("officer filter") && text.contains("quit"), "{text}");
+    assert!(
+        text.contains("Keys") && text.contains("officer filter") && text.contains("quit"),
+        "{text}"
+    );
     press(&mut app, KeyCode::Esc);
-    assert!(!screen(&app, 100, 30).contains("officer filter"), "Esc closes the help");
+    assert!(
+        !screen(&app, 100, 30).contains("officer filter"),
+        "Esc closes the help"
+    );
 }
 
 #[test]
@@ -135,7 +160,10 @@ fn q_quits_from_a_screen_but_types_into_a_form() {
     assert!(!app.should_quit);
     assert!(screen(&app, 100, 30).contains("q1"));
     press(&mut app, KeyCode::Esc);
-    assert!(screen(&app, 100, 30).contains("Bỏ những gì đã nhập"), "Esc asks before discarding");
+    assert!(
+        screen(&app, 100, 30).contains("Bỏ những gì đã nhập"),
+        "Esc asks before discarding"
+    );
     press(&mut app, KeyCode::Char('y'));
     press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
@@ -169,9 +197,19 @@ fn a_person_form_with_problems_shows_them_and_keeps_what_was_typed() {
 #[test]
 fn handing_over_a_grant_in_the_form_creates_its_visits() {
     let (_dir, mut app) = demo_app(5, Lang::En);
-    let person = app.store.snapshot().people.values().next().expect("person").clone();
+    let person = app
+        .store
+        .snapshot()
+        .people
+        .values()
+        .next()
+        .expect("person")
+        .clone();
     let before = app.store.snapshot().milestones_of(person.id).count();
-    app.request(screens::Request::OpenPerson(person.id, screens::Section::Grants));
+    app.request(screens::Request::OpenPerson(
+        person.id,
+        screens::Section::Grants,
+    ));
     press(&mut app, KeyCode::Char('n'));
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "l"); // kind: Livestock
@@ -185,9 +223,18 @@ fn handing_over_a_grant_in_the_form_creates_its_visits() {
     press(&mut app, KeyCode::Tab);
     type_text(&mut app, "45000");
     ctrl(&mut app, 's');
-    let grant = app.store.snapshot().grants_of(person.id).find(|g| g.item == "Vịt giống").expect("saved grant").clone();
+    let grant = app
+        .store
+        .snapshot()
+        .grants_of(person.id)
+        .find(|g| g.item == "Vịt giống")
+        .expect("saved grant")
+        .clone();
     assert_eq!(grant.total_value.0, 1_800_000);
-    assert_eq!(app.store.snapshot().milestones_of(person.id).count(), before + 4);
+    assert_eq!(
+        app.store.snapshot().milestones_of(person.id).count(),
+        before + 4
+    );
     assert!(screen(&app, 100, 30).contains("1.800.000"));
 }
 
@@ -199,7 +246,10 @@ fn recording_a_visit_from_the_work_list_takes_a_few_keys() {
     assert!(overdue_before > 0);
     press(&mut app, KeyCode::Enter);
     ctrl(&mut app, 's');
-    assert_eq!(app.store.snapshot().overdue_count(app.store.today()), overdue_before - 1);
+    assert_eq!(
+        app.store.snapshot().overdue_count(app.store.today()),
+        overdue_before - 1
+    );
 }
 
 #[test]
@@ -214,7 +264,10 @@ fn a_new_empty_database_says_what_to_do_first() {
 fn l_switches_the_language() {
     let (_dir, mut app) = demo_app(5, Lang::Vi);
     assert!(screen(&app, 100, 30).contains("Tổng quan"));
-    handle_event(&mut app, Event::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)));
+    handle_event(
+        &mut app,
+        Event::Key(KeyEvent::new(KeyCode::Char('L'), KeyModifiers::SHIFT)),
+    );
     assert!(screen(&app, 100, 30).contains("Dashboard"));
 }
 
@@ -223,15 +276,18 @@ struct Lcg(u64);
 
 impl Lcg {
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_mul(6364136223846793005).wrapping_add(1442695040888963407);
+        self.0 = self
+            .0
+            .wrapping_mul(6364136223846793005)
+            .wrapping_add(1442695040888963407);
         self.0 >> 33
     }
 }
 
 fn random_key(rng: &mut Lcg) -> Event {
     const CHARS: &[char] = &[
-        'a', 'n', 'e', 'v', 'm', 'o', 'q', 'y', 'k', 't', 'd', 'w', 'f', 's', 'x', 'r', '/', '?', ' ', '+', '-', '0',
-        '1', '2', '3', '4', '5', '6', '7', '9', 'ễ', 'Đ', 'ư', '\u{0303}', 'L',
+        'a', 'n', 'e', 'v', 'm', 'o', 'q', 'y', 'k', 't', 'd', 'w', 'f', 's', 'x', 'r', '/', '?',
+        ' ', '+', '-', '0', '1', '2', '3', '4', '5', '6', '7', '9', 'ễ', 'Đ', 'ư', '\u{0303}', 'L',
     ];
     const CODES: &[KeyCode] = &[
         KeyCode::Enter,
@@ -251,8 +307,14 @@ fn random_key(rng: &mut Lcg) -> Event {
         KeyCode::F(2),
     ];
     match rng.next() % 10 {
-        0..=5 => Event::Key(KeyEvent::new(KeyCode::Char(CHARS[(rng.next() % CHARS.len() as u64) as usize]), KeyModifiers::NONE)),
-        6..=8 => Event::Key(KeyEvent::new(CODES[(rng.next() % CODES.len() as u64) as usize], KeyModifiers::NONE)),
+        0..=5 => Event::Key(KeyEvent::new(
+            KeyCode::Char(CHARS[(rng.next() % CHARS.len() as u64) as usize]),
+            KeyModifiers::NONE,
+        )),
+        6..=8 => Event::Key(KeyEvent::new(
+            CODES[(rng.next() % CODES.len() as u64) as usize],
+            KeyModifiers::NONE,
+        )),
         _ => {
             let c = ['s', 'u', 'c', 'a', 'e', 'h'][(rng.next() % 6) as usize];
             Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL))
@@ -266,14 +328,24 @@ fn long_random_key_sequences_never_panic() {
     let mut rng = Lcg(0x5eed);
     let mut terminal = Terminal::new(TestBackend::new(80, 24)).expect("terminal");
     for step in 0..20_000 {
-        let event = if step % 997 == 0 { Event::Paste("Nguye\u{0302}\u{0303}n 1.500.000\n\t".into()) } else { random_key(&mut rng) };
+        let event = if step % 997 == 0 {
+            Event::Paste("Nguye\u{0302}\u{0303}n 1.500.000\n\t".into())
+        } else {
+            random_key(&mut rng)
+        };
         handle_event(&mut app, event);
         app.should_quit = false;
         if step % 500 == 0 {
             let (w, h) = [(80, 24), (120, 40), (40, 10), (200, 60)][(step / 500) % 4];
-            terminal.resize(ratatui::layout::Rect::new(0, 0, w, h)).expect("resize");
+            terminal
+                .resize(ratatui::layout::Rect::new(0, 0, w, h))
+                .expect("resize");
         }
         terminal.draw(|f| render(&app, f)).expect("draw");
     }
-    assert!(app.store.check().is_ok(), "{:?}", app.store.check().findings);
+    assert!(
+        app.store.check().is_ok(),
+        "{:?}",
+        app.store.check().findings
+    );
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the end-to-end tests: run the real binary on a scratch database.
 #![allow(dead_code)]
 
+pub mod pty;
+
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
