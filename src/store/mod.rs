@@ -185,16 +185,17 @@ impl Store {
 
     /// Reads every tree into the snapshot; values that do not decode are listed, not fatal.
     fn load(&mut self) -> Result<(), StoreError> {
-        let mut snapshot = Snapshot::default();
         let mut problems = Vec::new();
-        self.load_tree::<Ward>(keys::WARDS, &mut problems, |w| snapshot.put_ward(w))?;
-        self.load_tree::<Person>(keys::PEOPLE, &mut problems, |r| snapshot.put_person(r))?;
-        self.load_tree::<LivelihoodPlan>(keys::PLANS, &mut problems, |r| snapshot.put_plan(r))?;
-        self.load_tree::<Grant>(keys::GRANTS, &mut problems, |r| snapshot.put_grant(r))?;
-        self.load_tree::<Milestone>(keys::MILESTONES, &mut problems, |r| {
-            snapshot.put_milestone(r)
-        })?;
-        self.load_tree::<Referral>(keys::REFERRALS, &mut problems, |r| snapshot.put_referral(r))?;
+        let mut wards = Vec::new();
+        self.load_tree::<Ward>(keys::WARDS, &mut problems, |r| wards.push(r))?;
+        // Each table becomes its map before the next is read, so only one table's
+        // records are ever held twice.
+        let people = self.load_table(keys::PEOPLE, &mut problems, |r: &Person| r.id)?;
+        let plans = self.load_table(keys::PLANS, &mut problems, |r: &LivelihoodPlan| r.id)?;
+        let grants = self.load_table(keys::GRANTS, &mut problems, |r: &Grant| r.id)?;
+        let milestones = self.load_table(keys::MILESTONES, &mut problems, |r: &Milestone| r.id)?;
+        let referrals = self.load_table(keys::REFERRALS, &mut problems, |r: &Referral| r.id)?;
+        let snapshot = Snapshot::from_tables(wards, people, plans, grants, milestones, referrals);
         if let Some(bytes) = self
             .tree(keys::META)
             .get(keys::META_SCHEDULE)
@@ -212,6 +213,18 @@ impl Store {
         self.snapshot = snapshot;
         self.load_problems = problems;
         Ok(())
+    }
+
+    /// A whole tree as a map, built in one go so its nodes are packed full.
+    fn load_table<T: Stored>(
+        &self,
+        name: &'static str,
+        problems: &mut Vec<LoadProblem>,
+        id_of: impl Fn(&T) -> Id,
+    ) -> Result<std::collections::BTreeMap<Id, T>, StoreError> {
+        let mut rows = Vec::with_capacity(self.tree(name).len());
+        self.load_tree::<T>(name, problems, |r| rows.push((id_of(&r), r)))?;
+        Ok(rows.into_iter().collect())
     }
 
     fn load_tree<T: Stored>(
