@@ -138,7 +138,7 @@ impl PeopleScreen {
             }
             Cmd::Open => match self.selected() {
                 Some(id) => {
-                    self.open_person(id, Section::Grants);
+                    self.open_person(id, Section::first_useful(ctx.snap, id));
                     Outcome::Consumed
                 }
                 None => Outcome::Ignored,

@@ -35,6 +35,19 @@ impl Section {
         Self::ALL.iter().position(|s| *s == self).unwrap_or(0)
     }
 
+    /// The section worth seeing first: grants if any, else plans, else follow-ups.
+    pub fn first_useful(snap: &Snapshot, person: Id) -> Section {
+        if snap.grants_of(person).next().is_some() {
+            Section::Grants
+        } else if snap.plans_of(person).next().is_some() {
+            Section::Plans
+        } else if snap.milestones_of(person).next().is_some() {
+            Section::FollowUps
+        } else {
+            Section::Grants
+        }
+    }
+
     fn title_key(self) -> &'static str {
         match self {
             Section::Plans => "section.plans",

@@ -1,19 +1,77 @@
-//! Screen 5: the summaries as tables, by ward for now.
+//! Screen 5: what a supervisor reviews (plans waiting for approval, grants whose last
+//! visit found trouble) and the summaries as tables.
 
-use super::{Ctx, Outcome};
-use crate::domain::Dong;
-use crate::tui::keymap::Action;
+use super::person::Section;
+use super::{Ctx, Outcome, Request};
+use crate::domain::dates::format_date;
+use crate::domain::{Dong, Grant, Id, LivelihoodPlan, MilestoneStatus, PlanStatus, Snapshot};
+use crate::i18n::tf;
+use crate::tui::keymap::{Action, Cmd};
 use crate::tui::widgets::list::{ListCursor, render_table};
+use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Position, Rect};
+use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
-use ratatui::text::Line;
-use ratatui::widgets::Cell;
+use ratatui::text::{Line, Span};
+use ratatui::widgets::{Cell, Paragraph, Widget};
+
+/// Something a supervisor should look at.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ReviewItem {
+    /// A plan still in draft, waiting for approval.
+    PlanToApprove(Id),
+    /// A grant whose last visit found the business closed.
+    BusinessClosed(Id),
+    /// A livestock grant whose last visit found fewer than half the animals alive.
+    AnimalsLost { grant: Id, alive: u32 },
+}
+
+/// Below this share of animals alive at the last visit, a livestock grant needs review.
+const ANIMALS_ALIVE_ALERT_PERCENT: u64 = 50;
+
+/// Plans waiting for approval (oldest first), then grants in trouble (most recent visit first).
+pub fn review_items(snap: &Snapshot) -> Vec<ReviewItem> {
+    let mut plans: Vec<&LivelihoodPlan> = snap
+        .plans
+        .values()
+        .filter(|p| p.status == PlanStatus::Draft)
+        .collect();
+    plans.sort_by_key(|p| (p.created_on, p.id));
+    let mut items: Vec<ReviewItem> = plans
+        .iter()
+        .map(|p| ReviewItem::PlanToApprove(p.id))
+        .collect();
+    let mut troubled: Vec<(NaiveDate, ReviewItem)> = Vec::new();
+    for grant in snap.grants.values() {
+        let last = snap
+            .milestones_of(grant.id)
+            .filter(|m| m.status == MilestoneStatus::Done)
+            .max_by_key(|m| (m.done_on, m.due_on));
+        let Some(visit) = last else { continue };
+        let on = visit.done_on.unwrap_or(visit.due_on);
+        if visit.visit.business_operating == Some(false) {
+            troubled.push((on, ReviewItem::BusinessClosed(grant.id)));
+        } else if let Some(alive) = visit.visit.animals_alive.filter(|_| grant.is_livestock())
+            && (alive as u64) * 100 < grant.quantity as u64 * ANIMALS_ALIVE_ALERT_PERCENT
+        {
+            troubled.push((
+                on,
+                ReviewItem::AnimalsLost {
+                    grant: grant.id,
+                    alive,
+                },
+            ));
+        }
+    }
+    troubled.sort_by(|a, b| b.0.cmp(&a.0));
+    items.extend(troubled.into_iter().map(|(_, item)| item));
+    items
+}
 
 #[derive(Default)]
 pub struct ReportsScreen {
     cursor: ListCursor,
-    rows: Vec<(String, usize, usize, Dong, usize)>,
+    review: Vec<ReviewItem>,
     computed_for: u64,
 }
 
@@ -22,82 +80,210 @@ impl ReportsScreen {
         if self.computed_for == ctx.version {
             return;
         }
-        let mut rows = Vec::new();
-        for w in ctx.snap.wards.values() {
-            let people: Vec<_> = ctx
-                .snap
-                .people
-                .values()
-                .filter(|p| p.ward == w.code)
-                .map(|p| p.id)
-                .collect();
-            let grants: Vec<_> = people
-                .iter()
-                .flat_map(|id| ctx.snap.grants_of(*id))
-                .collect();
-            let overdue = people
-                .iter()
-                .flat_map(|id| ctx.snap.milestones_of(*id))
-                .filter(|m| m.is_overdue(ctx.today))
-                .count();
-            rows.push((
-                w.name.clone(),
-                people.len(),
-                grants.len(),
-                grants.iter().map(|g| g.total_value).sum(),
-                overdue,
-            ));
-        }
-        self.rows = rows;
+        self.review = review_items(ctx.snap);
+        self.cursor.clamp(self.review.len());
         self.computed_for = ctx.version;
     }
 
-    pub fn handle(&mut self, action: &Action, _ctx: &Ctx) -> Outcome {
-        match action {
-            Action::Cmd(cmd) if self.cursor.handle(*cmd, self.rows.len()) => Outcome::Consumed,
+    fn person_of(&self, ctx: &Ctx) -> Option<(Id, Section)> {
+        match self.review.get(self.cursor.selected)? {
+            ReviewItem::PlanToApprove(id) => ctx
+                .snap
+                .plans
+                .get(id)
+                .map(|p| (p.person_id, Section::Plans)),
+            ReviewItem::BusinessClosed(id) | ReviewItem::AnimalsLost { grant: id, .. } => ctx
+                .snap
+                .grants
+                .get(id)
+                .map(|g| (g.person_id, Section::Grants)),
+        }
+    }
+
+    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        let Action::Cmd(cmd) = action else {
+            return Outcome::Ignored;
+        };
+        match cmd {
+            Cmd::Open => match self.person_of(ctx) {
+                Some((person, section)) => Outcome::Do(Request::OpenPerson(person, section)),
+                None => Outcome::Ignored,
+            },
+            Cmd::Approve => match self.review.get(self.cursor.selected) {
+                Some(ReviewItem::PlanToApprove(id)) => Outcome::Do(Request::Confirm(
+                    "confirm.approve_plan",
+                    Box::new(Request::ApprovePlan(*id)),
+                )),
+                _ => Outcome::Ignored,
+            },
+            other if self.cursor.handle(*other, self.review.len()) => Outcome::Consumed,
             _ => Outcome::Ignored,
         }
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let theme = ctx.theme;
+        let [title, table] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let plans = self
+            .review
+            .iter()
+            .filter(|i| matches!(i, ReviewItem::PlanToApprove(_)))
+            .count();
+        let summary = tf(
+            ctx.lang,
+            "review.summary",
+            &[("plans", &plans), ("grants", &(self.review.len() - plans))],
+        );
+        Paragraph::new(Line::from(vec![
+            Span::styled(format!("{}  ", ctx.t("review.title")), theme.title()),
+            Span::styled(summary, theme.muted()),
+        ]))
+        .render(title, buf);
+        if self.review.is_empty() {
+            Paragraph::new(Line::styled(
+                format!("  {}", ctx.t("review.none")),
+                theme.good(),
+            ))
+            .render(table, buf);
+            return None;
+        }
+        let widths = [
+            Constraint::Length(22),
+            Constraint::Length(7),
+            Constraint::Fill(1),
+            Constraint::Fill(1),
+            Constraint::Length(14),
+        ];
         let header = [
-            "col.ward",
-            "dash.people",
-            "dash.grants",
+            "col.review_reason",
+            "col.code",
+            "col.name",
+            "col.what",
             "col.value",
-            "dash.overdue",
         ]
         .iter()
         .map(|k| ctx.t(k).to_string())
         .collect();
-        let widths = [
-            Constraint::Fill(1),
-            Constraint::Length(10),
-            Constraint::Length(10),
-            Constraint::Length(16),
-            Constraint::Length(10),
-        ];
         render_table(
-            area,
+            table,
             buf,
             header,
             &widths,
-            self.rows.len(),
+            self.review.len(),
             &self.cursor,
             true,
-            ctx.theme,
+            theme,
+            |i| review_cells(&self.review[i], ctx),
             |i| {
-                let (name, people, grants, value, overdue) = &self.rows[i];
-                vec![
-                    Cell::from(name.clone()),
-                    Cell::from(Line::from(people.to_string()).right_aligned()),
-                    Cell::from(Line::from(grants.to_string()).right_aligned()),
-                    Cell::from(Line::from(value.grouped()).right_aligned()),
-                    Cell::from(Line::from(overdue.to_string()).right_aligned()),
-                ]
+                if matches!(self.review[i], ReviewItem::PlanToApprove(_)) {
+                    Style::new()
+                } else {
+                    theme.warning()
+                }
             },
-            |_| Style::new(),
         );
         None
+    }
+}
+
+fn review_cells<'a>(item: &ReviewItem, ctx: &Ctx) -> Vec<Cell<'a>> {
+    let person_cells = |person: Id| {
+        let p = ctx.snap.people.get(&person);
+        [
+            p.map(|p| p.code.clone()).unwrap_or_default(),
+            p.map(|p| p.full_name.clone()).unwrap_or_default(),
+        ]
+    };
+    let grant_row = |grant: &Grant, reason: String| {
+        let [code, name] = person_cells(grant.person_id);
+        vec![
+            Cell::from(reason),
+            Cell::from(code),
+            Cell::from(name),
+            Cell::from(format!(
+                "{} · {}",
+                grant.item,
+                format_date(grant.handed_over_on)
+            )),
+            Cell::from(Line::from(grant.total_value.grouped()).right_aligned()),
+        ]
+    };
+    match item {
+        ReviewItem::PlanToApprove(id) => {
+            let Some(plan) = ctx.snap.plans.get(id) else {
+                return vec![];
+            };
+            let [code, name] = person_cells(plan.person_id);
+            let waiting = (ctx.today - plan.created_on).num_days();
+            vec![
+                Cell::from(tf(ctx.lang, "review.plan_waiting", &[("days", &waiting)])),
+                Cell::from(code),
+                Cell::from(name),
+                Cell::from(ctx.t(plan.business_line.key())),
+                Cell::from(Line::from(Dong(plan.budget.0).grouped()).right_aligned()),
+            ]
+        }
+        ReviewItem::BusinessClosed(id) => match ctx.snap.grants.get(id) {
+            Some(g) => grant_row(g, ctx.t("review.business_closed").to_string()),
+            None => vec![],
+        },
+        ReviewItem::AnimalsLost { grant, alive } => match ctx.snap.grants.get(grant) {
+            Some(g) => grant_row(
+                g,
+                tf(
+                    ctx.lang,
+                    "review.animals_alive",
+                    &[("alive", alive), ("of", &g.quantity)],
+                ),
+            ),
+            None => vec![],
+        },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::snapshot::tests::*;
+    use crate::domain::*;
+
+    #[test]
+    fn review_lists_draft_plans_then_grants_whose_last_visit_found_trouble() {
+        let mut snap = sample_snapshot(); // a draft plan and a livestock grant of 50 chickens
+        assert_eq!(review_items(&snap), vec![ReviewItem::PlanToApprove(Id(2))]);
+
+        let mut visit = sample_milestone();
+        visit.status = MilestoneStatus::Done;
+        visit.done_on = Some(day(2025, 2, 3));
+        visit.visit.animals_alive = Some(20); // 20 of 50: below half
+        snap.put_milestone(visit.clone());
+        assert_eq!(
+            review_items(&snap)[1],
+            ReviewItem::AnimalsLost {
+                grant: Id(3),
+                alive: 20
+            }
+        );
+
+        visit.visit.animals_alive = Some(45);
+        visit.visit.business_operating = Some(false);
+        snap.put_milestone(visit);
+        assert_eq!(review_items(&snap)[1], ReviewItem::BusinessClosed(Id(3)));
+    }
+
+    #[test]
+    fn an_approved_plan_and_a_thriving_grant_need_no_review() {
+        let mut snap = sample_snapshot();
+        let mut plan = sample_plan();
+        plan.status = PlanStatus::Approved;
+        snap.put_plan(plan);
+        let mut visit = sample_milestone();
+        visit.status = MilestoneStatus::Done;
+        visit.done_on = Some(day(2025, 2, 3));
+        visit.visit.animals_alive = Some(48);
+        visit.visit.business_operating = Some(true);
+        snap.put_milestone(visit);
+        assert!(review_items(&snap).is_empty());
     }
 }
