@@ -63,7 +63,7 @@ pub fn review_items(snap: &Snapshot) -> Vec<ReviewItem> {
             ));
         }
     }
-    troubled.sort_by(|a, b| b.0.cmp(&a.0));
+    troubled.sort_by_key(|t| std::cmp::Reverse(t.0));
     items.extend(troubled.into_iter().map(|(_, item)| item));
     items
 }
