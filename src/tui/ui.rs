@@ -64,7 +64,7 @@ fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
 fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let theme = ctx.theme;
     buf.set_style(area, theme.header());
-    let narrow = area.width < 100;
+    let narrow = area.width < 120;
     let mut spans = if narrow {
         vec![]
     } else {

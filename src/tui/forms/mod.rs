@@ -83,7 +83,7 @@ pub fn on_change(form: &mut Form, purpose: &FormPurpose, snap: &Snapshot) {
             visit::on_change(form, snap.milestones.get(milestone), snap)
         }
         FormPurpose::Referral { .. } => referral::on_change(form),
-        FormPurpose::Plan { .. } => plan::on_change(form),
+        FormPurpose::Grant { .. } => grant::on_change(form),
         _ => {}
     }
 }

@@ -67,8 +67,6 @@ fn blank(person: Id, ctx: &Ctx) -> LivelihoodPlan {
     }
 }
 
-pub fn on_change(_form: &mut Form) {}
-
 pub fn read(
     form: &Form,
     person: Id,

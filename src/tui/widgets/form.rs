@@ -53,6 +53,8 @@ pub struct Field {
     pub label: &'static str,
     pub kind: FieldKind,
     pub hidden: bool,
+    /// Shown dimmed while the field is empty: what an empty value will mean.
+    pub placeholder: String,
 }
 
 impl Field {
@@ -62,6 +64,7 @@ impl Field {
             label,
             kind: FieldKind::Text(TextInput::new(value).with_max(200)),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -71,6 +74,7 @@ impl Field {
             label,
             kind: FieldKind::Text(TextInput::new(value).with_max(1000)),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -81,6 +85,7 @@ impl Field {
             label,
             kind: FieldKind::Number(TextInput::new(&text).with_max(10)),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -91,6 +96,7 @@ impl Field {
             label,
             kind: FieldKind::Money(digits),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -101,6 +107,7 @@ impl Field {
             label,
             kind: FieldKind::Date(TextInput::new(&text).with_max(10)),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -116,6 +123,7 @@ impl Field {
             label,
             kind: FieldKind::Choice { options, selected },
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -125,6 +133,7 @@ impl Field {
             label,
             kind: FieldKind::Toggle(on),
             hidden: false,
+            placeholder: String::new(),
         }
     }
 
@@ -198,6 +207,12 @@ impl Form {
 
     pub fn focused_name(&self) -> &'static str {
         self.fields.get(self.focus).map(|f| f.name).unwrap_or("")
+    }
+
+    pub fn set_placeholder(&mut self, name: &str, text: String) {
+        if let Some(f) = self.field_mut(name) {
+            f.placeholder = text;
+        }
     }
 
     pub fn set_hidden(&mut self, name: &str, hidden: bool) {
@@ -513,6 +528,10 @@ impl Form {
                 pad = value_width.saturating_sub(text::width(&shown)) + shown.chars().count()
             );
             buf.set_stringn(value_x, y, &padded, value_width, style);
+            if shown.is_empty() && !field.placeholder.is_empty() {
+                let x = value_x + u16::from(focused);
+                buf.set_stringn(x, y, &field.placeholder, value_width.saturating_sub(1), theme.muted());
+            }
             if focused {
                 let col = match field.kind {
                     FieldKind::Choice { .. } | FieldKind::Toggle(_) => 0,
