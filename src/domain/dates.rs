@@ -6,8 +6,12 @@ use chrono::{DateTime, Datelike, Months, NaiveDate, Utc};
 /// Parses dd/mm/yyyy (also d/m/yyyy, with '-' or '.' between) or yyyy-mm-dd.
 pub fn parse_date(text: &str) -> Option<NaiveDate> {
     let t = text.trim();
-    if let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d") {
-        return Some(d);
+    // Four-digit years only: "-1-1-1" must not become the year -1.
+    let four_digit_year = |d: NaiveDate| (1000..=9999).contains(&d.year());
+    if t.len() == 10
+        && let Ok(d) = NaiveDate::parse_from_str(t, "%Y-%m-%d")
+    {
+        return Some(d).filter(|d| four_digit_year(*d));
     }
     let parts: Vec<&str> = t.split(['/', '-', '.']).collect();
     if parts.len() != 3 || parts.iter().any(|p| p.is_empty() || p.len() > 4) {
