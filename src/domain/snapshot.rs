@@ -17,6 +17,8 @@ pub struct Snapshot {
     links: HashMap<Id, Links>,
     search_keys: HashMap<Id, String>,
     codes: HashMap<String, Id>,
+    /// The highest sequence used after each code prefix: "CT" -> 41 for CT-0041.
+    sequences: HashMap<String, u32>,
 }
 
 /// The records that hang off a person or a grant.
@@ -76,6 +78,7 @@ impl Snapshot {
         for p in people.values() {
             snap.search_keys.insert(p.id, search_key(p));
             snap.codes.insert(p.code.clone(), p.id);
+            snap.note_code(&p.code);
         }
         for r in plans.values() {
             link(&mut snap.links.entry(r.person_id).or_default().plans, r.id);
@@ -121,6 +124,7 @@ impl Snapshot {
             self.codes.remove(&old.code);
         }
         self.codes.insert(person.code.clone(), person.id);
+        self.note_code(&person.code);
         self.search_keys.insert(person.id, search_key(&person));
         self.people.insert(person.id, person);
     }
@@ -265,14 +269,19 @@ impl Snapshot {
             .unwrap_or(code)
     }
 
-    /// The largest sequence number used in a ward's person codes.
+    /// The largest sequence number used in codes of this ward (CT-0041 -> 41), whatever
+    /// ward their people live in now: codes never change, so they must never repeat.
     pub fn last_sequence_in_ward(&self, ward: &str) -> u32 {
-        self.people
-            .values()
-            .filter(|p| p.ward == ward)
-            .filter_map(|p| p.code.rsplit('-').next()?.parse::<u32>().ok())
-            .max()
-            .unwrap_or(0)
+        self.sequences.get(ward).copied().unwrap_or(0)
+    }
+
+    fn note_code(&mut self, code: &str) {
+        if let Some((prefix, number)) = code.rsplit_once('-')
+            && let Ok(n) = number.parse::<u32>()
+        {
+            let best = self.sequences.entry(prefix.to_string()).or_insert(0);
+            *best = (*best).max(n);
+        }
     }
 
     pub fn overdue_count(&self, today: NaiveDate) -> usize {
@@ -463,5 +472,10 @@ pub(crate) mod tests {
         snap.put_person(p);
         assert_eq!(snap.last_sequence_in_ward("CT"), 41);
         assert_eq!(snap.last_sequence_in_ward("TC"), 0);
+        // Moving that person to another ward keeps their code taken in CT.
+        let mut moved = snap.people[&Id(9)].clone();
+        moved.ward = "TC".into();
+        snap.put_person(moved);
+        assert_eq!(snap.last_sequence_in_ward("CT"), 41);
     }
 }

@@ -26,6 +26,11 @@ pub struct PeopleScreen {
     rows: Vec<Id>,
     /// Everyone, sorted; recomputed only when the data or the sort changes.
     sorted: Vec<Id>,
+    /// Each sorted person's ward and folded search text, side by side in memory, so a
+    /// keystroke scans one block instead of chasing 10,000 pointers.
+    sorted_wards: Vec<String>,
+    search_text: String,
+    search_spans: Vec<(u32, u32)>,
     sorted_for: (u64, bool),
     filtered_for: (u64, bool, String, Option<String>),
     page: Option<PersonPage>,
@@ -70,6 +75,15 @@ impl PeopleScreen {
             } else {
                 people.sort_by(|a, b| a.code.cmp(&b.code));
             }
+            self.search_text.clear();
+            self.search_spans.clear();
+            self.sorted_wards.clear();
+            for p in &people {
+                let start = self.search_text.len() as u32;
+                self.search_text.push_str(ctx.snap.search_key(p.id));
+                self.search_spans.push((start, self.search_text.len() as u32));
+                self.sorted_wards.push(p.ward.clone());
+            }
             self.sorted = people.into_iter().map(|p| p.id).collect();
             self.sorted_for = (ctx.version, self.sort_by_name);
         }
@@ -82,16 +96,13 @@ impl PeopleScreen {
         );
         if self.filtered_for != key {
             let ward = self.ward.as_deref();
-            self.rows = self
-                .sorted
-                .iter()
-                .copied()
-                .filter(|id| {
-                    ward.is_none_or(|w| ctx.snap.people.get(id).is_some_and(|p| p.ward == w))
+            self.rows = (0..self.sorted.len())
+                .filter(|&i| ward.is_none_or(|w| self.sorted_wards[i] == w))
+                .filter(|&i| {
+                    let (start, end) = self.search_spans[i];
+                    query.is_empty() || text::matches_folded(&self.search_text[start as usize..end as usize], &query)
                 })
-                .filter(|id| {
-                    query.is_empty() || text::matches_folded(ctx.snap.search_key(*id), &query)
-                })
+                .map(|i| self.sorted[i])
                 .collect();
             self.filtered_for = key;
             if let Some(id) = self.pending_select.take() {
