@@ -64,26 +64,30 @@ fn writes(c: &mut Criterion) {
             b.iter(|| store.save_person(new_person("CT")).expect("save"))
         });
         let person = store.save_person(new_person("CT")).expect("save").id;
-        group.bench_with_input(BenchmarkId::new("hand_over_grant", people), &people, |b, _| {
-            b.iter(|| {
-                let grant = Grant {
-                    id: Id::NEW,
-                    person_id: person,
-                    plan_id: None,
-                    kind: GrantKind::Livestock,
-                    item: "Gà giống".into(),
-                    quantity: 50,
-                    unit: "con".into(),
-                    unit_value: Dong(80_000),
-                    total_value: Dong(4_000_000),
-                    handed_over_on: today(),
-                    handover_record_no: String::new(),
-                    supplier: String::new(),
-                    stamp: Stamp::default(),
-                };
-                store.hand_over_grant(grant).expect("hand over")
-            })
-        });
+        group.bench_with_input(
+            BenchmarkId::new("hand_over_grant", people),
+            &people,
+            |b, _| {
+                b.iter(|| {
+                    let grant = Grant {
+                        id: Id::NEW,
+                        person_id: person,
+                        plan_id: None,
+                        kind: GrantKind::Livestock,
+                        item: "Gà giống".into(),
+                        quantity: 50,
+                        unit: "con".into(),
+                        unit_value: Dong(80_000),
+                        total_value: Dong(4_000_000),
+                        handed_over_on: today(),
+                        handover_record_no: String::new(),
+                        supplier: String::new(),
+                        stamp: Stamp::default(),
+                    };
+                    store.hand_over_grant(grant).expect("hand over")
+                })
+            },
+        );
     }
     group.finish();
 }

@@ -24,7 +24,10 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn ctrl(app: &mut App, c: char) {
-    handle_event(app, Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)));
+    handle_event(
+        app,
+        Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
+    );
 }
 
 fn draw(terminal: &mut Terminal<TestBackend>, app: &App) {
@@ -63,9 +66,15 @@ fn render_screens(c: &mut Criterion) {
         let db = demo_db(people);
         let mut app = app_on(&db);
         let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
-        for (name, screen) in [("people_table", '2'), ("dashboard", '1'), ("work_list", '4')] {
+        for (name, screen) in [
+            ("people_table", '2'),
+            ("dashboard", '1'),
+            ("work_list", '4'),
+        ] {
             key(&mut app, KeyCode::Char(screen));
-            group.bench_function(BenchmarkId::new(name, people), |b| b.iter(|| draw(&mut terminal, &app)));
+            group.bench_function(BenchmarkId::new(name, people), |b| {
+                b.iter(|| draw(&mut terminal, &app))
+            });
         }
         drop(app);
         std::thread::sleep(std::time::Duration::from_millis(50));
@@ -87,7 +96,11 @@ fn keypress_to_frame(c: &mut Criterion) {
             draw(&mut terminal, &app);
         })
     });
-    for (name, screen) in [("switch_to_dashboard", '1'), ("switch_to_grants", '3'), ("switch_to_work_list", '4')] {
+    for (name, screen) in [
+        ("switch_to_dashboard", '1'),
+        ("switch_to_grants", '3'),
+        ("switch_to_work_list", '4'),
+    ] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 key(&mut app, KeyCode::Char('2'));

@@ -76,7 +76,9 @@ fn grant(person: Id) -> Grant {
 #[test]
 #[ignore = "run by the crash tests as their child process"]
 fn crash_child() {
-    let Ok(db) = std::env::var(CHILD_DB) else { return };
+    let Ok(db) = std::env::var(CHILD_DB) else {
+        return;
+    };
     let mut store = Store::open(Path::new(&db), OpenMode::CreateIfMissing).expect("child opens");
     store.set_today(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"));
     let import = std::env::var("SINHKE_CRASH_MODE").is_ok_and(|m| m == "import");
@@ -96,7 +98,14 @@ fn crash_child() {
 
 fn spawn_child(db: &Path, mode: &str) -> Child {
     Command::new(std::env::current_exe().expect("test binary"))
-        .args(["crash_child", "--exact", "--ignored", "--nocapture", "--test-threads=1", "--quiet"])
+        .args([
+            "crash_child",
+            "--exact",
+            "--ignored",
+            "--nocapture",
+            "--test-threads=1",
+            "--quiet",
+        ])
         .env(CHILD_DB, db)
         .env("SINHKE_CRASH_MODE", mode)
         .stdout(Stdio::piped())
@@ -119,7 +128,10 @@ fn delays(seed: u64) -> impl Iterator<Item = Duration> {
 fn setup_db() -> (tempfile::TempDir, std::path::PathBuf) {
     let dir = tempfile::tempdir().expect("tempdir");
     let db = dir.path().join("db");
-    ok(&db, &["wards", "add", "--code", "CT", "--name", "Cao Thắng"]);
+    ok(
+        &db,
+        &["wards", "add", "--code", "CT", "--name", "Cao Thắng"],
+    );
     (dir, db)
 }
 
@@ -127,7 +139,12 @@ fn setup_db() -> (tempfile::TempDir, std::path::PathBuf) {
 fn run_and_kill(db: &Path, mode: &str, delay: Duration) -> Vec<String> {
     let mut child = spawn_child(db, mode);
     let stdout = child.stdout.take().expect("stdout");
-    let reader = std::thread::spawn(move || BufReader::new(stdout).lines().map_while(Result::ok).collect::<Vec<_>>());
+    let reader = std::thread::spawn(move || {
+        BufReader::new(stdout)
+            .lines()
+            .map_while(Result::ok)
+            .collect::<Vec<_>>()
+    });
     std::thread::sleep(delay);
     child.kill().expect("SIGKILL");
     let _ = child.wait();
@@ -152,16 +169,30 @@ fn saves_survive_kills(kills: usize) {
         assert!(report.is_ok(), "after a kill: {:?}", report.findings);
         let snap = store.snapshot();
         for id in &promised_people {
-            assert!(snap.people.contains_key(id), "person {id} was reported saved but is gone");
+            assert!(
+                snap.people.contains_key(id),
+                "person {id} was reported saved but is gone"
+            );
         }
         for id in &promised_grants {
-            assert!(snap.grants.contains_key(id), "grant {id} was reported saved but is gone");
+            assert!(
+                snap.grants.contains_key(id),
+                "grant {id} was reported saved but is gone"
+            );
         }
         for g in snap.grants.values() {
-            assert_eq!(snap.milestones_of(g.id).count(), 4, "a grant is never without its visits");
+            assert_eq!(
+                snap.milestones_of(g.id).count(),
+                4,
+                "a grant is never without its visits"
+            );
         }
     }
-    assert!(promised_grants.len() > kills / 2, "the child made progress: {} grants", promised_grants.len());
+    assert!(
+        promised_grants.len() > kills / 2,
+        "the child made progress: {} grants",
+        promised_grants.len()
+    );
 }
 
 #[test]
@@ -180,13 +211,20 @@ fn imports_are_all_or_nothing_under_kills() {
     let (_dir, db) = setup_db();
     let mut promised = 0;
     for delay in delays(0x51ed).take(KILLS / 2) {
-        promised += 500 * run_and_kill(&db, "import", delay * 3).iter().filter(|l| l.starts_with("imported")).count();
+        promised += 500
+            * run_and_kill(&db, "import", delay * 3)
+                .iter()
+                .filter(|l| l.starts_with("imported"))
+                .count();
         let store = open_when_free(&db);
         assert!(store.check().is_ok(), "{:?}", store.check().findings);
         let count = store.snapshot().people.len();
         assert_eq!(count % 500, 0, "a batch is in whole or not at all: {count}");
         assert!(count >= promised, "{count} people, {promised} promised");
-        assert!(count <= promised + 500, "at most the batch in flight may also have landed");
+        assert!(
+            count <= promised + 500,
+            "at most the batch in flight may also have landed"
+        );
         promised = count;
     }
     assert!(promised > 0, "the child imported something");

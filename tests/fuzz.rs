@@ -9,15 +9,22 @@ use sinhke::domain::*;
 use sinhke::store::codec;
 
 fn cases() -> u32 {
-    std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(20_000)
+    std::env::var("PROPTEST_CASES")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(20_000)
 }
 
 /// Bytes that look like our values: a plausible version byte, then anything.
 fn value_bytes() -> impl Strategy<Value = Vec<u8>> {
-    (prop_oneof![Just(1u8), any::<u8>()], proptest::collection::vec(any::<u8>(), 0..400)).prop_map(|(v, mut rest)| {
-        rest.insert(0, v);
-        rest
-    })
+    (
+        prop_oneof![Just(1u8), any::<u8>()],
+        proptest::collection::vec(any::<u8>(), 0..400),
+    )
+        .prop_map(|(v, mut rest)| {
+            rest.insert(0, v);
+            rest
+        })
 }
 
 proptest! {

@@ -12,12 +12,16 @@ pub fn today() -> chrono::NaiveDate {
 
 /// A demo database of `people`, built on first use.
 pub fn demo_db(people: usize) -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("target/bench-data").join(format!("demo-{people}"));
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("target/bench-data")
+        .join(format!("demo-{people}"));
     if !dir.join("db").exists() {
         let _ = std::fs::remove_dir_all(&dir);
         let mut store = Store::open(&dir, OpenMode::CreateIfMissing).expect("create");
         store.set_today(today());
-        store.fill_empty(sinhke::demo::generate(people, 1, today())).expect("demo");
+        store
+            .fill_empty(sinhke::demo::generate(people, 1, today()))
+            .expect("demo");
     }
     dir
 }
@@ -42,4 +46,3 @@ fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
         }
     }
 }
-

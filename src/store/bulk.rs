@@ -13,6 +13,9 @@ use sled::transaction::TransactionError;
 const CHUNK: usize = 2_000;
 
 const STATE_PENDING: &[u8] = b"pending";
+/// A bulk insert into a database with no records yet: undone by emptying the record
+/// trees, so it needs no journal (half the writes, and half the garbage on disk).
+const STATE_PENDING_FILL: &[u8] = b"pending-fill";
 const STATE_COMMITTED: &[u8] = b"committed";
 
 /// Where a test may stop a bulk write, as a crash would.
@@ -55,25 +58,29 @@ impl Store {
     }
 
     /// Inserts keys that do not exist yet, all or none, in bounded memory.
-    pub(super) fn commit_bulk(&self, ops: &[Op]) -> Result<(), StoreError> {
+    pub(super) fn commit_bulk(&self, ops: &[Op], into_empty: bool) -> Result<(), StoreError> {
         debug_assert!(
             ops.iter().all(|(_, _, v)| v.is_some()),
             "bulk writes only insert"
         );
         let journal = tree_index(keys::JOURNAL);
         // 1. The undo journal: which keys are about to appear.
-        self.set_bulk_state(Some(STATE_PENDING))?;
-        let entries: Vec<Op> = ops
-            .iter()
-            .enumerate()
-            .map(|(n, (tree, key, _))| {
-                let mut entry = vec![*tree as u8];
-                entry.extend_from_slice(key);
-                (journal, (n as u64).to_be_bytes().to_vec(), Some(entry))
-            })
-            .collect();
-        for chunk in entries.chunks(CHUNK) {
-            self.write_chunk(chunk)?;
+        if into_empty {
+            self.set_bulk_state(Some(STATE_PENDING_FILL))?;
+        } else {
+            self.set_bulk_state(Some(STATE_PENDING))?;
+            let entries: Vec<Op> = ops
+                .iter()
+                .enumerate()
+                .map(|(n, (tree, key, _))| {
+                    let mut entry = vec![*tree as u8];
+                    entry.extend_from_slice(key);
+                    (journal, (n as u64).to_be_bytes().to_vec(), Some(entry))
+                })
+                .collect();
+            for chunk in entries.chunks(CHUNK) {
+                self.write_chunk(chunk)?;
+            }
         }
         self.flush()?;
         #[cfg(test)]
@@ -118,7 +125,14 @@ impl Store {
             .get(keys::META_BULK)
             .map_err(|e| StoreError::from_sled(e, &self.path))?;
         let Some(state) = state else { return Ok(false) };
-        if state.as_ref() != STATE_COMMITTED {
+        if state.as_ref() == STATE_PENDING_FILL {
+            for name in keys::RECORD_TREES {
+                self.tree(name)
+                    .clear()
+                    .map_err(|e| StoreError::from_sled(e, &self.path))?;
+            }
+            self.flush()?;
+        } else if state.as_ref() != STATE_COMMITTED {
             let mut undo: Vec<Op> = Vec::new();
             for entry in self.tree(keys::JOURNAL).iter() {
                 let (_, value) = entry.map_err(|e| StoreError::from_sled(e, &self.path))?;

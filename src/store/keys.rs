@@ -29,6 +29,11 @@ pub const TREES: [&str; 12] = [
     JOURNAL,
 ];
 
+/// The trees holding records and their indexes: what emptying a database empties.
+pub const RECORD_TREES: [&str; 10] = [
+    WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, BY_WARD, BY_PERSON, BY_DUE, BY_CODE,
+];
+
 pub fn tree_index(name: &str) -> usize {
     TREES
         .iter()

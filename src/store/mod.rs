@@ -394,7 +394,8 @@ impl Store {
         }
         // Many new records go through the journaled bulk path, which keeps memory bounded.
         if all_new && ops.len() > BULK_THRESHOLD {
-            self.commit_bulk(&ops)?;
+            let into_empty = self.snapshot.is_empty() && self.snapshot.wards.is_empty();
+            self.commit_bulk(&ops, into_empty)?;
         } else {
             self.commit(&ops, &codes_claimed)?;
         }

@@ -304,6 +304,35 @@ fn many_people(n: usize) -> Vec<Person> {
 }
 
 #[test]
+fn filling_an_empty_database_interrupted_at_any_point_leaves_it_empty_or_full() {
+    use bulk::CrashPoint::*;
+    for (crash, survives) in [
+        (JournalWritten, false),
+        (ChunksWritten(1), false),
+        (CommitMarked, true),
+    ] {
+        let dir = TempDir::new().expect("tempdir");
+        let mut store = open(dir.path());
+        store.crash_at = Some(crash);
+        let data = crate::demo::generate(300, 1, today());
+        assert!(store.fill_empty(data).is_err(), "{crash:?}");
+        drop(store);
+        let store = open(dir.path());
+        assert_eq!(
+            store.snapshot().people.len(),
+            if survives { 300 } else { 0 },
+            "{crash:?}"
+        );
+        assert_eq!(store.snapshot().wards.is_empty(), !survives);
+        assert!(
+            store.check().is_ok(),
+            "{crash:?}: {:?}",
+            store.check().findings
+        );
+    }
+}
+
+#[test]
 fn a_large_import_goes_in_whole() {
     let (dir, mut store) = fresh();
     let saved = store.import_people(many_people(1_500)).expect("import");

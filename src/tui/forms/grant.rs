@@ -84,9 +84,16 @@ pub fn build(person: Id, grant: Option<Id>, ctx: &Ctx) -> Result<Form, &'static 
 
 /// The total an empty total field stands for: quantity x unit value.
 pub fn on_change(form: &mut Form) {
-    let quantity = form.number("quantity").ok().flatten().unwrap_or(0).clamp(0, u32::MAX as i64) as u32;
+    let quantity = form
+        .number("quantity")
+        .ok()
+        .flatten()
+        .unwrap_or(0)
+        .clamp(0, u32::MAX as i64) as u32;
     let unit_value = form.money("unit_value").unwrap_or(Dong(0));
-    let preview = Grant::computed_total(quantity, unit_value).map(|t| format!("= {t}")).unwrap_or_default();
+    let preview = Grant::computed_total(quantity, unit_value)
+        .map(|t| format!("= {t}"))
+        .unwrap_or_default();
     form.set_placeholder("total_value", preview);
 }
 

@@ -81,7 +81,8 @@ impl PeopleScreen {
             for p in &people {
                 let start = self.search_text.len() as u32;
                 self.search_text.push_str(ctx.snap.search_key(p.id));
-                self.search_spans.push((start, self.search_text.len() as u32));
+                self.search_spans
+                    .push((start, self.search_text.len() as u32));
                 self.sorted_wards.push(p.ward.clone());
             }
             self.sorted = people.into_iter().map(|p| p.id).collect();
@@ -100,7 +101,11 @@ impl PeopleScreen {
                 .filter(|&i| ward.is_none_or(|w| self.sorted_wards[i] == w))
                 .filter(|&i| {
                     let (start, end) = self.search_spans[i];
-                    query.is_empty() || text::matches_folded(&self.search_text[start as usize..end as usize], &query)
+                    query.is_empty()
+                        || text::matches_folded(
+                            &self.search_text[start as usize..end as usize],
+                            &query,
+                        )
                 })
                 .map(|i| self.sorted[i])
                 .collect();

@@ -530,7 +530,13 @@ impl Form {
             buf.set_stringn(value_x, y, &padded, value_width, style);
             if shown.is_empty() && !field.placeholder.is_empty() {
                 let x = value_x + u16::from(focused);
-                buf.set_stringn(x, y, &field.placeholder, value_width.saturating_sub(1), theme.muted());
+                buf.set_stringn(
+                    x,
+                    y,
+                    &field.placeholder,
+                    value_width.saturating_sub(1),
+                    theme.muted(),
+                );
             }
             if focused {
                 let col = match field.kind {
