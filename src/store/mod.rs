@@ -114,8 +114,13 @@ fn open_sled(config: &sled::Config, dir: &Path) -> Result<sled::Db, StoreError> 
 
 impl Store {
     pub fn open(dir: &Path, mode: OpenMode) -> Result<Store, StoreError> {
-        let has_db = dir.join("db").is_file() && dir.join("conf").is_file();
-        if !has_db {
+        let (has_data, has_conf) = (dir.join("db").is_file(), dir.join("conf").is_file());
+        // Half a database is a damaged one, not a new one: never create over it.
+        if has_data != has_conf {
+            let missing = if has_data { "conf" } else { "db" };
+            return Err(StoreError::Damaged { path: dir.to_path_buf(), detail: format!("the file '{missing}' is missing") });
+        }
+        if !has_data {
             if mode == OpenMode::MustExist {
                 return Err(StoreError::Missing(dir.to_path_buf()));
             }
