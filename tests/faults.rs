@@ -5,14 +5,18 @@
 
 mod common;
 use common::*;
+#[cfg(target_os = "linux")]
 use std::path::PathBuf;
+#[cfg(target_os = "linux")]
 use std::process::Command;
 
 /// A tmpfs of `size` mounted for the test, unmounted when dropped.
+#[cfg(target_os = "linux")]
 struct SmallDisk {
     dir: tempfile::TempDir,
 }
 
+#[cfg(target_os = "linux")]
 impl SmallDisk {
     fn mount(size: &str) -> Option<SmallDisk> {
         let dir = tempfile::tempdir().ok()?;
@@ -38,6 +42,7 @@ impl SmallDisk {
     }
 }
 
+#[cfg(target_os = "linux")]
 impl Drop for SmallDisk {
     fn drop(&mut self) {
         let _ = Command::new("umount").arg(self.dir.path()).status();
@@ -52,6 +57,7 @@ fn assert_clean_failure(out: &std::process::Output, expected: &str) {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn a_full_disk_is_named_and_loses_nothing_saved() {
     let Some(disk) = SmallDisk::mount("3m") else { return };
     let kept = disk.path("ward");
@@ -68,6 +74,7 @@ fn a_full_disk_is_named_and_loses_nothing_saved() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn an_interrupted_fill_on_a_full_disk_is_undone_once_there_is_room() {
     let Some(disk) = SmallDisk::mount("3m") else { return };
     let db = disk.path("db");
@@ -84,6 +91,7 @@ fn an_interrupted_fill_on_a_full_disk_is_undone_once_there_is_room() {
 }
 
 #[test]
+#[cfg(target_os = "linux")]
 fn a_read_only_disk_is_named() {
     let Some(disk) = SmallDisk::mount("8m") else { return };
     let db = disk.path("db");
