@@ -37,7 +37,11 @@ impl SmallDisk {
     }
 
     fn remount_read_only(&self) {
-        let ok = Command::new("mount").args(["-o", "remount,ro"]).arg(self.dir.path()).status().is_ok_and(|s| s.success());
+        let ok = Command::new("mount")
+            .args(["-o", "remount,ro"])
+            .arg(self.dir.path())
+            .status()
+            .is_ok_and(|s| s.success());
         assert!(ok, "remount read-only");
     }
 }
@@ -59,9 +63,14 @@ fn assert_clean_failure(out: &std::process::Output, expected: &str) {
 #[test]
 #[cfg(target_os = "linux")]
 fn a_full_disk_is_named_and_loses_nothing_saved() {
-    let Some(disk) = SmallDisk::mount("3m") else { return };
+    let Some(disk) = SmallDisk::mount("3m") else {
+        return;
+    };
     let kept = disk.path("ward");
-    ok(&kept, &["wards", "add", "--code", "CT", "--name", "Cao Thắng"]);
+    ok(
+        &kept,
+        &["wards", "add", "--code", "CT", "--name", "Cao Thắng"],
+    );
     // Another database eats the rest of the disk.
     let hog = disk.path("hog");
     let out = run(&hog, &["demo", "--people", "3000"]);
@@ -76,7 +85,9 @@ fn a_full_disk_is_named_and_loses_nothing_saved() {
 #[test]
 #[cfg(target_os = "linux")]
 fn an_interrupted_fill_on_a_full_disk_is_undone_once_there_is_room() {
-    let Some(disk) = SmallDisk::mount("3m") else { return };
+    let Some(disk) = SmallDisk::mount("3m") else {
+        return;
+    };
     let db = disk.path("db");
     let out = run(&db, &["demo", "--people", "3000"]);
     assert_clean_failure(&out, "disk is full");
@@ -86,14 +97,19 @@ fn an_interrupted_fill_on_a_full_disk_is_undone_once_there_is_room() {
     drop(disk);
     let db = roomy.path().join("db");
     let stats = ok(&db, &["stats"]);
-    assert!(stats.contains("people: 0") && stats.contains("wards: 0"), "all or nothing: {stats}");
+    assert!(
+        stats.contains("people: 0") && stats.contains("wards: 0"),
+        "all or nothing: {stats}"
+    );
     assert_eq!(ok(&db, &["check"]).trim(), "ok");
 }
 
 #[test]
 #[cfg(target_os = "linux")]
 fn a_read_only_disk_is_named() {
-    let Some(disk) = SmallDisk::mount("8m") else { return };
+    let Some(disk) = SmallDisk::mount("8m") else {
+        return;
+    };
     let db = disk.path("db");
     ok(&db, &["demo", "--people", "20"]);
     disk.remount_read_only();
@@ -109,7 +125,10 @@ fn a_missing_file_is_damage_with_a_way_out_not_a_new_database() {
         assert_clean_failure(&out, "is damaged");
         assert!(stderr(&out).contains("Restore it from your latest backup"));
     }
-    assert!(!db.join("db").exists(), "nothing was created over the damaged folder");
+    assert!(
+        !db.join("db").exists(),
+        "nothing was created over the damaged folder"
+    );
 }
 
 #[test]
@@ -117,7 +136,11 @@ fn a_flipped_byte_anywhere_never_panics_and_check_names_the_damage() {
     let (_dir, db) = demo_db(40);
     let file = db.join("db");
     let original = std::fs::read(&file).expect("read");
-    for at in [original.len() / 5, original.len() / 2, original.len() * 4 / 5] {
+    for at in [
+        original.len() / 5,
+        original.len() / 2,
+        original.len() * 4 / 5,
+    ] {
         let mut bytes = original.clone();
         bytes[at] ^= 0x20;
         std::fs::write(&file, &bytes).expect("write");

@@ -20,7 +20,7 @@ mod ward;
 pub use enums::*;
 pub use grant::Grant;
 pub use ids::Id;
-pub use milestone::{Milestone, Visit};
+pub use milestone::{Milestone, ON_TIME_GRACE_DAYS, UPCOMING_DAYS, Visit};
 pub use money::Dong;
 pub use person::{Consent, Person};
 pub use plan::LivelihoodPlan;

@@ -118,7 +118,10 @@ impl Store {
         // Half a database is a damaged one, not a new one: never create over it.
         if has_data != has_conf {
             let missing = if has_data { "conf" } else { "db" };
-            return Err(StoreError::Damaged { path: dir.to_path_buf(), detail: format!("the file '{missing}' is missing") });
+            return Err(StoreError::Damaged {
+                path: dir.to_path_buf(),
+                detail: format!("the file '{missing}' is missing"),
+            });
         }
         if !has_data {
             if mode == OpenMode::MustExist {
