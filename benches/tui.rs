@@ -6,16 +6,25 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use sinhke::i18n::Lang;
-use sinhke::store::{OpenMode, Store};
+use sinhke::store::{Credentials, KdfParams, OpenMode, Store};
 use sinhke::tui::{App, Theme, handle_event, render};
 use std::hint::black_box;
 
 fn demo_app(people: usize) -> (tempfile::TempDir, App) {
     let dir = tempfile::tempdir().expect("tempdir");
-    let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing).expect("open");
+    let credentials = Credentials::new("bench", "bench passphrase");
+    let mut store = Store::open_with_kdf(
+        dir.path(),
+        OpenMode::CreateIfMissing,
+        &credentials,
+        KdfParams::TEST,
+    )
+    .expect("open");
     let today = chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date");
     store.set_today(today);
-    store.fill_empty(sinhke::demo::generate(people, 1, today)).expect("demo");
+    store
+        .fill_empty(sinhke::demo::generate(people, 1, today))
+        .expect("demo");
     (dir, App::new(store, Lang::Vi, Theme { color: true }))
 }
 
@@ -24,7 +33,10 @@ fn key(app: &mut App, code: KeyCode) {
 }
 
 fn keypress_to_frame(c: &mut Criterion) {
-    let people = std::env::var("SINHKE_BENCH_PEOPLE").ok().and_then(|n| n.parse().ok()).unwrap_or(10_000);
+    let people = std::env::var("SINHKE_BENCH_PEOPLE")
+        .ok()
+        .and_then(|n| n.parse().ok())
+        .unwrap_or(10_000);
     let (_dir, mut app) = demo_app(people);
     let mut terminal = Terminal::new(TestBackend::new(120, 40)).expect("terminal");
     let mut group = c.benchmark_group(format!("keypress_to_frame/{people}"));
@@ -49,7 +61,11 @@ fn keypress_to_frame(c: &mut Criterion) {
     });
     key(&mut app, KeyCode::Esc);
     key(&mut app, KeyCode::Esc);
-    for (name, screen) in [("switch_to_dashboard", '1'), ("switch_to_grants", '3'), ("switch_to_followups", '4')] {
+    for (name, screen) in [
+        ("switch_to_dashboard", '1'),
+        ("switch_to_grants", '3'),
+        ("switch_to_followups", '4'),
+    ] {
         group.bench_function(name, |b| {
             b.iter(|| {
                 key(&mut app, KeyCode::Char('2'));

@@ -128,10 +128,15 @@ mod tests {
             include_str!("store/changes.rs"),
             include_str!("store/error.rs"),
             include_str!("store/check.rs"),
+            include_str!("store/actions.rs"),
+            include_str!("store/users.rs"),
+            include_str!("domain/user.rs"),
+            include_str!("cli/mod.rs"),
+            include_str!("cli/security.rs"),
         ];
         for source in sources {
             for part in source.split('"').skip(1).step_by(2) {
-                let is_key = ["err.", "store.", "check."]
+                let is_key = ["err.", "store.", "check.", "cli.", "users."]
                     .iter()
                     .any(|p| part.starts_with(p))
                     && part
