@@ -195,15 +195,17 @@ impl Locked {
                 let key = slot
                     .unwrap_key(&id.to_bytes(), credentials.passphrase())
                     .map_err(|e| self.crypto_error(e))?;
-                let sealing = Sealing::Sealed(key);
+                // The measurement build's plaintext database keeps its user record unsealed.
+                let sealing = if plaintext_build(&self.disk)? {
+                    Sealing::Plain
+                } else {
+                    Sealing::Sealed(key.clone())
+                };
                 let key_bytes = id.to_bytes();
                 let user = match self.disk.get(keys::USERS, &key_bytes)? {
                     Some(v) => codec::unseal::<User>(&v, &sealing, keys::USERS, &key_bytes)
                         .map_err(|e| self.damaged(format!("user {id}: {e}")))?,
                     None => return Err(self.damaged(format!("user {id} has a key slot only"))),
-                };
-                let Sealing::Sealed(key) = sealing else {
-                    unreachable!("sealed above")
                 };
                 Ok(Unlocked {
                     key,
