@@ -6,7 +6,7 @@ mod common;
 use common::{SIZES, demo_db, scratch_copy, today};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use sinhke::domain::*;
-use sinhke::store::{OpenMode, Store};
+
 use std::hint::black_box;
 
 fn new_person(ward: &str) -> Person {
@@ -39,7 +39,7 @@ fn open_and_load(c: &mut Criterion) {
                 let mut total = std::time::Duration::ZERO;
                 for _ in 0..iterations {
                     let start = std::time::Instant::now();
-                    let store = Store::open(db, OpenMode::MustExist).expect("open");
+                    let store = common::open(db);
                     black_box(store.snapshot().people.len());
                     total += start.elapsed();
                     drop(store);
@@ -58,7 +58,7 @@ fn writes(c: &mut Criterion) {
     group.sample_size(30);
     for people in SIZES {
         let (_dir, db) = scratch_copy(people);
-        let mut store = Store::open(&db, OpenMode::MustExist).expect("open");
+        let mut store = common::open(&db);
         store.set_today(today());
         group.bench_with_input(BenchmarkId::new("save_person", people), &people, |b, _| {
             b.iter(|| store.save_person(new_person("CT")).expect("save"))

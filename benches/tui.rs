@@ -10,11 +10,10 @@ use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{Event, KeyCode, KeyEvent, KeyModifiers};
 use sinhke::i18n::Lang;
-use sinhke::store::{OpenMode, Store};
 use sinhke::tui::{App, Theme, handle_event, render};
 
 fn app_on(db: &std::path::Path) -> App {
-    let mut store = Store::open(db, OpenMode::MustExist).expect("open");
+    let mut store = common::open(db);
     store.set_today(today());
     App::new(store, Lang::Vi, Theme { color: true })
 }

@@ -6,7 +6,7 @@
 mod common;
 use common::*;
 use sinhke::domain::*;
-use sinhke::store::{OpenMode, Store};
+use sinhke::store::Store;
 use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
@@ -21,7 +21,7 @@ fn open_when_free(db: &Path) -> Store {
     // The killed child's lock goes with it, but give the OS a moment to release it.
     let deadline = Instant::now() + Duration::from_secs(10);
     loop {
-        match Store::open(db, OpenMode::MustExist) {
+        match try_open_store(db) {
             Ok(store) => return store,
             Err(e) if Instant::now() < deadline => {
                 let _ = e;
@@ -79,7 +79,7 @@ fn crash_child() {
     let Ok(db) = std::env::var(CHILD_DB) else {
         return;
     };
-    let mut store = Store::open(Path::new(&db), OpenMode::CreateIfMissing).expect("child opens");
+    let mut store = open_store(Path::new(&db));
     store.set_today(chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date"));
     let import = std::env::var("SINHKE_CRASH_MODE").is_ok_and(|m| m == "import");
     for n in 0.. {

@@ -3,7 +3,6 @@
 
 mod common;
 use common::*;
-use sinhke::store::{OpenMode, Store};
 
 fn stat(text: &str, name: &str) -> usize {
     text.lines()
@@ -27,8 +26,8 @@ fn demo_then_stats_then_check() {
 fn demo_is_deterministic_for_a_seed() {
     let (_a, db_a) = demo_db(80);
     let (_b, db_b) = demo_db(80);
-    let a = Store::open(&db_a, OpenMode::MustExist).expect("open a");
-    let b = Store::open(&db_b, OpenMode::MustExist).expect("open b");
+    let a = open_store(&db_a);
+    let b = open_store(&db_b);
     assert_eq!(a.snapshot().people, b.snapshot().people);
     assert_eq!(a.snapshot().grants, b.snapshot().grants);
     assert_eq!(a.snapshot().milestones, b.snapshot().milestones);
@@ -61,7 +60,7 @@ fn a_missing_database_is_a_one_line_error() {
 #[test]
 fn a_database_open_elsewhere_is_refused_clearly() {
     let (_dir, db) = demo_db(10);
-    let _held = Store::open(&db, OpenMode::MustExist).expect("first opener");
+    let _held = open_store(&db);
     let out = run(&db, &["stats"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(

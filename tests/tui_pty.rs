@@ -3,13 +3,12 @@
 mod common;
 use common::pty::*;
 use common::*;
-use sinhke::store::{OpenMode, Store};
 
 #[test]
 fn an_officer_finds_someone_adds_a_person_and_hands_over_a_grant() {
     let (_dir, db) = demo_db(200);
     let (someone, code) = {
-        let store = Store::open(&db, OpenMode::MustExist).expect("open");
+        let store = open_store(&db);
         let p = store
             .snapshot()
             .people
@@ -144,7 +143,7 @@ fn the_terminal_is_restored_after_quitting() {
 #[test]
 fn a_locked_database_gets_a_message_and_the_terminal_back() {
     let (_dir, db) = demo_db(10);
-    let _held = Store::open(&db, OpenMode::MustExist).expect("first opener");
+    let _held = open_store(&db);
     let mut tui = Tui::open(&db, "en");
     tui.wait_for("already open in another window");
     assert_eq!(tui.wait_exit(), 1);

@@ -1,10 +1,20 @@
 //! Demo databases for the benches, built once under target/bench-data and reused.
 #![allow(dead_code)]
 
-use sinhke::store::{OpenMode, Store};
+use sinhke::store::{Credentials, KdfParams, OpenMode, Store};
 use std::path::PathBuf;
 
 pub const SIZES: [usize; 3] = [1_000, 10_000, 50_000];
+
+/// The benches' user; a cheap key derivation (the real one is timed in `encryption`).
+pub fn credentials() -> Credentials {
+    Credentials::new("bench", "bench passphrase")
+}
+
+/// Opens a bench database, signed in.
+pub fn open(db: &std::path::Path) -> Store {
+    Store::open(db, OpenMode::MustExist, &credentials()).expect("open")
+}
 
 pub fn today() -> chrono::NaiveDate {
     chrono::NaiveDate::from_ymd_opt(2025, 6, 1).expect("date")
@@ -17,7 +27,13 @@ pub fn demo_db(people: usize) -> PathBuf {
         .join(format!("demo-{people}"));
     if !dir.join("db").exists() {
         let _ = std::fs::remove_dir_all(&dir);
-        let mut store = Store::open(&dir, OpenMode::CreateIfMissing).expect("create");
+        let mut store = Store::open_with_kdf(
+            &dir,
+            OpenMode::CreateIfMissing,
+            &credentials(),
+            KdfParams::TEST,
+        )
+        .expect("create");
         store.set_today(today());
         store
             .fill_empty(sinhke::demo::generate(people, 1, today()))

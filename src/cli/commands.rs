@@ -1,6 +1,6 @@
 //! The headless commands: each opens the store, does one job, prints plain text.
 
-use super::{Cli, Command, Failure, WardAction};
+use super::{Cli, Command, Failure, WardAction, security};
 use crate::domain::Ward;
 use crate::i18n::tf;
 use crate::store::{OpenMode, StoreError};
@@ -11,6 +11,10 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Stats => stats(cli),
         Command::Check => check(cli),
         Command::Wards { action } => wards(cli, action.as_ref().unwrap_or(&WardAction::List)),
+        Command::Users { action } => security::users(cli, action.as_ref()),
+        Command::Audit { since } => security::audit(cli, *since),
+        Command::Backup { out } => security::backup(cli, out),
+        Command::Restore { file, force } => security::restore(cli, file, *force),
     }
 }
 
@@ -108,7 +112,7 @@ fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
 }
 
 /// "field: message" for each problem, in the user's language.
-fn problems_text(cli: &Cli, rejected: &[crate::store::Rejected]) -> String {
+pub(super) fn problems_text(cli: &Cli, rejected: &[crate::store::Rejected]) -> String {
     rejected
         .iter()
         .flat_map(|r| &r.problems)

@@ -2,9 +2,10 @@
 //! the store or the reports. Run bare, sinhke opens the terminal program.
 
 mod commands;
+mod security;
 
 use crate::i18n::{Lang, tf};
-use crate::store::{OpenMode, Store, StoreError};
+use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store, StoreError};
 use chrono::NaiveDate;
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;
@@ -33,6 +34,19 @@ pub struct Cli {
     #[arg(long, global = true, env = "SINHKE_TODAY", hide = true, value_parser = parse_day)]
     pub today: Option<NaiveDate>,
 
+    /// Your user name in this database (a new database makes it its first supervisor)
+    #[arg(long, global = true, env = "SINHKE_USER", value_name = "NAME")]
+    pub user: Option<String>,
+
+    /// Read your passphrase from the first line of FILE [default: $SINHKE_PASSPHRASE]
+    #[arg(long, global = true, value_name = "FILE")]
+    pub passphrase_file: Option<PathBuf>,
+
+    /// Key-derivation cost of a NEW database's first passphrase: default, or test (cheap,
+    /// for automated tests only). Stored with the passphrase; ignored for existing ones.
+    #[arg(long, global = true, env = "SINHKE_KDF", hide = true, value_parser = parse_kdf)]
+    pub kdf: Option<KdfParams>,
+
     #[command(subcommand)]
     pub command: Option<Command>,
 }
@@ -57,6 +71,61 @@ pub enum Command {
         #[command(subcommand)]
         action: Option<WardAction>,
     },
+    /// List, add or remove the users of this database, or change a passphrase
+    Users {
+        #[command(subcommand)]
+        action: Option<UserAction>,
+    },
+    /// Print the audit trail: who changed which record when (field names, never values)
+    Audit {
+        /// Only entries from this day on (yyyy-mm-dd)
+        #[arg(long, value_parser = parse_day)]
+        since: Option<NaiveDate>,
+    },
+    /// Write the whole database, still encrypted, into one self-checking file
+    Backup {
+        /// The backup file to write (e.g. on a USB stick)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// Replace the database with a backup (a supervisor of the backup signs in)
+    Restore {
+        /// The backup file
+        file: PathBuf,
+        /// Replace a folder that already holds a database
+        #[arg(long)]
+        force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum UserAction {
+    /// List the users: name, role, ward
+    List,
+    /// Add a user (supervisors only); their passphrase from $SINHKE_NEW_PASSPHRASE or
+    /// --new-passphrase-file
+    Add {
+        /// The new user's sign-in name
+        name: String,
+        /// officer or supervisor
+        #[arg(long, default_value = "officer", value_parser = parse_role)]
+        role: crate::domain::Role,
+        /// The one ward this user works in [default: all wards]
+        #[arg(long, value_name = "CODE")]
+        ward: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
+    /// Remove a user (supervisors only)
+    Remove { name: String },
+    /// Change your passphrase, or (supervisors) reset another user's: the new one from
+    /// $SINHKE_NEW_PASSPHRASE or --new-passphrase-file
+    Passwd {
+        /// Whose passphrase [default: yours]
+        name: Option<String>,
+        #[arg(long, value_name = "FILE")]
+        new_passphrase_file: Option<PathBuf>,
+    },
 }
 
 #[derive(Subcommand, Debug)]
@@ -80,6 +149,15 @@ pub enum WardAction {
 
 fn parse_lang(text: &str) -> Result<Lang, String> {
     Lang::parse(text).ok_or_else(|| format!("unknown language '{text}': use vi or en"))
+}
+
+fn parse_kdf(text: &str) -> Result<KdfParams, String> {
+    KdfParams::parse(text).ok_or_else(|| format!("unknown KDF cost '{text}': use default or test"))
+}
+
+fn parse_role(text: &str) -> Result<crate::domain::Role, String> {
+    crate::domain::Role::from_code(text)
+        .ok_or_else(|| format!("unknown role '{text}': use officer or supervisor"))
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {
@@ -108,6 +186,14 @@ impl Failure {
             code: 1,
         }
     }
+
+    /// A message by key, with its placeholders filled.
+    pub fn text(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Failure {
+        Failure {
+            message: tf(lang, key, args),
+            code: 1,
+        }
+    }
 }
 
 /// A store error in words, with its path and detail filled in.
@@ -117,17 +203,54 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
         | StoreError::NotADatabase(p)
         | StoreError::AlreadyOpen(p)
         | StoreError::TooNew(p) => (p.display().to_string(), String::new()),
-        StoreError::Damaged { path, detail } => (path.display().to_string(), detail.clone()),
-        StoreError::ReadOnly(d) | StoreError::Io(d) | StoreError::CodeTaken(d) => {
-            (String::new(), d.clone())
+        StoreError::Damaged { path, detail } | StoreError::BadBackup { path, detail } => {
+            (path.display().to_string(), detail.clone())
         }
+        StoreError::TargetNotEmpty(p) => (p.display().to_string(), String::new()),
+        StoreError::ReadOnly(d)
+        | StoreError::Io(d)
+        | StoreError::CodeTaken(d)
+        | StoreError::UnknownUser(d)
+        | StoreError::UserExists(d)
+        | StoreError::OutsideWard(d) => (String::new(), d.clone()),
         _ => (String::new(), String::new()),
     };
     tf(
         lang,
         err.message_key(),
-        &[("path", &path), ("detail", &detail)],
+        &[
+            ("path", &path),
+            ("detail", &detail),
+            ("min", &crate::store::MIN_PASSPHRASE_CHARS),
+        ],
     )
+}
+
+/// The first line of a file, for passphrases given in files (a trailing newline is not
+/// part of the passphrase).
+fn first_line(path: &std::path::Path, lang: Lang) -> Result<zeroize::Zeroizing<String>, Failure> {
+    let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
+        Failure::text(
+            lang,
+            "cli.passphrase_file",
+            &[("path", &path.display()), ("detail", &e)],
+        )
+    })?);
+    Ok(zeroize::Zeroizing::new(
+        text.lines().next().unwrap_or("").to_string(),
+    ))
+}
+
+/// A passphrase from a file if one is named, else from an environment variable.
+fn passphrase_from(
+    file: Option<&std::path::Path>,
+    var: &str,
+    lang: Lang,
+) -> Result<Option<zeroize::Zeroizing<String>>, Failure> {
+    match file {
+        Some(path) => first_line(path, lang).map(Some),
+        None => Ok(std::env::var(var).ok().map(zeroize::Zeroizing::new)),
+    }
 }
 
 impl Cli {
@@ -135,13 +258,56 @@ impl Cli {
         self.db.clone().unwrap_or_else(default_db_dir)
     }
 
+    /// Who signs in: `--user`/`SINHKE_USER` and `--passphrase-file`/`SINHKE_PASSPHRASE`.
+    pub fn credentials(&self) -> Result<Credentials, Failure> {
+        let user = self
+            .user
+            .as_deref()
+            .filter(|u| !u.trim().is_empty())
+            .ok_or_else(|| Failure::text(self.lang, "cli.no_user", &[]))?;
+        let passphrase = passphrase_from(
+            self.passphrase_file.as_deref(),
+            "SINHKE_PASSPHRASE",
+            self.lang,
+        )?
+        .ok_or_else(|| Failure::text(self.lang, "cli.no_passphrase", &[]))?;
+        Ok(Credentials::new(user, &passphrase))
+    }
+
+    /// A new passphrase for `users add` and `users passwd`.
+    pub fn new_passphrase(
+        &self,
+        file: Option<&std::path::Path>,
+    ) -> Result<zeroize::Zeroizing<String>, Failure> {
+        passphrase_from(file, "SINHKE_NEW_PASSPHRASE", self.lang)?
+            .ok_or_else(|| Failure::text(self.lang, "cli.no_new_passphrase", &[]))
+    }
+
+    /// The KDF cost for a database this run creates.
+    pub fn kdf_for_new(&self) -> KdfParams {
+        self.kdf.unwrap_or(KdfParams::DEFAULT)
+    }
+
+    /// The one place the CLI and the TUI open a database: take its lock, sign in,
+    /// load. A new database gets the signing-in user as its first supervisor.
     pub fn open_store(&self, mode: OpenMode) -> Result<Store, Failure> {
-        let mut store =
-            Store::open(&self.db_dir(), mode).map_err(|e| Failure::store(&e, self.lang))?;
-        if let Some(today) = self.today {
-            store.set_today(today);
-        }
-        Ok(store)
+        self.try_open_store(mode)?
+            .map_err(|e| Failure::store(&e, self.lang))
+    }
+
+    /// `open_store`, leaving store errors to the caller (the outer error: no credentials).
+    pub fn try_open_store(&self, mode: OpenMode) -> Result<Result<Store, StoreError>, Failure> {
+        let credentials = self.credentials()?;
+        let open = || {
+            let locked = Locked::open(&self.db_dir(), mode)?.with_kdf_for_new(self.kdf_for_new());
+            let unlocked = locked.sign_in(&credentials)?;
+            let mut store = locked.into_store(unlocked)?;
+            if let Some(today) = self.today {
+                store.set_today(today);
+            }
+            Ok(store)
+        };
+        Ok(open())
     }
 }
 

@@ -14,6 +14,7 @@ mod referral;
 pub mod schedule;
 pub mod snapshot;
 pub mod tidy;
+mod user;
 mod validation;
 mod ward;
 
@@ -28,6 +29,7 @@ pub use referral::Referral;
 pub use schedule::Schedule;
 pub use snapshot::Snapshot;
 pub use tidy::Tidy;
+pub use user::{Permission, User};
 pub use validation::{Lookup, Problem};
 pub use ward::Ward;
 

@@ -28,6 +28,26 @@ impl Change {
         }
     }
 
+    /// How the audit trail names the record: its id, or a ward's code.
+    pub(crate) fn audit_id(&self) -> String {
+        match self {
+            Change::Ward(r) => r.code.clone(),
+            other => other.id().to_string(),
+        }
+    }
+
+    /// The person whose record this is, for their history.
+    pub(crate) fn person_id(&self) -> Option<Id> {
+        match self {
+            Change::Ward(_) => None,
+            Change::Person(r) => Some(r.id),
+            Change::Plan(r) => Some(r.person_id),
+            Change::Grant(r) => Some(r.person_id),
+            Change::Milestone(r) => Some(r.person_id),
+            Change::Referral(r) => Some(r.person_id),
+        }
+    }
+
     pub(crate) fn tidy(&mut self) {
         match self {
             Change::Ward(r) => r.tidy(),
@@ -216,6 +236,23 @@ impl<'a> Overlay<'a> {
                 .referral(r.id)
                 .map(Indexed::index_entries)
                 .unwrap_or_default(),
+        }
+    }
+
+    /// The version of this record on disk or staged earlier in the set, if any.
+    pub fn previous(&self, change: &Change) -> Option<Change> {
+        match change {
+            Change::Ward(r) => self
+                .wards
+                .get(&r.code)
+                .or_else(|| self.base.wards.get(&r.code))
+                .cloned()
+                .map(Change::Ward),
+            Change::Person(r) => self.person(r.id).cloned().map(Change::Person),
+            Change::Plan(r) => self.plan(r.id).cloned().map(Change::Plan),
+            Change::Grant(r) => self.grant(r.id).cloned().map(Change::Grant),
+            Change::Milestone(r) => self.milestone(r.id).cloned().map(Change::Milestone),
+            Change::Referral(r) => self.referral(r.id).cloned().map(Change::Referral),
         }
     }
 

@@ -19,11 +19,21 @@ pub struct Finding {
 pub enum FindingKind {
     Undecodable(String),
     Unreadable(String),
-    DanglingReference { field: &'static str, target: String },
+    DanglingReference {
+        field: &'static str,
+        target: String,
+    },
     StaleIndexEntry,
-    MissingIndexEntry { index: &'static str },
+    MissingIndexEntry {
+        index: &'static str,
+    },
     GrantWithoutMilestones,
     MalformedKey,
+    /// The audit trail has a gap, an altered entry, or ends early.
+    AuditBroken(&'static str),
+    /// A user without a key slot, or a key slot without a user.
+    UserWithoutSlot,
+    SlotWithoutUser,
 }
 
 impl FindingKind {
@@ -36,6 +46,9 @@ impl FindingKind {
             FindingKind::MissingIndexEntry { .. } => "check.missing_index",
             FindingKind::GrantWithoutMilestones => "check.grant_without_milestones",
             FindingKind::MalformedKey => "check.malformed_key",
+            FindingKind::AuditBroken(_) => "check.audit_broken",
+            FindingKind::UserWithoutSlot => "check.user_without_slot",
+            FindingKind::SlotWithoutUser => "check.slot_without_user",
         }
     }
 }
@@ -55,6 +68,9 @@ impl fmt::Display for Finding {
             }
             FindingKind::GrantWithoutMilestones => write!(f, "grant has no follow-up milestones"),
             FindingKind::MalformedKey => write!(f, "key has the wrong shape"),
+            FindingKind::AuditBroken(what) => write!(f, "audit trail broken: {what}"),
+            FindingKind::UserWithoutSlot => write!(f, "user has no key slot"),
+            FindingKind::SlotWithoutUser => write!(f, "key slot has no user"),
         }
     }
 }
@@ -278,6 +294,27 @@ pub(super) fn run(store: &Store) -> CheckReport {
                 milestones.contains_key(&m),
             );
         }
+    }
+
+    // Users and their key slots go in pairs.
+    let users: BTreeSet<Vec<u8>> = c
+        .read::<User>(keys::USERS)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    let slots: BTreeSet<Vec<u8>> = c
+        .index_keys(keys::SLOTS)
+        .into_iter()
+        .map(|(k, _)| k)
+        .collect();
+    for k in users.difference(&slots) {
+        c.find(keys::USERS, key_text(k), FindingKind::UserWithoutSlot);
+    }
+    for k in slots.difference(&users) {
+        c.find(keys::SLOTS, key_text(k), FindingKind::SlotWithoutUser);
+    }
+    for (seq, what) in super::audit::verify_chain(store) {
+        c.find(keys::AUDIT, seq, FindingKind::AuditBroken(what));
     }
 
     // Indexes: what the records say they need, against what the index trees hold.

@@ -1,9 +1,12 @@
 //! The one codec for every stored value: a format-version byte, then bincode 2 of the
 //! record with one fixed configuration. bincode keeps no field names, so a record whose
 //! layout changes gets a new version byte and an upgrade from the old layout in
-//! `Stored::decode_version`. Encryption wraps this codec; nothing else encodes values.
+//! `Stored::decode_version`. Sealing wraps the body: version byte, 24-byte nonce, then
+//! the XChaCha20-Poly1305 ciphertext of the body, bound to its tree, key and version.
+//! Nothing else encodes or seals values.
 
-use crate::domain::{Grant, LivelihoodPlan, Milestone, Person, Referral, Schedule, Ward};
+use super::crypto::{CryptoError, DataKey, KeySlot};
+use crate::domain::{Grant, LivelihoodPlan, Milestone, Person, Referral, Schedule, User, Ward};
 use bincode::config::{Configuration, Limit, LittleEndian, Varint};
 use serde::Serialize;
 use serde::de::DeserializeOwned;
@@ -27,6 +30,29 @@ pub enum CodecError {
     Malformed(String),
     #[error("trailing bytes after the record")]
     Trailing,
+    /// Wrong key, altered bytes, or a value moved from another key.
+    #[error("cannot be decrypted")]
+    Undecryptable,
+    #[error("no randomness from the operating system")]
+    NoRandomness,
+}
+
+impl From<CryptoError> for CodecError {
+    fn from(e: CryptoError) -> CodecError {
+        match e {
+            CryptoError::NoRandomness => CodecError::NoRandomness,
+            CryptoError::Unauthentic | CryptoError::Kdf(_) => CodecError::Undecryptable,
+        }
+    }
+}
+
+/// How a database's values are written.
+#[derive(Clone, Debug)]
+pub enum Sealing {
+    /// Layout 1, before encryption: read once, to migrate it (and the measurement-only
+    /// plaintext build).
+    Plain,
+    Sealed(DataKey),
 }
 
 /// A record type the store keeps, with its current layout version.
@@ -66,6 +92,16 @@ impl Stored for Ward {
 impl Stored for Schedule {
     const VERSION: u8 = 1;
 }
+impl Stored for User {
+    const VERSION: u8 = 1;
+}
+impl Stored for KeySlot {
+    const VERSION: u8 = 1;
+}
+/// Times kept in meta (the last backup), Unix milliseconds.
+impl Stored for i64 {
+    const VERSION: u8 = 1;
+}
 
 pub fn encode_body<T: Serialize>(value: &T) -> Vec<u8> {
     // Serialising our own plain structs into a Vec cannot fail: no maps with
@@ -94,10 +130,108 @@ pub fn decode<T: Stored>(bytes: &[u8]) -> Result<T, CodecError> {
     T::decode_version(version, body)
 }
 
+/// What a value is bound to: its tree, its format version and its key (in that order,
+/// so the tree name, which holds no zero byte, cannot run into the key).
+fn associated_data(tree: &str, version: u8, key: &[u8]) -> Vec<u8> {
+    let mut aad = Vec::with_capacity(tree.len() + 2 + key.len());
+    aad.extend_from_slice(tree.as_bytes());
+    aad.push(0);
+    aad.push(version);
+    aad.extend_from_slice(key);
+    aad
+}
+
+/// Version byte, then the body as `sealing` writes it.
+pub fn seal_body(
+    version: u8,
+    body: &[u8],
+    sealing: &Sealing,
+    tree: &str,
+    key: &[u8],
+) -> Result<Vec<u8>, CodecError> {
+    let mut out = vec![version];
+    match sealing {
+        Sealing::Plain => out.extend_from_slice(body),
+        Sealing::Sealed(k) => out.extend(k.seal(body, &associated_data(tree, version, key))?),
+    }
+    Ok(out)
+}
+
+/// The value stored under `tree`/`key` for `record`.
+pub fn seal<T: Stored>(
+    record: &T,
+    sealing: &Sealing,
+    tree: &str,
+    key: &[u8],
+) -> Result<Vec<u8>, CodecError> {
+    let body = zeroize::Zeroizing::new(encode_body(record));
+    seal_body(T::VERSION, &body, sealing, tree, key)
+}
+
+/// The record stored under `tree`/`key`; refused if it was sealed for another place.
+pub fn unseal<T: Stored>(
+    bytes: &[u8],
+    sealing: &Sealing,
+    tree: &str,
+    key: &[u8],
+) -> Result<T, CodecError> {
+    let (&version, rest) = bytes.split_first().ok_or(CodecError::Empty)?;
+    match sealing {
+        Sealing::Plain => T::decode_version(version, rest),
+        Sealing::Sealed(k) => {
+            let body = k.open(rest, &associated_data(tree, version, key))?;
+            T::decode_version(version, &body)
+        }
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::domain::snapshot::tests::*;
+
+    #[test]
+    fn a_sealed_record_opens_under_its_own_key_and_no_other() {
+        let sealing = Sealing::Sealed(DataKey::generate().expect("key"));
+        let person = sample_person();
+        let bytes = seal(&person, &sealing, "people", b"key-1").expect("seal");
+        assert_eq!(bytes[0], Person::VERSION);
+        assert_eq!(
+            unseal::<Person>(&bytes, &sealing, "people", b"key-1"),
+            Ok(person)
+        );
+        assert_eq!(
+            unseal::<Person>(&bytes, &sealing, "people", b"key-2"),
+            Err(CodecError::Undecryptable),
+            "moved to another key"
+        );
+        assert_eq!(
+            unseal::<Person>(&bytes, &sealing, "plans", b"key-1"),
+            Err(CodecError::Undecryptable),
+            "moved to another tree"
+        );
+        let mut other_version = bytes.clone();
+        other_version[0] = 2;
+        assert_eq!(
+            unseal::<Person>(&other_version, &sealing, "people", b"key-1"),
+            Err(CodecError::Undecryptable),
+            "the version byte is bound too"
+        );
+    }
+
+    #[test]
+    fn a_sealed_value_does_not_contain_the_name() {
+        let sealing = Sealing::Sealed(DataKey::generate().expect("key"));
+        let person = sample_person();
+        let bytes = seal(&person, &sealing, "people", b"k").expect("seal");
+        let name = person.full_name.as_bytes();
+        assert!(!bytes.windows(name.len()).any(|w| w == name));
+        let plain = seal(&person, &Sealing::Plain, "people", b"k").expect("plain");
+        assert!(
+            plain.windows(name.len()).any(|w| w == name),
+            "the test can fail"
+        );
+    }
 
     fn round_trips<T: Stored + PartialEq + std::fmt::Debug>(value: T) {
         let bytes = encode(&value);

@@ -1,6 +1,7 @@
 //! What can go wrong with the database, each with one user-facing message key.
 
-use crate::domain::Problem;
+use super::codec::CodecError;
+use crate::domain::{Permission, Problem};
 use std::io;
 use std::path::PathBuf;
 
@@ -37,6 +38,30 @@ pub enum StoreError {
     NotFound,
     #[error("the person code {0} is already used")]
     CodeTaken(String),
+    #[error("wrong passphrase")]
+    WrongPassphrase,
+    #[error("no user {0} in this database")]
+    UnknownUser(String),
+    #[error("a user name is needed")]
+    NoUserName,
+    #[error("a passphrase needs at least {min} characters", min = super::open::MIN_PASSPHRASE_CHARS)]
+    PassphraseTooShort,
+    #[error("not allowed for this role: {0:?}")]
+    NotAllowed(Permission),
+    #[error("this user works in another ward than {0}")]
+    OutsideWard(String),
+    #[error("there is already a user {0}")]
+    UserExists(String),
+    #[error("the last supervisor cannot be removed or made an officer")]
+    LastSupervisor,
+    #[error("the signed-in user cannot remove themselves")]
+    RemoveSelf,
+    #[error("the operating system gave no randomness")]
+    NoRandomness,
+    #[error("the backup file {path} cannot be used: {detail}")]
+    BadBackup { path: PathBuf, detail: String },
+    #[error("{0} is not empty")]
+    TargetNotEmpty(PathBuf),
 }
 
 impl StoreError {
@@ -55,6 +80,26 @@ impl StoreError {
             StoreError::NotEmpty => "store.not_empty",
             StoreError::NotFound => "store.not_found",
             StoreError::CodeTaken(_) => "err.code_taken",
+            StoreError::WrongPassphrase => "store.wrong_passphrase",
+            StoreError::UnknownUser(_) => "store.unknown_user",
+            StoreError::NoUserName => "store.no_user_name",
+            StoreError::PassphraseTooShort => "store.passphrase_too_short",
+            StoreError::NotAllowed(p) => p.refusal_key(),
+            StoreError::OutsideWard(_) => "store.outside_ward",
+            StoreError::UserExists(_) => "store.user_exists",
+            StoreError::LastSupervisor => "store.last_supervisor",
+            StoreError::RemoveSelf => "store.remove_self",
+            StoreError::NoRandomness => "store.no_randomness",
+            StoreError::BadBackup { .. } => "store.bad_backup",
+            StoreError::TargetNotEmpty(_) => "store.target_not_empty",
+        }
+    }
+
+    /// A value that cannot be sealed: only missing randomness stops a write.
+    pub(crate) fn from_codec(err: CodecError) -> StoreError {
+        match err {
+            CodecError::NoRandomness => StoreError::NoRandomness,
+            other => StoreError::Io(other.to_string()),
         }
     }
 

@@ -22,15 +22,45 @@ pub const BY_DUE: &str = "idx_due";
 pub const BY_CODE: &str = "idx_code";
 /// sequence -> (tree index, key) of each key an unfinished bulk insert adds
 pub const JOURNAL: &str = "journal";
+/// user id -> sealed `User` (name, role, ward)
+pub const USERS: &str = "users";
+/// user id -> `KeySlot` in clear: the data key wrapped under that user's passphrase
+pub const SLOTS: &str = "slots";
+/// sequence (u64 BE) -> sealed `AuditEntry`, each holding the hash of the one before
+pub const AUDIT: &str = "audit";
+/// person id, sequence -> (): the audit entries that touched a person's records
+pub const BY_AUDIT_PERSON: &str = "idx_audit_person";
 
-/// Every tree a user action may write, in the order the transaction opens them.
-pub const TREES: [&str; 12] = [
-    META, WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, BY_WARD, BY_PERSON, BY_DUE, BY_CODE,
+/// Every tree a user action may write, in the order the transaction opens them. New
+/// trees go at the end: a bulk journal names trees by their position.
+pub const TREES: [&str; 16] = [
+    META,
+    WARDS,
+    PEOPLE,
+    PLANS,
+    GRANTS,
+    MILESTONES,
+    REFERRALS,
+    BY_WARD,
+    BY_PERSON,
+    BY_DUE,
+    BY_CODE,
     JOURNAL,
+    USERS,
+    SLOTS,
+    AUDIT,
+    BY_AUDIT_PERSON,
 ];
 
-/// The trees holding records and their indexes: what emptying a database empties.
-pub const RECORD_TREES: [&str; 10] = [
+/// The trees whose values are sealed records; the others hold ids, codes, dates, key
+/// slots (useless without a passphrase) and sealed meta values.
+pub const RECORD_TREES: [&str; 8] = [
+    WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, USERS, AUDIT,
+];
+
+/// The programme's records and their indexes (not users, not the audit trail): what
+/// undoing the filling of an empty database empties.
+pub const DATA_TREES: [&str; 10] = [
     WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, BY_WARD, BY_PERSON, BY_DUE, BY_CODE,
 ];
 
@@ -45,9 +75,28 @@ pub const META_SCHEMA: &[u8] = b"schema";
 pub const META_SCHEDULE: &[u8] = b"schedule";
 /// Present while a bulk insert is under way: "pending" or "committed".
 pub const META_BULK: &[u8] = b"bulk";
+/// Sealed (sequence, hash) of the last audit entry: a removed last entry shows.
+pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
+/// Sealed time of the last backup, Unix milliseconds.
+pub const META_LAST_BACKUP: &[u8] = b"last_backup";
+/// Set only by the measurement build that writes values unsealed.
+pub const META_PLAINTEXT: &[u8] = b"plaintext";
 
 /// The layout of trees and keys. Bumped with a migration when keys change.
-pub const SCHEMA_VERSION: u8 = 1;
+/// 1: values in clear. 2: values sealed, users, key slots and the audit trail.
+pub const SCHEMA_VERSION: u8 = 2;
+pub const SCHEMA_UNENCRYPTED: u8 = 1;
+
+pub fn seq_key(seq: u64) -> Vec<u8> {
+    seq.to_be_bytes().to_vec()
+}
+
+pub fn audit_person_entry(person: Id, seq: u64) -> Vec<u8> {
+    let mut k = Vec::with_capacity(24);
+    k.extend_from_slice(&person.to_bytes());
+    k.extend_from_slice(&seq.to_be_bytes());
+    k
+}
 
 /// Which kind of record a `BY_PERSON` entry points at.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]

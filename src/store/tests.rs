@@ -2,32 +2,44 @@ use super::*;
 use crate::domain::snapshot::tests::*;
 use tempfile::TempDir;
 
-fn today() -> NaiveDate {
+pub(super) fn today() -> NaiveDate {
     day(2025, 6, 1)
 }
 
-fn open(dir: &Path) -> Store {
-    let mut store = Store::open(dir, OpenMode::CreateIfMissing).expect("open");
+pub(super) const PASSPHRASE: &str = "test passphrase";
+
+pub(super) fn supervisor() -> Credentials {
+    Credentials::new("Cán bộ A", PASSPHRASE)
+}
+
+/// Opens (creating if needed) as the first user, a supervisor, with a cheap KDF.
+pub(super) fn open(dir: &Path) -> Store {
+    open_as(dir, &supervisor())
+}
+
+pub(super) fn open_as(dir: &Path, credentials: &Credentials) -> Store {
+    let mut store =
+        Store::open_with_kdf(dir, OpenMode::CreateIfMissing, credentials, KdfParams::TEST)
+            .expect("open");
     store.set_today(today());
-    store.set_actor("Cán bộ A");
     store
 }
 
-fn fresh() -> (TempDir, Store) {
+pub(super) fn fresh() -> (TempDir, Store) {
     let dir = TempDir::new().expect("tempdir");
     let mut store = open(dir.path());
     store.add_ward(sample_ward()).expect("ward");
     (dir, store)
 }
 
-fn new_person() -> Person {
+pub(super) fn new_person() -> Person {
     let mut p = sample_person();
     p.id = Id::NEW;
     p.code.clear();
     p
 }
 
-fn new_grant(person: Id) -> Grant {
+pub(super) fn new_grant(person: Id) -> Grant {
     let mut g = sample_grant();
     g.id = Id::NEW;
     g.person_id = person;
@@ -137,7 +149,7 @@ fn an_import_with_one_bad_person_writes_none() {
 #[test]
 fn a_second_opener_is_refused_with_a_clear_error() {
     let (dir, _store) = fresh();
-    match Store::open(dir.path(), OpenMode::MustExist) {
+    match Store::open(dir.path(), OpenMode::MustExist, &supervisor()) {
         Err(StoreError::AlreadyOpen(path)) => assert_eq!(path, dir.path()),
         Err(other) => panic!("expected AlreadyOpen, got {other:?}"),
         Ok(_) => panic!("second open succeeded"),
@@ -149,12 +161,12 @@ fn a_missing_database_is_reported_and_a_foreign_folder_is_not_taken_over() {
     let dir = TempDir::new().expect("tempdir");
     let missing = dir.path().join("nothing-here");
     assert!(matches!(
-        Store::open(&missing, OpenMode::MustExist),
+        Store::open(&missing, OpenMode::MustExist, &supervisor()),
         Err(StoreError::Missing(_))
     ));
     std::fs::write(dir.path().join("thesis.docx"), b"precious").expect("write");
     assert!(matches!(
-        Store::open(dir.path(), OpenMode::CreateIfMissing),
+        Store::open(dir.path(), OpenMode::CreateIfMissing, &supervisor()),
         Err(StoreError::NotADatabase(_))
     ));
 }
@@ -168,7 +180,12 @@ fn check_finds_a_dangling_reference() {
     orphan.person_id = Id(4242);
     store
         .tree(keys::PLANS)
-        .insert(keys::id_key(orphan.id), codec::encode(&orphan))
+        .insert(
+            keys::id_key(orphan.id),
+            store
+                .encode_value(keys::PLANS, &keys::id_key(orphan.id), &orphan)
+                .expect("seal"),
+        )
         .expect("plant");
     store
         .tree(keys::BY_PERSON)

@@ -214,21 +214,9 @@ impl App {
         }
     }
 
+    /// The store checks the role and that the plan is a draft; it records who and when.
     fn approve_plan(&mut self, plan_id: Id) {
-        let Some(mut plan) = self.store.snapshot().plans.get(&plan_id).cloned() else {
-            return;
-        };
-        if plan.status != crate::domain::PlanStatus::Draft {
-            self.status = Some((
-                t(self.lang, "status.plan_not_draft").to_string(),
-                StatusKind::Error,
-            ));
-            return;
-        }
-        plan.status = crate::domain::PlanStatus::Approved;
-        plan.approved_by = self.store.actor().to_string();
-        plan.approved_on = Some(self.store.today());
-        match self.store.save_plan(plan) {
+        match self.store.approve_plan(plan_id) {
             Ok(_) => self.saved(),
             Err(e) => self.store_failed(&e),
         }

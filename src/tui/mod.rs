@@ -16,7 +16,7 @@ pub use theme::Theme;
 pub use ui::render;
 
 use crate::cli::{Cli, Failure};
-use crate::store::{OpenMode, Store};
+use crate::store::{Credentials, KdfParams, OpenMode, Store};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::{execute, terminal};
 use std::io;
@@ -36,8 +36,20 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
                 message: e.to_string(),
                 code: 1,
             })?;
-        let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing)
-            .map_err(|e| Failure::store(&e, cli.lang))?;
+        // Invented data in a folder removed on quit: the signed-in user if one is given,
+        // else a throw-away supervisor with a random passphrase and a cheap KDF.
+        let credentials = cli.credentials().unwrap_or_else(|_| {
+            let secret: [u8; 16] = crate::store::crypto::random_bytes().unwrap_or([7; 16]);
+            let passphrase: String = secret.iter().map(|b| format!("{b:02x}")).collect();
+            Credentials::new("demo", &passphrase)
+        });
+        let mut store = Store::open_with_kdf(
+            dir.path(),
+            OpenMode::CreateIfMissing,
+            &credentials,
+            KdfParams::TEST,
+        )
+        .map_err(|e| Failure::store(&e, cli.lang))?;
         if let Some(today) = cli.today {
             store.set_today(today);
         }

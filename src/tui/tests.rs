@@ -4,7 +4,7 @@
 use super::*;
 use crate::domain::dates::parse_date;
 use crate::i18n::Lang;
-use crate::store::{OpenMode, Store};
+use crate::store::{Credentials, KdfParams, OpenMode, Store};
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -12,13 +12,24 @@ use tempfile::TempDir;
 
 const TODAY: &str = "2025-06-01";
 
+/// A new database with "Cán bộ Lan" as its first user (a supervisor), cheap to open.
+fn open_as_lan(dir: &std::path::Path) -> Store {
+    let credentials = Credentials::new("Cán bộ Lan", "test passphrase");
+    Store::open_with_kdf(
+        dir,
+        OpenMode::CreateIfMissing,
+        &credentials,
+        KdfParams::TEST,
+    )
+    .expect("open")
+}
+
 /// An app over a small demo database, with a fixed day and officer.
 fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
     let dir = TempDir::new().expect("tempdir");
-    let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing).expect("open");
+    let mut store = open_as_lan(dir.path());
     let today = parse_date(TODAY).expect("date");
     store.set_today(today);
-    store.set_actor("Cán bộ Lan");
     store
         .fill_empty(crate::demo::generate(people, 3, today))
         .expect("demo");
@@ -27,9 +38,8 @@ fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
 
 fn empty_app(lang: Lang) -> (TempDir, App) {
     let dir = TempDir::new().expect("tempdir");
-    let mut store = Store::open(dir.path(), OpenMode::CreateIfMissing).expect("open");
+    let mut store = open_as_lan(dir.path());
     store.set_today(parse_date(TODAY).expect("date"));
-    store.set_actor("Cán bộ Lan");
     (dir, App::new(store, lang, Theme { color: false }))
 }
 

@@ -7,19 +7,44 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 pub const TODAY: &str = "2025-06-01";
+/// Every test database's first user (a supervisor) and passphrase.
+pub const USER: &str = "Cán bộ Lan";
+pub const PASSPHRASE: &str = "test passphrase";
+
+pub fn credentials() -> sinhke::store::Credentials {
+    sinhke::store::Credentials::new(USER, PASSPHRASE)
+}
+
+/// Opens a test database in this process (cheap KDF if it has to create one).
+pub fn open_store(db: &Path) -> sinhke::store::Store {
+    try_open_store(db).expect("open store")
+}
+
+pub fn try_open_store(db: &Path) -> Result<sinhke::store::Store, sinhke::store::StoreError> {
+    sinhke::store::Store::open_with_kdf(
+        db,
+        sinhke::store::OpenMode::MustExist,
+        &credentials(),
+        sinhke::store::KdfParams::TEST,
+    )
+}
 
 pub fn bin() -> &'static str {
     env!("CARGO_BIN_EXE_sinhke")
 }
 
-/// The binary with a fixed day, English messages unless asked otherwise, and no
-/// inherited database path.
+/// The binary with a fixed day, English messages unless asked otherwise, no inherited
+/// database path, signed in as the test supervisor, and (for a new database) the cheap
+/// test KDF: hundreds of runs at half a second each would be too slow.
 pub fn sinhke(db: &Path) -> Command {
     let mut cmd = Command::new(bin());
     cmd.env_remove("SINHKE_DB")
+        .env_remove("SINHKE_NEW_PASSPHRASE")
         .env("SINHKE_TODAY", TODAY)
         .env("SINHKE_LANG", "en")
-        .env("SINHKE_USER", "tester")
+        .env("SINHKE_USER", USER)
+        .env("SINHKE_PASSPHRASE", PASSPHRASE)
+        .env("SINHKE_KDF", "test")
         .arg("--db")
         .arg(db);
     cmd

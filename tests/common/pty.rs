@@ -37,7 +37,9 @@ impl Tui {
         cmd.env("TERM", "xterm-256color");
         cmd.env_remove("SINHKE_DB");
         cmd.env("SINHKE_TODAY", super::TODAY);
-        cmd.env("SINHKE_USER", "Cán bộ Lan");
+        cmd.env("SINHKE_USER", super::USER);
+        cmd.env("SINHKE_PASSPHRASE", super::PASSPHRASE);
+        cmd.env("SINHKE_KDF", "test");
         for (k, v) in envs {
             cmd.env(k, v);
         }

@@ -1,0 +1,249 @@
+//! The user actions the screens and commands call: each is one atomic, audited write.
+
+use super::audit::AuditDraft;
+use super::{Change, Store, StoreError, keys};
+use crate::domain::*;
+
+impl Store {
+    /// Refuses what the signed-in user's role does not allow.
+    pub(crate) fn require(&self, permission: Permission) -> Result<(), StoreError> {
+        if self.user.may(permission) {
+            Ok(())
+        } else {
+            Err(StoreError::NotAllowed(permission))
+        }
+    }
+
+    /// Approves a draft plan: the signed-in supervisor, today. Officers are refused.
+    pub fn approve_plan(&mut self, plan_id: Id) -> Result<LivelihoodPlan, StoreError> {
+        self.require(Permission::ApprovePlans)?;
+        let mut plan = self
+            .snapshot
+            .plans
+            .get(&plan_id)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        if plan.status != PlanStatus::Draft {
+            return Err(StoreError::Invalid(vec![super::Rejected {
+                index: 0,
+                problems: vec![Problem::new("status", "err.approve_draft_only")],
+            }]));
+        }
+        plan.status = PlanStatus::Approved;
+        plan.approved_by = self.user.name.clone();
+        plan.approved_on = Some(self.today());
+        match self
+            .apply_as(vec![Change::Plan(plan)], "approve_plan", true)?
+            .pop()
+        {
+            Some(Change::Plan(p)) => Ok(p),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Records that an export was made (`kind` names the table, never a person). One
+    /// with names needs a supervisor: call this before writing the file, and write it
+    /// only if this succeeds.
+    pub fn record_export(&mut self, kind: &str, with_names: bool) -> Result<(), StoreError> {
+        if with_names {
+            self.require(Permission::ExportWithNames)?;
+        }
+        let names = if with_names {
+            "with names"
+        } else {
+            "codes only"
+        };
+        let draft = AuditDraft::new("export").detail(format!("{kind}, {names}"));
+        self.commit(Vec::new(), &[], draft)
+    }
+
+    /// Writes records exactly as given, stamps included (demo data is deterministic),
+    /// into a database that holds no records yet.
+    pub fn fill_empty(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
+        if !self.snapshot.is_empty() || !self.snapshot.wards.is_empty() {
+            return Err(StoreError::NotEmpty);
+        }
+        self.apply_as(changes, "demo", false).map(|_| ())
+    }
+
+    // ----- user actions -----
+
+    pub fn add_ward(&mut self, ward: Ward) -> Result<Ward, StoreError> {
+        match self
+            .apply_as(vec![Change::Ward(ward)], "add_ward", true)?
+            .pop()
+        {
+            Some(Change::Ward(w)) => Ok(w),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    pub fn save_person(&mut self, person: Person) -> Result<Person, StoreError> {
+        let mut person = person;
+        if let Some(old) = self.snapshot.people.get(&person.id) {
+            person.code = old.code.clone(); // a code never changes once given
+        }
+        match self
+            .apply_as(vec![Change::Person(person)], "save_person", true)?
+            .pop()
+        {
+            Some(Change::Person(p)) => Ok(p),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Adds many people in one atomic write: all of them, or none.
+    pub fn import_people(&mut self, people: Vec<Person>) -> Result<Vec<Person>, StoreError> {
+        let saved = self.apply_as(
+            people.into_iter().map(Change::Person).collect(),
+            "import_people",
+            true,
+        )?;
+        Ok(saved
+            .into_iter()
+            .filter_map(|c| {
+                if let Change::Person(p) = c {
+                    Some(p)
+                } else {
+                    None
+                }
+            })
+            .collect())
+    }
+
+    pub fn save_plan(&mut self, plan: LivelihoodPlan) -> Result<LivelihoodPlan, StoreError> {
+        match self
+            .apply_as(vec![Change::Plan(plan)], "save_plan", true)?
+            .pop()
+        {
+            Some(Change::Plan(p)) => Ok(p),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Hands over a new grant and creates its follow-up schedule in the same write.
+    pub fn hand_over_grant(
+        &mut self,
+        mut grant: Grant,
+    ) -> Result<(Grant, Vec<Milestone>), StoreError> {
+        if grant.id.is_new() {
+            grant.id = self.new_id();
+        }
+        let assigned = self
+            .snapshot
+            .people
+            .get(&grant.person_id)
+            .map(|p| p.collaborator.clone())
+            .filter(|c| !c.is_empty())
+            .unwrap_or_else(|| self.user.name.clone());
+        let milestones = self
+            .schedule
+            .milestones_for(&grant, &assigned, &Stamp::default(), || Id::NEW);
+        let mut changes = vec![Change::Grant(grant)];
+        changes.extend(milestones.into_iter().map(Change::Milestone));
+        split_grant(self.apply_as(changes, "hand_over_grant", true)?)
+    }
+
+    /// Saves an edited grant. When its kind or handover date changed, the visits still
+    /// planned are rescheduled; visits already done, missed or cancelled stay as they are.
+    pub fn save_grant(&mut self, grant: Grant) -> Result<(Grant, Vec<Milestone>), StoreError> {
+        let Some(old) = self.snapshot.grants.get(&grant.id) else {
+            return self.hand_over_grant(grant);
+        };
+        let mut changes = Vec::new();
+        if old.kind != grant.kind || old.handed_over_on != grant.handed_over_on {
+            let existing: Vec<&Milestone> = self
+                .snapshot
+                .milestones_of(grant.id)
+                .filter(|m| m.months_after.is_some())
+                .collect();
+            let kept_months: Vec<u8> = existing
+                .iter()
+                .filter(|m| !m.status.is_open())
+                .filter_map(|m| m.months_after)
+                .collect();
+            let mut fresh = self
+                .schedule
+                .milestones_for(
+                    &grant,
+                    &existing
+                        .first()
+                        .map(|m| m.assigned_to.clone())
+                        .unwrap_or_default(),
+                    &Stamp::default(),
+                    || Id::NEW,
+                )
+                .into_iter()
+                .filter(|m| !kept_months.contains(&m.months_after.unwrap_or(0)));
+            // Reuse the ids of planned visits so no orphan is left behind.
+            for planned in existing.iter().filter(|m| m.status.is_open()) {
+                let mut m = (*planned).clone();
+                match fresh.next() {
+                    Some(new) => {
+                        m.due_on = new.due_on;
+                        m.months_after = new.months_after;
+                    }
+                    None => {
+                        m.status = MilestoneStatus::Cancelled;
+                        m.visit.reason = "rescheduled".into();
+                    }
+                }
+                changes.push(Change::Milestone(m));
+            }
+            changes.extend(fresh.map(Change::Milestone));
+        }
+        changes.insert(0, Change::Grant(grant));
+        split_grant(self.apply_as(changes, "save_grant", true)?)
+    }
+
+    pub fn save_milestone(&mut self, milestone: Milestone) -> Result<Milestone, StoreError> {
+        match self
+            .apply_as(vec![Change::Milestone(milestone)], "save_milestone", true)?
+            .pop()
+        {
+            Some(Change::Milestone(m)) => Ok(m),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    pub fn save_referral(&mut self, referral: Referral) -> Result<Referral, StoreError> {
+        match self
+            .apply_as(vec![Change::Referral(referral)], "save_referral", true)?
+            .pop()
+        {
+            Some(Change::Referral(r)) => Ok(r),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// A new follow-up schedule per grant kind; milestones already created are untouched.
+    pub fn set_schedule(&mut self, schedule: Schedule) -> Result<(), StoreError> {
+        self.require(Permission::ManageSettings)?;
+        let value = self.encode_value(keys::META, keys::META_SCHEDULE, &schedule)?;
+        let draft = AuditDraft::new("set_schedule").detail("schedule".into());
+        self.commit(
+            vec![(
+                keys::tree_index(keys::META),
+                keys::META_SCHEDULE.to_vec(),
+                Some(value),
+            )],
+            &[],
+            draft,
+        )?;
+        self.schedule = schedule;
+        Ok(())
+    }
+}
+
+fn split_grant(saved: Vec<Change>) -> Result<(Grant, Vec<Milestone>), StoreError> {
+    let mut grant = None;
+    let mut milestones = Vec::new();
+    for change in saved {
+        match change {
+            Change::Grant(g) => grant = Some(g),
+            Change::Milestone(m) => milestones.push(m),
+            _ => {}
+        }
+    }
+    Ok((grant.ok_or(StoreError::NotFound)?, milestones))
+}

@@ -1,0 +1,147 @@
+//! The sled database under a folder: opening it (with its lock), its trees, flushing,
+//! and turning sled's panics and errors into `StoreError`s. Knows nothing of keys.
+
+use super::{Op, StoreError, keys};
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+use std::panic::{AssertUnwindSafe, catch_unwind};
+use std::path::{Path, PathBuf};
+
+/// Old laptops have 2-4 GB: sled's default 1 GiB cache is far too much. The Snapshot
+/// holds every record anyway, so sled's cache only speeds up writes.
+const CACHE_BYTES: u64 = 4 * 1024 * 1024;
+
+pub(crate) struct Disk {
+    pub db: sled::Db,
+    pub trees: Vec<sled::Tree>,
+    pub path: PathBuf,
+}
+
+/// Runs `f`, turning a panic inside sled into an error and keeping its message off the screen.
+pub(crate) fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
+    // The hook is global: tests running side by side would lose each other's messages.
+    #[cfg(not(test))]
+    let previous = std::panic::take_hook();
+    #[cfg(not(test))]
+    std::panic::set_hook(Box::new(|_| {}));
+    let result = catch_unwind(AssertUnwindSafe(f)).map_err(|payload| {
+        payload
+            .downcast_ref::<String>()
+            .cloned()
+            .or_else(|| payload.downcast_ref::<&str>().map(|s| s.to_string()))
+            .unwrap_or_else(|| "internal error while reading".into())
+    });
+    #[cfg(not(test))]
+    std::panic::set_hook(previous);
+    result
+}
+
+/// sled finishes writing on its own threads after a `Db` is dropped and only then
+/// releases its lock, so a reopen in the same second can find the lock still held.
+/// A short wait tells that apart from another program that really has it open.
+fn open_sled(config: &sled::Config, dir: &Path) -> Result<sled::Db, StoreError> {
+    let mut attempts = 0;
+    loop {
+        let result = without_panics(|| config.open())
+            .map_err(|detail| StoreError::Damaged {
+                path: dir.to_path_buf(),
+                detail,
+            })?
+            .map_err(|e| StoreError::from_sled(e, dir));
+        match result {
+            Err(StoreError::AlreadyOpen(_)) if attempts < 10 => {
+                attempts += 1;
+                std::thread::sleep(std::time::Duration::from_millis(50));
+            }
+            other => return other,
+        }
+    }
+}
+
+/// Whether `dir` holds a sled database.
+pub(crate) fn has_database(dir: &Path) -> bool {
+    dir.join("db").is_file() && dir.join("conf").is_file()
+}
+
+/// Whether `dir` exists and holds anything at all.
+pub(crate) fn is_occupied(dir: &Path) -> bool {
+    dir.is_file()
+        || std::fs::read_dir(dir)
+            .map(|mut d| d.next().is_some())
+            .unwrap_or(false)
+}
+
+impl Disk {
+    /// Opens (creating if needed) the sled database in `dir` with every tree.
+    pub fn open(dir: &Path) -> Result<Disk, StoreError> {
+        std::fs::create_dir_all(dir).map_err(|e| StoreError::from_io(e, dir))?;
+        let config = sled::Config::new()
+            .path(dir)
+            .cache_capacity(CACHE_BYTES)
+            .flush_every_ms(None);
+        let db = open_sled(&config, dir)?;
+        let trees = keys::TREES
+            .iter()
+            .map(|name| db.open_tree(name))
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| StoreError::from_sled(e, dir))?;
+        Ok(Disk {
+            db,
+            trees,
+            path: dir.to_path_buf(),
+        })
+    }
+
+    pub fn tree(&self, name: &str) -> &sled::Tree {
+        &self.trees[keys::tree_index(name)]
+    }
+
+    pub fn sled_error(&self, e: sled::Error) -> StoreError {
+        StoreError::from_sled(e, &self.path)
+    }
+
+    pub fn flush(&self) -> Result<(), StoreError> {
+        self.db.flush().map(|_| ()).map_err(|e| self.sled_error(e))
+    }
+
+    pub fn get(&self, tree: &str, key: &[u8]) -> Result<Option<sled::IVec>, StoreError> {
+        self.tree(tree).get(key).map_err(|e| self.sled_error(e))
+    }
+
+    /// Writes `ops` in one transaction over every tree (no flush). The closure may run
+    /// more than once, so it only writes what was prepared before.
+    pub fn write_chunk(&self, ops: &[Op]) -> Result<(), StoreError> {
+        let trees: Vec<&sled::Tree> = self.trees.iter().collect();
+        trees
+            .as_slice()
+            .transaction(|tx| {
+                for (tree, key, value) in ops {
+                    match value {
+                        Some(v) => tx[*tree].insert(key.as_slice(), v.as_slice())?,
+                        None => tx[*tree].remove(key.as_slice())?,
+                    };
+                }
+                Ok::<(), ConflictableTransactionError<()>>(())
+            })
+            .map_err(|e| match e {
+                TransactionError::Storage(e) => self.sled_error(e),
+                TransactionError::Abort(()) => StoreError::Io("aborted".into()),
+            })
+    }
+
+    /// Every (key, value) of a tree, in key order.
+    pub fn entries(&self, tree: &str) -> Result<Vec<(sled::IVec, sled::IVec)>, StoreError> {
+        self.tree(tree)
+            .iter()
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| self.sled_error(e))
+    }
+
+    /// Whether no tree holding records, users or an audit trail has anything.
+    pub fn holds_nothing(&self) -> bool {
+        keys::TREES
+            .iter()
+            .filter(|t| **t != keys::META && **t != keys::JOURNAL)
+            .all(|t| self.tree(t).is_empty())
+    }
+}

@@ -1,0 +1,260 @@
+//! Writing a user action: validate the set of changes as a whole, check the signed-in
+//! user may make each of them, seal every value (before the transaction: its closure
+//! may run more than once and must not draw new nonces), and commit records, index
+//! entries and the audit entry in one sled transaction, then flush.
+
+use super::audit::{AuditDraft, RecordChange};
+use super::changes::{Overlay, placement};
+use super::{Change, Op, Rejected, Store, StoreError, fields, keys};
+use crate::domain::*;
+use sled::Transactional;
+use sled::transaction::{ConflictableTransactionError, TransactionError};
+
+/// Above this many writes, an action of new records only is written in journaled chunks.
+const BULK_THRESHOLD: usize = 500;
+
+/// What a transaction can abort with.
+#[derive(Debug)]
+enum Abort {
+    CodeTaken(String),
+    #[cfg(test)]
+    Injected,
+}
+
+impl Store {
+    /// Validates a set of changes as a whole, writes them in one transaction with their
+    /// index entries and an audit entry, flushes, and only then updates the snapshot.
+    /// Returns the records as saved (with ids, codes and stamps filled in).
+    pub fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Change>, StoreError> {
+        self.apply_as(changes, "apply", true)
+    }
+
+    /// Refuses what the signed-in user may not do: another ward's records, approving a
+    /// plan, adding wards. Checked against the records as they are before this change.
+    fn authorize(&self, change: &Change, overlay: &Overlay) -> Result<(), StoreError> {
+        let user = &self.user;
+        let covered = |ward: Option<&str>| match ward {
+            Some(w) if !user.covers_ward(w) => Err(StoreError::OutsideWard(w.to_string())),
+            _ => Ok(()),
+        };
+        let person_ward = |id: Id| overlay.person(id).map(|p| p.ward.as_str());
+        let require = |p: Permission| {
+            if user.may(p) {
+                Ok(())
+            } else {
+                Err(StoreError::NotAllowed(p))
+            }
+        };
+        match change {
+            Change::Ward(_) => require(Permission::ManageSettings),
+            Change::Person(p) => {
+                covered(Some(&p.ward))?;
+                covered(overlay.person(p.id).map(|old| old.ward.as_str()))
+            }
+            Change::Plan(p) => {
+                covered(person_ward(p.person_id))?;
+                let old = overlay.plan(p.id);
+                covered(old.and_then(|o| person_ward(o.person_id)))?;
+                let approving = p.is_approved()
+                    && old.is_none_or(|o| {
+                        !o.is_approved()
+                            || o.approved_by != p.approved_by
+                            || o.approved_on != p.approved_on
+                    });
+                if approving {
+                    require(Permission::ApprovePlans)?;
+                }
+                Ok(())
+            }
+            Change::Grant(g) => {
+                covered(person_ward(g.person_id))?;
+                covered(overlay.grant(g.id).and_then(|o| person_ward(o.person_id)))
+            }
+            Change::Milestone(m) => {
+                covered(person_ward(m.person_id))?;
+                covered(
+                    overlay
+                        .milestone(m.id)
+                        .and_then(|o| person_ward(o.person_id)),
+                )
+            }
+            Change::Referral(r) => {
+                covered(person_ward(r.person_id))?;
+                covered(
+                    overlay
+                        .referral(r.id)
+                        .and_then(|o| person_ward(o.person_id)),
+                )
+            }
+        }
+    }
+
+    pub(crate) fn apply_as(
+        &mut self,
+        mut changes: Vec<Change>,
+        action: &'static str,
+        stamp: bool,
+    ) -> Result<Vec<Change>, StoreError> {
+        let mut all_new = true;
+        let today = self.today();
+        let now = crate::domain::dates::now_millis();
+        let actor = self.user.name.clone();
+        let mut rejected = Vec::new();
+        let mut ops: Vec<Op> = Vec::new();
+        let mut codes_claimed: Vec<(Vec<u8>, Vec<u8>)> = Vec::new();
+        let mut draft = AuditDraft::new(action);
+        {
+            let mut overlay = Overlay::new(&self.snapshot);
+            for (index, change) in changes.iter_mut().enumerate() {
+                change.tidy();
+                if change.id().is_new() && !matches!(change, Change::Ward(_)) {
+                    change.set_id(self.new_id());
+                }
+                if let Change::Person(p) = change
+                    && p.code.is_empty()
+                    && Ward::is_valid_code(&p.ward)
+                {
+                    p.code = overlay.next_code(&p.ward);
+                }
+                if stamp {
+                    let previous = overlay.stamp_of(change);
+                    if let Some(s) = change.stamp_mut() {
+                        *s = match previous {
+                            Some(old) => old.touched(now, &actor),
+                            None => Stamp::new(now, &actor),
+                        };
+                    }
+                }
+                self.authorize(change, &overlay)?;
+                all_new &= !overlay.exists(change);
+                let problems = overlay.validate(change, today);
+                if !problems.is_empty() {
+                    rejected.push(Rejected { index, problems });
+                    continue;
+                }
+                let (tree, key, entries) = placement(change);
+                let record_change = match overlay.previous(change) {
+                    None => RecordChange::Created,
+                    Some(old) => RecordChange::Changed(changed_fields(&old, change)),
+                };
+                draft.record(tree, change.audit_id(), change.person_id(), record_change);
+                let value = self.encode_change(tree, &key, change)?;
+                for (t, k, _) in overlay.previous_entries(change) {
+                    if !entries.iter().any(|(nt, nk, _)| *nt == t && *nk == k) {
+                        ops.push((keys::tree_index(t), k, None));
+                    }
+                }
+                for (t, k, v) in entries {
+                    if t == keys::BY_CODE {
+                        codes_claimed.push((k.clone(), v.clone()));
+                    }
+                    ops.push((keys::tree_index(t), k, Some(v)));
+                }
+                ops.push((keys::tree_index(tree), key, Some(value)));
+                overlay.record(change);
+            }
+        }
+        if !rejected.is_empty() {
+            return Err(StoreError::Invalid(rejected));
+        }
+        // Many new records go through the journaled bulk path, which keeps memory bounded.
+        if all_new && ops.len() > BULK_THRESHOLD {
+            let into_empty = self.snapshot.is_empty() && self.snapshot.wards.is_empty();
+            self.commit_bulk(ops, draft, into_empty)?;
+        } else {
+            self.commit(ops, &codes_claimed, draft)?;
+        }
+        for change in &changes {
+            change.clone().put_into(&mut self.snapshot);
+        }
+        Ok(changes)
+    }
+
+    fn encode_change(
+        &self,
+        tree: &str,
+        key: &[u8],
+        change: &Change,
+    ) -> Result<Vec<u8>, StoreError> {
+        match change {
+            Change::Ward(r) => self.encode_value(tree, key, r),
+            Change::Person(r) => self.encode_value(tree, key, r),
+            Change::Plan(r) => self.encode_value(tree, key, r),
+            Change::Grant(r) => self.encode_value(tree, key, r),
+            Change::Milestone(r) => self.encode_value(tree, key, r),
+            Change::Referral(r) => self.encode_value(tree, key, r),
+        }
+    }
+
+    /// Writes `ops` and the audit entry for them in one transaction, then flushes.
+    /// `codes` are person codes this write claims: the transaction aborts if another
+    /// record holds one.
+    pub(crate) fn commit(
+        &mut self,
+        mut ops: Vec<Op>,
+        codes: &[(Vec<u8>, Vec<u8>)],
+        draft: AuditDraft,
+    ) -> Result<(), StoreError> {
+        let (audit, head_ops, head) = self.audit_ops(draft)?;
+        ops.extend(audit);
+        ops.extend(head_ops);
+        self.transact(&ops, codes)?;
+        self.audit_head = head;
+        Ok(())
+    }
+
+    /// One sled transaction over every tree, then a flush. The closure may run more
+    /// than once, so it only reads and writes the transaction's own trees.
+    fn transact(&self, ops: &[Op], codes: &[(Vec<u8>, Vec<u8>)]) -> Result<(), StoreError> {
+        let trees: Vec<&sled::Tree> = self.disk.trees.iter().collect();
+        let code_tree = keys::tree_index(keys::BY_CODE);
+        #[cfg(test)]
+        let fail_after = self.fail_after_writes;
+        let result = trees.as_slice().transaction(|tx| {
+            for (code, owner) in codes {
+                if let Some(existing) = tx[code_tree].get(code)?
+                    && existing.as_ref() != owner.as_slice()
+                {
+                    let text = String::from_utf8_lossy(code).into_owned();
+                    return Err(ConflictableTransactionError::Abort(Abort::CodeTaken(text)));
+                }
+            }
+            for (n, (tree, key, value)) in ops.iter().enumerate() {
+                #[cfg(not(test))]
+                let _ = n;
+                #[cfg(test)]
+                if fail_after == Some(n) {
+                    return Err(ConflictableTransactionError::Abort(Abort::Injected));
+                }
+                match value {
+                    Some(v) => tx[*tree].insert(key.as_slice(), v.as_slice())?,
+                    None => tx[*tree].remove(key.as_slice())?,
+                };
+            }
+            Ok(())
+        });
+        match result {
+            Ok(()) => self.flush(),
+            Err(TransactionError::Abort(Abort::CodeTaken(code))) => {
+                Err(StoreError::CodeTaken(code))
+            }
+            #[cfg(test)]
+            Err(TransactionError::Abort(Abort::Injected)) => {
+                Err(StoreError::Io("injected failure".into()))
+            }
+            Err(TransactionError::Storage(e)) => Err(self.disk.sled_error(e)),
+        }
+    }
+}
+
+fn changed_fields(old: &Change, new: &Change) -> Vec<String> {
+    match (old, new) {
+        (Change::Ward(a), Change::Ward(b)) => fields::changed(a, b),
+        (Change::Person(a), Change::Person(b)) => fields::changed(a, b),
+        (Change::Plan(a), Change::Plan(b)) => fields::changed(a, b),
+        (Change::Grant(a), Change::Grant(b)) => fields::changed(a, b),
+        (Change::Milestone(a), Change::Milestone(b)) => fields::changed(a, b),
+        (Change::Referral(a), Change::Referral(b)) => fields::changed(a, b),
+        _ => Vec::new(),
+    }
+}

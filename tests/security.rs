@@ -1,0 +1,200 @@
+//! Issue 6 end to end, through the real binary: passphrases, users and roles, the audit
+//! trail, backup and restore.
+
+mod common;
+use common::*;
+use std::path::Path;
+
+fn with_env(db: &Path, args: &[&str], env: &[(&str, &str)]) -> std::process::Output {
+    let mut cmd = sinhke(db);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    cmd.args(args).output().expect("run sinhke")
+}
+
+#[test]
+fn a_wrong_passphrase_is_one_clear_line_in_the_users_language_and_changes_nothing() {
+    let (_dir, db) = demo_db(20);
+    let before = ok(&db, &["stats"]);
+    for (lang, text) in [("en", "Wrong passphrase"), ("vi", "Sai mật khẩu")] {
+        let out = with_env(
+            &db,
+            &["stats"],
+            &[
+                ("SINHKE_PASSPHRASE", "not it at all"),
+                ("SINHKE_LANG", lang),
+            ],
+        );
+        assert_eq!(out.status.code(), Some(1));
+        let err = stderr(&out);
+        assert_eq!(err.lines().count(), 1, "{err}");
+        assert!(err.contains(text), "{err}");
+    }
+    assert_eq!(ok(&db, &["stats"]), before);
+}
+
+#[test]
+fn a_passphrase_file_works_and_a_missing_passphrase_is_explained() {
+    let (dir, db) = demo_db(5);
+    let file = dir.path().join("pass.txt");
+    std::fs::write(&file, format!("{PASSPHRASE}\n")).expect("write");
+    let out = sinhke(&db)
+        .env_remove("SINHKE_PASSPHRASE")
+        .args(["--passphrase-file", file.to_str().expect("path"), "stats"])
+        .output()
+        .expect("run");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = sinhke(&db)
+        .env_remove("SINHKE_PASSPHRASE")
+        .arg("stats")
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("SINHKE_PASSPHRASE"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn the_first_user_is_a_supervisor_who_adds_an_officer_who_may_not_manage_users() {
+    let (_dir, db) = demo_db(5);
+    assert_eq!(
+        ok(&db, &["users", "list"]).trim(),
+        format!("{USER}\tsupervisor\tall wards")
+    );
+    let new = [("SINHKE_NEW_PASSPHRASE", "officer passphrase")];
+    let out = with_env(&db, &["users", "add", "Trần Văn Nam", "--ward", "CT"], &new);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let list = ok(&db, &["users", "list"]);
+    assert!(list.contains("Trần Văn Nam\tofficer\tCT"), "{list}");
+
+    let as_officer = [
+        ("SINHKE_USER", "Trần Văn Nam"),
+        ("SINHKE_PASSPHRASE", "officer passphrase"),
+        ("SINHKE_NEW_PASSPHRASE", "another passphrase"),
+    ];
+    let out = with_env(&db, &["users", "add", "Someone"], &as_officer);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("Only a supervisor"),
+        "{}",
+        stderr(&out)
+    );
+    // Their own passphrase, yes.
+    let out = with_env(&db, &["users", "passwd"], &as_officer);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let out = with_env(&db, &["stats"], &as_officer);
+    assert!(
+        stderr(&out).contains("Wrong passphrase"),
+        "the old one is gone"
+    );
+
+    let out = with_env(&db, &["users", "remove", "Trần Văn Nam"], &[]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(!ok(&db, &["users", "list"]).contains("Nam"));
+}
+
+#[test]
+fn the_audit_trail_names_who_did_what_and_filters_by_day() {
+    let (_dir, db) = demo_db(5);
+    ok(
+        &db,
+        &["wards", "add", "--code", "TC", "--name", "Tuần Châu"],
+    );
+    let trail = ok(&db, &["audit"]);
+    assert!(
+        trail.contains(&format!("{USER}\tcreate_database")),
+        "{trail}"
+    );
+    assert!(trail.contains(&format!("{USER}\tdemo")), "{trail}");
+    assert!(
+        trail.contains("add_ward") && trail.contains("wards TC\tcreated"),
+        "{trail}"
+    );
+    assert!(
+        ok(&db, &["audit", "--since", "2999-01-01"])
+            .trim()
+            .is_empty()
+    );
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+#[test]
+fn backup_then_restore_into_an_empty_folder_gives_the_same_stats_and_passes_check() {
+    let (dir, db) = demo_db(120);
+    let file = dir.path().join("usb").join("sinhke.backup");
+    std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
+    let out = ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    assert!(out.contains("Backup written"), "{out}");
+    let restored = dir.path().join("restored");
+    let out = ok(&restored, &["restore", file.to_str().expect("path")]);
+    assert!(out.contains("120 people"), "{out}");
+    assert_eq!(ok(&restored, &["stats"]), ok(&db, &["stats"]));
+    assert_eq!(ok(&restored, &["check"]).trim(), "ok");
+    let leftovers: Vec<_> = std::fs::read_dir(dir.path())
+        .expect("read")
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".sinhke-") || n.ends_with(".partial"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_truncated_backup_is_refused_and_nothing_is_replaced() {
+    let (dir, db) = demo_db(30);
+    let file = dir.path().join("b.backup");
+    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    let bytes = std::fs::read(&file).expect("read");
+    let cut = dir.path().join("cut.backup");
+    std::fs::write(&cut, &bytes[..bytes.len() - 40]).expect("write");
+    let empty = dir.path().join("empty");
+    let out = run(&empty, &["restore", cut.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("cannot be used"), "{}", stderr(&out));
+    assert!(!empty.exists() || std::fs::read_dir(&empty).expect("dir").next().is_none());
+
+    let mut flipped = bytes.clone();
+    let middle = flipped.len() / 2;
+    flipped[middle] ^= 1;
+    std::fs::write(&cut, &flipped).expect("write");
+    let before = ok(&db, &["stats"]);
+    let out = run(&db, &["restore", "--force", cut.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert_eq!(ok(&db, &["stats"]), before, "the database is untouched");
+}
+
+#[test]
+fn restore_replaces_a_database_only_with_force() {
+    let (dir, db) = demo_db(10);
+    let file = dir.path().join("b.backup");
+    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    let (_other_dir, other) = demo_db(25);
+    let out = run(&other, &["restore", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("--force"), "{}", stderr(&out));
+    assert!(ok(&other, &["stats"]).contains("people: 25"));
+    ok(
+        &other,
+        &["restore", "--force", file.to_str().expect("path")],
+    );
+    assert!(ok(&other, &["stats"]).contains("people: 10"));
+    assert_eq!(ok(&other, &["check"]).trim(), "ok");
+}
+
+#[test]
+fn backup_of_a_database_open_in_the_program_says_where_to_make_it() {
+    let (dir, db) = demo_db(5);
+    let _held = open_store(&db);
+    let file = dir.path().join("b.backup");
+    let out = run(&db, &["backup", "--out", file.to_str().expect("path")]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("from inside the program"),
+        "{}",
+        stderr(&out)
+    );
+}
