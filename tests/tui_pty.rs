@@ -148,3 +148,66 @@ fn a_locked_database_gets_a_message_and_the_terminal_back() {
     tui.wait_for("already open in another window");
     assert_eq!(tui.wait_exit(), 1);
 }
+
+#[test]
+fn an_officer_signs_in_on_screen_and_three_wrong_passphrases_close_it() {
+    let (_dir, db) = demo_db(10);
+    let mut tui = Tui::sign_in_screen(&db, "en");
+    tui.wait_for("Enter your name and passphrase");
+    tui.type_text(USER);
+    tui.send(ENTER);
+    tui.type_text(PASSPHRASE);
+    tui.send(ENTER);
+    let screen = tui.wait_for("People: 10");
+    assert!(
+        screen.contains("Cán bộ Lan (Supervisor)"),
+        "who is signed in shows:\n{screen}"
+    );
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+
+    let mut tui = Tui::sign_in_screen(&db, "en");
+    tui.wait_for("Enter your name and passphrase");
+    tui.type_text(USER);
+    tui.send(ENTER);
+    for attempt in 1..=3 {
+        tui.type_text("not the passphrase");
+        tui.send(ENTER);
+        if attempt < 3 {
+            tui.wait_for(&format!("{} tries left", 3 - attempt));
+        }
+    }
+    assert_eq!(tui.wait_exit(), 1);
+    tui.wait_for("Three wrong passphrases");
+    assert_eq!(ok(&db, &["check"]).trim(), "ok", "nothing was changed");
+}
+
+#[test]
+fn a_new_database_makes_its_first_user_on_screen() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    let mut tui = Tui::sign_in_screen(&db, "vi");
+    tui.wait_for("Cơ sở dữ liệu mới");
+    tui.type_text("Phạm Thị Hương");
+    tui.send(ENTER);
+    tui.type_text("mật khẩu dài");
+    tui.send(ENTER);
+    tui.type_text("mật khẩu dài");
+    tui.send(ENTER);
+    tui.wait_for("Thêm phường/xã của bạn");
+    tui.send("q");
+    assert_eq!(tui.wait_exit(), 0);
+    let out = sinhke(&db)
+        .env("SINHKE_USER", "Phạm Thị Hương")
+        .env("SINHKE_PASSPHRASE", "mật khẩu dài")
+        .arg("users")
+        .arg("list")
+        .output()
+        .expect("run");
+    assert!(
+        stdout(&out).contains("Phạm Thị Hương"),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+}

@@ -90,6 +90,15 @@ impl App {
     fn refresh(&mut self) {
         let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
         self.screens.refresh(self.screen, &ctx);
+        // A person's history comes from the audit trail on disk: read it here, once per
+        // change, never while drawing.
+        if self.screen == ScreenId::People
+            && let Some(page) = self.screens.people.page_mut()
+            && page.history_version != self.version
+        {
+            page.history = self.store.history_of(page.person).unwrap_or_default();
+            page.history_version = self.version;
+        }
     }
 
     /// Applies one action. Returns whether anything visible may have changed.

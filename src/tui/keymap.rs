@@ -1,6 +1,7 @@
 //! The one key table: it turns terminal keys into actions, and the same table feeds
 //! the footer hints and the `?` help, so help never goes stale.
 
+use crate::domain::Permission;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
 
 /// What a key means, independent of which key it was.
@@ -140,6 +141,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('f'), NONE, C::CycleFilter, S::FollowUps, "f", "key.cycle_officer", false),
     bind(K::Char('k'), NONE, C::CycleKind, S::FollowUps, "k", "key.cycle_milestone_kind", false),
     bind(K::Char('w'), NONE, C::CycleWard, S::Dashboard, "w", "key.cycle_ward", true),
+    bind(K::Tab, NONE, C::NextField, S::Dashboard, "Tab", "key.charts", true),
     bind(K::Enter, NONE, C::Open, S::Reports, "Enter", "key.open_person", true),
     bind(K::Char('a'), NONE, C::Approve, S::Reports, "a", "key.approve_plan", true),
     bind(K::Char('n'), NONE, C::New, S::Settings, "n", "key.new_ward", true),
@@ -193,6 +195,21 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Right, NONE, C::Right, S::Global, "→", "key.right", false),
     bind(K::Char('x'), NONE, C::Export, S::Global, "x", "key.export", false),
 ];
+
+impl Binding {
+    /// What the signed-in user must be allowed to do for this key to be offered.
+    pub fn needs(&self) -> Option<Permission> {
+        needs(self.cmd, self.scope)
+    }
+}
+
+pub fn needs(cmd: Cmd, scope: Scope) -> Option<Permission> {
+    match (cmd, scope) {
+        (Cmd::Approve, _) => Some(Permission::ApprovePlans),
+        (Cmd::New | Cmd::Open, Scope::Settings) => Some(Permission::ManageSettings),
+        _ => None,
+    }
+}
 
 /// Keys a focused text field keeps for itself; everything printable becomes text.
 fn text_field_cmd(key: &KeyEvent) -> Option<Cmd> {

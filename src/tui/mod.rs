@@ -6,6 +6,7 @@ mod app;
 mod forms;
 mod keymap;
 mod screens;
+mod signin;
 mod theme;
 mod ui;
 mod widgets;
@@ -16,9 +17,10 @@ pub use theme::Theme;
 pub use ui::render;
 
 use crate::cli::{Cli, Failure};
-use crate::store::{Credentials, KdfParams, OpenMode, Store};
+use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::{execute, terminal};
+use signin::{SignIn, Step};
 use std::io;
 use std::time::Duration;
 
@@ -28,7 +30,12 @@ const DEMO_PEOPLE: usize = 300;
 pub fn run(cli: &Cli) -> Result<(), Failure> {
     // The demo folder must outlive the store that has it open: declared first, dropped last.
     let mut demo_dir = None;
-    let store = if cli.demo {
+    // A store opened before the terminal is taken (demo, or credentials from the
+    // environment for scripts and tests); otherwise the database is locked now and the
+    // officer signs in on the first screen.
+    let mut store = None;
+    let mut locked = None;
+    if cli.demo {
         let dir = tempfile::Builder::new()
             .prefix("sinhke-demo-")
             .tempdir()
@@ -43,7 +50,7 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             let passphrase: String = secret.iter().map(|b| format!("{b:02x}")).collect();
             Credentials::new("demo", &passphrase)
         });
-        let mut store = Store::open_with_kdf(
+        let mut opened = Store::open_with_kdf(
             dir.path(),
             OpenMode::CreateIfMissing,
             &credentials,
@@ -51,26 +58,103 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
         )
         .map_err(|e| Failure::store(&e, cli.lang))?;
         if let Some(today) = cli.today {
-            store.set_today(today);
+            opened.set_today(today);
         }
-        let data = crate::demo::generate(DEMO_PEOPLE, 1, store.today());
-        store
+        let data = crate::demo::generate(DEMO_PEOPLE, 1, opened.today());
+        opened
             .fill_empty(data)
             .map_err(|e| Failure::store(&e, cli.lang))?;
         demo_dir = Some(dir);
-        store
+        store = Some(opened);
+    } else if cli.credentials().is_ok() {
+        store = Some(cli.open_store(OpenMode::CreateIfMissing)?);
     } else {
-        cli.open_store(OpenMode::CreateIfMissing)?
-    };
-    let mut app = App::new(store, cli.lang, Theme::from_env());
-    app.is_demo = demo_dir.is_some();
-    let result = run_terminal(&mut app);
-    drop(app);
+        let lock = Locked::open(&cli.db_dir(), OpenMode::CreateIfMissing)
+            .map_err(|e| Failure::store(&e, cli.lang))?;
+        locked = Some(lock.with_kdf_for_new(cli.kdf_for_new()));
+    }
+    let mut terminal = setup().map_err(terminal_failure)?;
+    let result = (|| {
+        let store = match (store, locked) {
+            (Some(store), _) => store,
+            (None, Some(locked)) => match sign_in(&mut terminal, locked, cli)? {
+                Some(store) => store,
+                None => return Ok(()),
+            },
+            (None, None) => return Ok(()),
+        };
+        let mut app = App::new(store, cli.lang, Theme::from_env());
+        app.is_demo = demo_dir.is_some();
+        event_loop(&mut terminal, &mut app).map_err(terminal_failure)
+    })();
+    restore();
     drop(demo_dir);
-    result.map_err(|e| Failure {
+    result
+}
+
+fn terminal_failure(e: io::Error) -> Failure {
+    Failure {
         message: format!("terminal: {e}"),
         code: 1,
-    })
+    }
+}
+
+/// The sign-in screen: returns the opened store, or None when the officer leaves.
+fn sign_in(
+    terminal: &mut ratatui::DefaultTerminal,
+    locked: Locked,
+    cli: &Cli,
+) -> Result<Option<Store>, Failure> {
+    let lang = cli.lang;
+    let theme = Theme::from_env();
+    let today = cli
+        .today
+        .unwrap_or_else(|| chrono::Local::now().date_naive());
+    let mut screen = SignIn::new(locked.state(), cli.user.as_deref(), today, lang);
+    loop {
+        terminal
+            .draw(|f| screen.render(f, lang, theme))
+            .map_err(terminal_failure)?;
+        let action = match event::read().map_err(terminal_failure)? {
+            Event::Key(key) if key.kind != KeyEventKind::Release => {
+                resolve(&key, keymap::Scope::Form, true)
+            }
+            Event::Paste(text) => Some(Action::Paste(text)),
+            _ => None,
+        };
+        let Some(action) = action else { continue };
+        match screen.handle(&action) {
+            Step::Continue => {}
+            Step::Quit => return Ok(None),
+            Step::Submit(credentials) => {
+                // The key derivation takes about half a second: say so before it starts.
+                screen.busy = Some("signin.checking");
+                terminal
+                    .draw(|f| screen.render(f, lang, theme))
+                    .map_err(terminal_failure)?;
+                match locked.sign_in(&credentials) {
+                    Ok(unlocked) => {
+                        screen.busy = Some("signin.opening");
+                        terminal
+                            .draw(|f| screen.render(f, lang, theme))
+                            .map_err(terminal_failure)?;
+                        let mut store = locked
+                            .into_store(unlocked)
+                            .map_err(|e| Failure::store(&e, lang))?;
+                        if let Some(day) = cli.today {
+                            store.set_today(day);
+                        }
+                        return Ok(Some(store));
+                    }
+                    Err(e) => {
+                        if screen.refused(&e, lang) {
+                            return Err(Failure::text(lang, "signin.too_many", &[]));
+                        }
+                    }
+                }
+            }
+        }
+    }
 }
 
 fn setup() -> io::Result<ratatui::DefaultTerminal> {
@@ -99,13 +183,6 @@ fn restore() {
     let _ = terminal::disable_raw_mode();
 }
 
-fn run_terminal(app: &mut App) -> io::Result<()> {
-    let mut terminal = setup()?;
-    let result = event_loop(&mut terminal, app);
-    restore();
-    result
-}
-
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
     let mut needs_draw = true;
     loop {
@@ -132,6 +209,12 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             let (scope, text_focus) = app.key_scope();
             match resolve(&key, scope, text_focus) {
+                // What the signed-in user may not do is not offered: the key does nothing.
+                Some(Action::Cmd(cmd))
+                    if keymap::needs(cmd, scope).is_some_and(|p| !app.store.may(p)) =>
+                {
+                    false
+                }
                 Some(action) => app.update(action),
                 None => false,
             }

@@ -64,14 +64,21 @@ fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
 fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let theme = ctx.theme;
     buf.set_style(area, theme.header());
-    let narrow = area.width < 120;
+    let narrow = area.width < 130;
     let mut spans = if narrow {
         vec![]
     } else {
         vec![Span::styled(" sinhke ", theme.header())]
     };
+    // Below 100 columns the other screens show by number only, leaving room for who is
+    // signed in; `?` and the footer name them.
+    let compact = area.width < 100;
     for (i, screen) in ScreenId::ALL.iter().enumerate() {
-        let label = format!(" {} {} ", i + 1, ctx.t(screen.title_key()));
+        let label = if compact && *screen != app.screen {
+            format!(" {} ", i + 1)
+        } else {
+            format!(" {} {} ", i + 1, ctx.t(screen.title_key()))
+        };
         let style = if *screen == app.screen {
             theme.tab_active()
         } else {
@@ -80,11 +87,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         spans.push(Span::styled(label, style));
     }
     let left_width: usize = spans.iter().map(|s| text::width(&s.content)).sum();
-    let mut right = if narrow {
-        format_date(ctx.today)
-    } else {
-        format!("{} · {} ", format_date(ctx.today), ctx.actor)
-    };
+    // Who is signed in, always: a shared laptop must not hide whose name goes on a record.
+    let who = format!("{} ({})", ctx.user.name, ctx.t(ctx.user.role.key()));
+    let mut right = format!("{who} · {} ", format_date(ctx.today));
     if app.is_demo {
         right = format!("{} · {right}", ctx.t("ui.demo"));
     }
@@ -109,7 +114,10 @@ fn render_footer(app: &App, scope: Scope, area: Rect, buf: &mut Buffer, ctx: &Ct
     }
     let mut spans = Vec::new();
     let mut used = 0;
-    for b in keymap::footer_for(scope) {
+    for b in keymap::footer_for(scope)
+        .into_iter()
+        .filter(|b| b.needs().is_none_or(|p| app.store.may(p)))
+    {
         let label = ctx.t(b.help);
         let piece = text::width(b.label) + text::width(label) + 3;
         if used + piece > area.width as usize {
@@ -179,7 +187,10 @@ fn render_box(body: Rect, buf: &mut Buffer, ctx: &Ctx, title: &str, lines: &[&st
 }
 
 fn render_help(scope: Scope, body: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let bindings = keymap::help_for(scope);
+    let bindings: Vec<_> = keymap::help_for(scope)
+        .into_iter()
+        .filter(|b| b.needs().is_none_or(|p| ctx.user.may(p)))
+        .collect();
     let height = (bindings.len() as u16 + 3).min(body.height);
     let area = popup::centered(body, 64, height);
     popup::clear(area, buf);

@@ -68,6 +68,17 @@ impl Tui {
         }
     }
 
+    /// Opens a database with no credentials given: the officer must sign in on screen.
+    pub fn sign_in_screen(db: &Path, lang: &str) -> Tui {
+        let db = db.to_str().expect("utf-8 path");
+        Tui::start(
+            &["--db", db, "--lang", lang],
+            &[("SINHKE_USER", ""), ("SINHKE_PASSPHRASE", "")],
+            100,
+            30,
+        )
+    }
+
     pub fn open(db: &Path, lang: &str) -> Tui {
         let db = db.to_str().expect("utf-8 path");
         Tui::start(&["--db", db, "--lang", lang], &[], 100, 30)

@@ -6,19 +6,22 @@ use crate::domain::*;
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::form::{Field, Form, Label};
 
-/// The statuses a plan may take next, its current one first.
-fn reachable(current: PlanStatus) -> Vec<PlanStatus> {
+/// The statuses a plan may take next, its current one first; approving only for those
+/// allowed to approve.
+fn reachable(current: PlanStatus, ctx: &Ctx) -> Vec<PlanStatus> {
+    let may_approve = ctx.user.may(Permission::ApprovePlans);
     PlanStatus::ALL
         .iter()
         .copied()
         .filter(|s| current.can_move_to(*s))
+        .filter(|s| *s == current || *s != PlanStatus::Approved || may_approve)
         .collect()
 }
 
 pub fn build(person: Id, plan: Option<Id>, ctx: &Ctx) -> Result<Form, &'static str> {
     let existing = plan.and_then(|id| ctx.snap.plans.get(&id));
     let p = existing.cloned().unwrap_or_else(|| blank(person, ctx));
-    let statuses = reachable(p.status);
+    let statuses = reachable(p.status, ctx);
     let status_labels = statuses.iter().map(|s| Label::Key(s.key())).collect();
     let title = if existing.is_some() {
         ctx.t("form.edit_plan")
@@ -78,7 +81,7 @@ pub fn read(
         .and_then(|id| ctx.snap.plans.get(&id))
         .cloned()
         .unwrap_or_else(|| blank(person, ctx));
-    let statuses = reachable(p.status);
+    let statuses = reachable(p.status, ctx);
     let status = statuses
         .get(form.choice("status"))
         .copied()

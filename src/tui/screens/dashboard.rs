@@ -1,91 +1,53 @@
-//! Screen 1: the programme at a glance, for all wards or one (`w`).
+//! Screen 1: the programme at a glance, for all wards or one (`w`): people, consent,
+//! plans, grants, follow-ups, outcomes and the programme indicators; charts by ward and
+//! by month (`Tab` on small windows, below the figures on large ones). Every figure
+//! comes from `report::dashboard`, the same code as the reports and exports.
 
 use super::{Ctx, Outcome, next_ward, ward_filter_label};
-use crate::domain::{Dong, GrantKind, MilestoneStatus, Sex, TargetGroup};
+use crate::domain::Dong;
+use crate::i18n::tf;
+use crate::report::dashboard::{self, AGE_GROUPS, Dashboard, Indicator};
+use crate::report::table::percent;
 use crate::tui::keymap::{Action, Cmd};
+use crate::tui::widgets::chart;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
-/// Figures for the dashboard, computed once per change of data or ward.
-#[derive(Default, Clone, Debug, PartialEq)]
-pub struct Figures {
-    pub people: usize,
-    pub by_group: Vec<(TargetGroup, usize, usize)>,
-    pub plans: usize,
-    pub grants: usize,
-    pub grant_value: Dong,
-    pub by_kind: Vec<(GrantKind, usize, Dong)>,
-    pub milestones: usize,
-    pub done: usize,
-    pub overdue: usize,
-    pub due_this_week: usize,
-}
-
 #[derive(Default)]
 pub struct DashboardScreen {
     ward: Option<String>,
-    figures: Figures,
+    charts: bool,
+    figures: Option<Dashboard>,
     computed_for: (u64, Option<String>, Option<chrono::NaiveDate>),
 }
 
-pub fn figures(ctx: &Ctx, ward: Option<&str>) -> Figures {
-    let snap = ctx.snap;
-    let in_ward = |person: crate::domain::Id| {
-        ward.is_none_or(|w| snap.people.get(&person).is_some_and(|p| p.ward == w))
-    };
-    let mut f = Figures::default();
-    let mut groups = std::collections::BTreeMap::new();
-    for p in snap
-        .people
-        .values()
-        .filter(|p| ward.is_none_or(|w| p.ward == w))
-    {
-        f.people += 1;
-        if let Some(g) = p.primary_group() {
-            let e: &mut (usize, usize) = groups.entry(g).or_default();
-            if p.sex == Sex::Female {
-                e.0 += 1
-            } else {
-                e.1 += 1
-            }
-        }
+/// Big enough to show the charts under the figures without asking.
+fn roomy(area: Rect) -> bool {
+    area.height >= 34 && area.width >= 100
+}
+
+fn num(n: u64) -> String {
+    Dong(n as i64).grouped()
+}
+
+fn share(part: u64, whole: u64) -> String {
+    match percent(part, whole) {
+        Some(p) => format!("{p:.0}% ({}/{})", num(part), num(whole)),
+        None => "—".into(),
     }
-    f.by_group = groups
-        .into_iter()
-        .map(|(g, (fe, other))| (g, fe, other))
-        .collect();
-    f.plans = snap.plans.values().filter(|p| in_ward(p.person_id)).count();
-    let mut kinds = std::collections::BTreeMap::new();
-    for g in snap.grants.values().filter(|g| in_ward(g.person_id)) {
-        f.grants += 1;
-        f.grant_value += g.total_value;
-        let e: &mut (usize, Dong) = kinds.entry(g.kind).or_default();
-        e.0 += 1;
-        e.1 += g.total_value;
-    }
-    f.by_kind = kinds.into_iter().map(|(k, (n, v))| (k, n, v)).collect();
-    for m in snap.milestones.values().filter(|m| in_ward(m.person_id)) {
-        f.milestones += 1;
-        if m.status == MilestoneStatus::Done {
-            f.done += 1;
-        }
-        if m.is_overdue(ctx.today) {
-            f.overdue += 1;
-        }
-        if m.is_upcoming(ctx.today) {
-            f.due_this_week += 1;
-        }
-    }
-    f
 }
 
 impl DashboardScreen {
     pub fn refresh(&mut self, ctx: &Ctx) {
         let key = (ctx.version, self.ward.clone(), Some(ctx.today));
-        if self.computed_for != key {
-            self.figures = figures(ctx, self.ward.as_deref());
+        if self.computed_for != key || self.figures.is_none() {
+            self.figures = Some(dashboard::compute(
+                ctx.snap,
+                ctx.today,
+                self.ward.as_deref(),
+            ));
             self.computed_for = key;
         }
     }
@@ -94,6 +56,10 @@ impl DashboardScreen {
         match action {
             Action::Cmd(Cmd::CycleWard) => {
                 self.ward = next_ward(ctx, &self.ward);
+                Outcome::Consumed
+            }
+            Action::Cmd(Cmd::NextField | Cmd::PrevField) => {
+                self.charts = !self.charts;
                 Outcome::Consumed
             }
             Action::Cmd(Cmd::Back) if self.ward.is_some() => {
@@ -105,80 +71,25 @@ impl DashboardScreen {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
-        let theme = ctx.theme;
-        let f = &self.figures;
+        let Some(d) = &self.figures else { return None };
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let hint = tf(ctx.lang, "dash.hint", &[]);
         Paragraph::new(Line::from(vec![
-            Span::styled(ward_filter_label(ctx, &self.ward), theme.title()),
-            Span::styled(
-                format!("   ({} {})", "w", ctx.t("key.cycle_ward")),
-                theme.muted(),
-            ),
+            Span::styled(ward_filter_label(ctx, &self.ward), ctx.theme.title()),
+            Span::styled(format!("   {hint}"), ctx.theme.muted()),
         ]))
         .render(title, buf);
-        let [left, right] =
-            Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)])
-                .areas(body);
-        let num = |n: usize| Dong(n as i64).grouped();
-        let line = |label: &str, value: String| {
-            Line::from(vec![
-                Span::styled(format!("{label}: "), theme.label()),
-                Span::styled(value, theme.title()),
-            ])
-        };
-        let mut people = vec![line(ctx.t("dash.people"), num(f.people))];
-        for (g, female, other) in &f.by_group {
-            people.push(Line::from(format!(
-                "  {}: {} ({} {}, {} {})",
-                ctx.t(g.key()),
-                num(female + other),
-                num(*female),
-                ctx.t("sex.female"),
-                num(*other),
-                ctx.t("dash.male_other")
-            )));
+        if roomy(body) {
+            let [figures, charts] =
+                Layout::vertical([Constraint::Length(21), Constraint::Fill(1)]).areas(body);
+            render_figures(d, figures, buf, ctx);
+            render_charts(d, charts, buf, ctx);
+        } else if self.charts {
+            render_charts(d, body, buf, ctx);
+        } else {
+            render_figures(d, body, buf, ctx);
         }
-        people.push(line(ctx.t("dash.plans"), num(f.plans)));
-        let [people_area, follow_area] =
-            Layout::vertical([Constraint::Fill(1), Constraint::Length(6)]).areas(left);
-        Paragraph::new(people)
-            .block(boxed(ctx.t("dash.people_box"), ctx))
-            .render(people_area, buf);
-        let mut follow = vec![
-            line(ctx.t("dash.milestones"), num(f.milestones)),
-            line(ctx.t("dash.done"), num(f.done)),
-            Line::from(vec![
-                Span::styled(format!("{}: ", ctx.t("dash.overdue")), theme.label()),
-                Span::styled(
-                    num(f.overdue),
-                    if f.overdue > 0 {
-                        theme.warning()
-                    } else {
-                        theme.good()
-                    },
-                ),
-            ]),
-        ];
-        follow.push(line(ctx.t("dash.due_this_week"), num(f.due_this_week)));
-        Paragraph::new(follow)
-            .block(boxed(ctx.t("dash.followups_box"), ctx))
-            .render(follow_area, buf);
-        let mut grants = vec![line(
-            ctx.t("dash.grants"),
-            format!("{} · {}", num(f.grants), f.grant_value),
-        )];
-        for (k, n, v) in &f.by_kind {
-            grants.push(Line::from(format!(
-                "  {}: {} · {}",
-                ctx.t(k.key()),
-                num(*n),
-                v
-            )));
-        }
-        Paragraph::new(grants)
-            .block(boxed(ctx.t("dash.grants_box"), ctx))
-            .render(right, buf);
         None
     }
 }
@@ -187,4 +98,194 @@ fn boxed<'a>(title: &'a str, ctx: &Ctx) -> Block<'a> {
     Block::default()
         .borders(Borders::ALL)
         .title(Span::styled(format!(" {title} "), ctx.theme.title()))
+}
+
+fn figure<'a>(ctx: &Ctx, label: &str, value: String) -> Line<'a> {
+    Line::from(vec![
+        Span::styled(format!("{label}: "), ctx.theme.label()),
+        Span::styled(value, ctx.theme.title()),
+    ])
+}
+
+fn render_figures(d: &Dashboard, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let theme = ctx.theme;
+    let [left, right] =
+        Layout::horizontal([Constraint::Percentage(50), Constraint::Percentage(50)]).areas(area);
+    let [people_area, follow_area] =
+        Layout::vertical([Constraint::Fill(1), Constraint::Length(8)]).areas(left);
+    let [grants_area, plans_area, indicators_area] = Layout::vertical([
+        Constraint::Length(10),
+        Constraint::Length(4),
+        Constraint::Fill(1),
+    ])
+    .areas(right);
+
+    // "nữ 73, nam 9": the other sex only when someone is counted there.
+    let sexes = |f: u64, m: u64, o: u64| {
+        let mut parts = vec![
+            format!("{} {}", ctx.t("dash.female_short"), num(f)),
+            format!("{} {}", ctx.t("dash.male_short"), num(m)),
+        ];
+        if o > 0 {
+            parts.push(format!("{} {}", ctx.t("dash.other_short"), num(o)));
+        }
+        parts.join(", ")
+    };
+    let mut people = vec![figure(
+        ctx,
+        ctx.t("dash.people"),
+        format!(
+            "{}  ({})",
+            num(d.people.total()),
+            sexes(d.people.female, d.people.male, d.people.other)
+        ),
+    )];
+    for (group, counts) in &d.by_group {
+        people.push(Line::from(vec![
+            Span::styled(format!("  {:<11}", ctx.t(group.short_key())), theme.label()),
+            Span::raw(format!("{:>5}  ", num(counts.total()))),
+            Span::styled(
+                sexes(counts.female, counts.male, counts.other),
+                theme.muted(),
+            ),
+        ]));
+    }
+    let ages: Vec<String> = AGE_GROUPS
+        .iter()
+        .zip(d.by_age)
+        .map(|((key, _, _), n)| format!("{} {}", ctx.t(key), num(n)))
+        .collect();
+    people.push(Line::from(vec![
+        Span::styled(format!("{}: ", ctx.t("dash.ages")), theme.label()),
+        Span::raw(ages.join(" · ")),
+    ]));
+    people.push(Line::from(vec![
+        Span::styled(format!("{}: ", ctx.t("dash.consent")), theme.label()),
+        Span::styled(
+            tf(
+                ctx.lang,
+                "dash.consent_gaps",
+                &[
+                    ("none", &num(d.no_consent)),
+                    ("expired", &num(d.consent_expired)),
+                ],
+            ),
+            if d.no_consent + d.consent_expired > 0 {
+                theme.warning()
+            } else {
+                theme.good()
+            },
+        ),
+    ]));
+    let plans: Vec<String> = d
+        .plans_by_status
+        .iter()
+        .map(|(s, n)| format!("{} {}", ctx.t(s.key()), num(*n)))
+        .collect();
+    Paragraph::new(Line::raw(plans.join(" · ")))
+        .wrap(ratatui::widgets::Wrap { trim: true })
+        .block(boxed(ctx.t("dash.plans"), ctx))
+        .render(plans_area, buf);
+    Paragraph::new(people)
+        .wrap(ratatui::widgets::Wrap { trim: false })
+        .block(boxed(ctx.t("dash.people_box"), ctx))
+        .render(people_area, buf);
+
+    let f = &d.follow_ups;
+    let follow = vec![
+        figure(ctx, ctx.t("dash.done_on_time"), num(f.done_on_time)),
+        figure(ctx, ctx.t("dash.done_late"), num(f.done_late)),
+        Line::from(vec![
+            Span::styled(format!("{}: ", ctx.t("dash.overdue")), theme.label()),
+            Span::styled(
+                num(f.overdue),
+                if f.overdue > 0 {
+                    theme.warning()
+                } else {
+                    theme.good()
+                },
+            ),
+        ]),
+        figure(ctx, ctx.t("dash.due_30_days"), num(f.due_next_30_days)),
+        figure(
+            ctx,
+            ctx.t("dash.operating"),
+            share(d.businesses_operating.0, d.businesses_operating.1),
+        ),
+        figure(
+            ctx,
+            ctx.t("dash.animals_alive"),
+            share(d.animals_alive.0, d.animals_alive.1),
+        ),
+    ];
+    Paragraph::new(follow)
+        .block(boxed(ctx.t("dash.followups_box"), ctx))
+        .render(follow_area, buf);
+
+    let mut grants = vec![figure(
+        ctx,
+        ctx.t("dash.grants"),
+        format!("{} · {}", num(d.grants), d.grant_value),
+    )];
+    for (kind, n, value) in &d.grants_by_kind {
+        grants.push(Line::from(vec![
+            Span::styled(format!("  {:<16}", ctx.t(kind.key())), theme.label()),
+            Span::raw(format!("{:>5} {:>14}", num(*n), value.grouped())),
+        ]));
+    }
+    Paragraph::new(grants)
+        .block(boxed(ctx.t("dash.grants_box"), ctx))
+        .render(grants_area, buf);
+
+    let block = boxed(ctx.t("dash.indicators_box"), ctx);
+    let inner = block.inner(indicators_area);
+    block.render(indicators_area, buf);
+    let rows = Layout::vertical([Constraint::Length(2), Constraint::Length(2)]).split(inner);
+    for (indicator, row) in [&d.supported, &d.visited_on_time]
+        .into_iter()
+        .zip(rows.iter())
+    {
+        render_indicator(indicator, *row, buf, ctx);
+    }
+}
+
+fn render_indicator(indicator: &Indicator, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let suffix = tf(
+        ctx.lang,
+        "dash.target",
+        &[("target", &format!("{:.0}", indicator.target))],
+    );
+    chart::gauge(
+        area,
+        buf,
+        ctx.t(indicator.key),
+        indicator.value(),
+        indicator.target,
+        &suffix,
+        ctx.theme,
+    );
+}
+
+fn render_charts(d: &Dashboard, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let [wards_area, months_area] =
+        Layout::horizontal([Constraint::Percentage(55), Constraint::Percentage(45)]).areas(area);
+    let block = boxed(ctx.t("dash.chart_wards"), ctx);
+    let inner = block.inner(wards_area);
+    block.render(wards_area, buf);
+    let bars: Vec<(String, u64)> = d
+        .by_ward
+        .iter()
+        .map(|w| (w.name.clone(), w.overdue))
+        .collect();
+    chart::bars(inner, buf, &bars, ctx.theme);
+    let block = boxed(ctx.t("dash.chart_months"), ctx);
+    let inner = block.inner(months_area);
+    block.render(months_area, buf);
+    let values: Vec<u64> = d.visits_by_month.iter().map(|(_, n)| *n).collect();
+    let labels: Vec<String> = d
+        .visits_by_month
+        .iter()
+        .map(|(m, _)| dashboard::month_label(*m))
+        .collect();
+    chart::columns(inner, buf, &values, &labels, ctx.theme);
 }

@@ -30,6 +30,8 @@ pub struct Ctx<'a> {
     /// Changes whenever the data does.
     pub version: u64,
     pub actor: &'a str,
+    /// Who is signed in: what they may do decides what is offered.
+    pub user: &'a crate::domain::User,
     pub schedule: &'a Schedule,
 }
 
@@ -42,6 +44,7 @@ impl<'a> Ctx<'a> {
             theme,
             version,
             actor: store.actor(),
+            user: store.user(),
             schedule: store.schedule(),
         }
     }

@@ -49,6 +49,11 @@ impl PeopleScreen {
         }
     }
 
+    /// The open person page, for the app to give it what drawing may not read (history).
+    pub fn page_mut(&mut self) -> Option<&mut PersonPage> {
+        self.page.as_mut()
+    }
+
     pub fn open_person(&mut self, id: Id, section: Section) {
         self.page = Some(PersonPage::new(id, section));
     }

@@ -5,6 +5,7 @@ use super::{Ctx, Outcome, Request};
 use crate::domain::dates::format_date;
 use crate::domain::*;
 use crate::i18n::tf;
+use crate::store::{HistoryItem, RecordChange};
 use crate::tui::forms::FormPurpose;
 use crate::tui::keymap::{Action, Cmd};
 use crate::tui::widgets::form::fit;
@@ -21,14 +22,17 @@ pub enum Section {
     Grants,
     FollowUps,
     Referrals,
+    /// Who changed what, from the audit trail (field names only).
+    History,
 }
 
 impl Section {
-    const ALL: [Section; 4] = [
+    const ALL: [Section; 5] = [
         Section::Plans,
         Section::Grants,
         Section::FollowUps,
         Section::Referrals,
+        Section::History,
     ];
 
     fn index(self) -> usize {
@@ -54,6 +58,7 @@ impl Section {
             Section::Grants => "section.grants",
             Section::FollowUps => "section.followups",
             Section::Referrals => "section.referrals",
+            Section::History => "section.history",
         }
     }
 }
@@ -61,7 +66,11 @@ impl Section {
 pub struct PersonPage {
     pub person: Id,
     section: Section,
-    cursors: [ListCursor; 4],
+    cursors: [ListCursor; 5],
+    /// Read from the audit trail by the app when the page opens or the data changes
+    /// (drawing never reads the disk).
+    pub history: Vec<HistoryItem>,
+    pub history_version: u64,
 }
 
 /// A person's records of each kind, in the order the page lists them.
@@ -96,6 +105,7 @@ impl<'a> Items<'a> {
             Section::Grants => self.grants.len(),
             Section::FollowUps => self.milestones.len(),
             Section::Referrals => self.referrals.len(),
+            Section::History => 0,
         }
     }
 }
@@ -106,6 +116,8 @@ impl PersonPage {
             person,
             section,
             cursors: Default::default(),
+            history: Vec::new(),
+            history_version: 0,
         }
     }
 
@@ -123,11 +135,12 @@ impl PersonPage {
         let open = |purpose| Outcome::Do(Request::OpenForm(purpose));
         match cmd {
             Cmd::NextField | Cmd::Right => {
-                self.section = Section::ALL[(self.section.index() + 1) % 4];
+                self.section = Section::ALL[(self.section.index() + 1) % Section::ALL.len()];
                 Outcome::Consumed
             }
             Cmd::PrevField | Cmd::Left => {
-                self.section = Section::ALL[(self.section.index() + 3) % 4];
+                self.section = Section::ALL
+                    [(self.section.index() + Section::ALL.len() - 1) % Section::ALL.len()];
                 Outcome::Consumed
             }
             Cmd::Edit => open(FormPurpose::Person(Some(person))),
@@ -141,7 +154,7 @@ impl PersonPage {
                     person,
                     grant: items.grants.first().map(|g| g.id),
                 },
-                Section::Referrals => FormPurpose::Referral {
+                Section::Referrals | Section::History => FormPurpose::Referral {
                     person,
                     referral: None,
                     milestone: None,
@@ -183,6 +196,7 @@ impl PersonPage {
                         milestone: r.milestone_id,
                     })
                 }),
+                Section::History => Outcome::Ignored,
             },
             Cmd::RecordVisit => {
                 let target = if self.section == Section::FollowUps {
@@ -210,7 +224,7 @@ impl PersonPage {
                 None => Outcome::Ignored,
             },
             other => {
-                let len = items.len(self.section);
+                let len = self.len(&items, self.section);
                 if self.cursors[self.section.index()].handle(*other, len) {
                     Outcome::Consumed
                 } else {
@@ -237,14 +251,27 @@ impl PersonPage {
             Section::Grants => render_grants(&items.grants, list, buf, ctx, cursor),
             Section::FollowUps => render_milestones(&items.milestones, list, buf, ctx, cursor),
             Section::Referrals => render_referrals(&items.referrals, list, buf, ctx, cursor),
+            Section::History => render_history(&self.history, list, buf, ctx, cursor),
         }
         None
+    }
+
+    fn len(&self, items: &Items, section: Section) -> usize {
+        if section == Section::History {
+            self.history.len()
+        } else {
+            items.len(section)
+        }
     }
 
     fn render_tabs(&self, items: &Items, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         let mut spans = Vec::new();
         for section in Section::ALL {
-            let label = format!(" {} ({}) ", ctx.t(section.title_key()), items.len(section));
+            let label = format!(
+                " {} ({}) ",
+                ctx.t(section.title_key()),
+                self.len(items, section)
+            );
             let style = if section == self.section {
                 ctx.theme.tab_active()
             } else {
@@ -568,6 +595,82 @@ fn render_referrals(
                 Cell::from(r.to_whom.clone()),
                 Cell::from(ctx.t(r.status.key())),
                 Cell::from(r.outcome.clone()),
+            ]
+        },
+        |_| Style::new(),
+    );
+}
+
+/// A field or action name in the user's words when there is one, else as stored.
+fn label_or_name(ctx: &Ctx, prefix: &str, name: &str) -> String {
+    // Nested fields ("visit.monthly_income") use the plain field's words.
+    let key = format!("{prefix}{}", name.rsplit('.').next().unwrap_or(name));
+    if crate::i18n::has(&key) {
+        ctx.t(&key).to_string()
+    } else {
+        name.to_string()
+    }
+}
+
+fn render_history(
+    history: &[HistoryItem],
+    area: Rect,
+    buf: &mut Buffer,
+    ctx: &Ctx,
+    cursor: &ListCursor,
+) {
+    if history.is_empty() {
+        return empty(area, buf, ctx, "person.no_history");
+    }
+    let widths = [
+        Constraint::Length(16),
+        Constraint::Length(18),
+        Constraint::Length(22),
+        Constraint::Fill(1),
+    ];
+    render_table(
+        area,
+        buf,
+        header(
+            ctx,
+            &["col.when_done", "col.who", "col.action", "col.changes"],
+        ),
+        &widths,
+        history.len(),
+        cursor,
+        true,
+        ctx.theme,
+        |i| {
+            // Newest first.
+            let item = &history[history.len() - 1 - i];
+            let when = crate::domain::dates::millis_to_datetime(item.at)
+                .map(|t| {
+                    t.with_timezone(&chrono::Local)
+                        .format("%d/%m/%Y %H:%M")
+                        .to_string()
+                })
+                .unwrap_or_default();
+            let what = match &item.change {
+                RecordChange::Created => ctx.t("history.created").to_string(),
+                RecordChange::Removed => ctx.t("history.removed").to_string(),
+                RecordChange::Changed(fields) if fields.is_empty() => {
+                    ctx.t("history.unchanged").to_string()
+                }
+                RecordChange::Changed(fields) => fields
+                    .iter()
+                    .map(|f| label_or_name(ctx, "field.", f))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            };
+            vec![
+                Cell::from(when),
+                Cell::from(item.user.clone()),
+                Cell::from(format!(
+                    "{} · {}",
+                    label_or_name(ctx, "audit.", &item.action),
+                    label_or_name(ctx, "tree.", &item.tree)
+                )),
+                Cell::from(what),
             ]
         },
         |_| Style::new(),

@@ -34,6 +34,8 @@ impl Label {
 #[derive(Clone, Debug, PartialEq)]
 pub enum FieldKind {
     Text(TextInput),
+    /// A passphrase: edited like text, shown as one dot a letter.
+    Secret(TextInput),
     /// Whole numbers: digits only.
     Number(TextInput),
     /// Whole đồng, typed as digits and shown grouped (1.500.000 ₫).
@@ -63,6 +65,16 @@ impl Field {
             name,
             label,
             kind: FieldKind::Text(TextInput::new(value).with_max(200)),
+            hidden: false,
+            placeholder: String::new(),
+        }
+    }
+
+    pub fn secret(name: &'static str, label: &'static str) -> Field {
+        Field {
+            name,
+            label,
+            kind: FieldKind::Secret(TextInput::default().with_max(200)),
             hidden: false,
             placeholder: String::new(),
         }
@@ -141,6 +153,7 @@ impl Field {
     fn display(&self, lang: Lang) -> String {
         match &self.kind {
             FieldKind::Text(i) | FieldKind::Number(i) | FieldKind::Date(i) => i.value().to_string(),
+            FieldKind::Secret(i) => "•".repeat(i.value().chars().count()),
             FieldKind::Money(digits) => match digits.parse::<i64>() {
                 Ok(v) => Dong(v).to_string(),
                 Err(_) => String::new(),
@@ -223,9 +236,12 @@ impl Form {
 
     pub fn text(&self, name: &str) -> String {
         match self.field(name).map(|f| &f.kind) {
-            Some(FieldKind::Text(i) | FieldKind::Number(i) | FieldKind::Date(i)) => {
-                i.value().to_string()
-            }
+            Some(
+                FieldKind::Text(i)
+                | FieldKind::Number(i)
+                | FieldKind::Date(i)
+                | FieldKind::Secret(i),
+            ) => i.value().to_string(),
             Some(FieldKind::Money(d)) => d.clone(),
             _ => String::new(),
         }
@@ -257,7 +273,12 @@ impl Form {
 
     pub fn set_text(&mut self, name: &str, value: &str) {
         match self.field_mut(name).map(|f| &mut f.kind) {
-            Some(FieldKind::Text(i) | FieldKind::Number(i) | FieldKind::Date(i)) => i.set(value),
+            Some(
+                FieldKind::Text(i)
+                | FieldKind::Number(i)
+                | FieldKind::Date(i)
+                | FieldKind::Secret(i),
+            ) => i.set(value),
             Some(FieldKind::Money(d)) => *d = value.chars().filter(char::is_ascii_digit).collect(),
             _ => {}
         }
@@ -354,7 +375,7 @@ impl Form {
             return FormOutcome::Ignored;
         };
         let changed = match (&mut field.kind, action) {
-            (FieldKind::Text(i), a) => edit_text(i, a, |_| true),
+            (FieldKind::Text(i) | FieldKind::Secret(i), a) => edit_text(i, a, |_| true),
             (FieldKind::Number(i), a) => edit_text(i, a, |c| c.is_ascii_digit()),
             (FieldKind::Date(i), Action::Input('t' | 'T')) => {
                 i.set(&format_date(today));
@@ -511,6 +532,14 @@ impl Form {
                     if focused =>
                 {
                     input.visible(value_width)
+                }
+                FieldKind::Secret(input) if focused => {
+                    let dots = "•".repeat(input.value().chars().count());
+                    let col = "•"
+                        .repeat(input.value()[..input.cursor_byte()].chars().count())
+                        .chars()
+                        .count();
+                    (fit(&dots, value_width), col)
                 }
                 _ => {
                     let d = field.display(lang);

@@ -111,6 +111,11 @@ impl TextInput {
         self.cursor = 0;
     }
 
+    /// Where the cursor is, in bytes into the value.
+    pub fn cursor_byte(&self) -> usize {
+        self.byte_at(self.cursor)
+    }
+
     /// Columns from the start of the text to the cursor.
     pub fn cursor_column(&self) -> usize {
         text::width(&self.value[..self.byte_at(self.cursor)])

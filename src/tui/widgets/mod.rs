@@ -1,5 +1,6 @@
 //! Reusable pieces that know nothing of people or grants.
 
+pub mod chart;
 pub mod form;
 pub mod input;
 pub mod list;
