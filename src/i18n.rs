@@ -120,7 +120,7 @@ mod tests {
     /// both languages: a key typed wrong shows up here, not on an officer's screen.
     #[test]
     fn every_message_key_used_in_the_code_has_a_text() {
-        const PREFIXES: [&str; 31] = [
+        const PREFIXES: [&str; 35] = [
             "err.",
             "store.",
             "check.",
@@ -152,6 +152,10 @@ mod tests {
             "unit.",
             "target_short.",
             "signin.",
+            "tab.",
+            "history.",
+            "audit.",
+            "tree.",
         ];
         fn visit(dir: &std::path::Path, out: &mut Vec<String>) {
             for entry in std::fs::read_dir(dir).expect("src").flatten() {

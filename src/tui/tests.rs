@@ -359,3 +359,18 @@ fn long_random_key_sequences_never_panic() {
         app.store.check().findings
     );
 }
+
+#[test]
+fn the_reports_screen_shows_each_summary_with_its_total() {
+    let (_dir, mut app) = demo_app(40, Lang::En);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Tab);
+    let text = screen(&app, 120, 40);
+    let total: i64 = app.store.snapshot().grants.values().map(|g| g.total_value.0).sum();
+    assert!(text.contains("Total") && text.contains(&crate::domain::Dong(total).grouped()), "{text}");
+    insta::assert_snapshot!("reports_by_ward_en_120x40", text);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    assert!(screen(&app, 120, 40).contains("Days overdue"));
+}

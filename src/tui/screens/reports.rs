@@ -2,34 +2,64 @@
 //! visit found trouble) and the summaries as tables.
 
 use super::person::Section;
-use super::{Ctx, Outcome, Request};
+use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Dong, Grant, Id};
 use crate::i18n::tf;
 use crate::report::review::{ReviewItem, review_items};
+use crate::report::summaries::Summary;
+use crate::report::{Filter, Table};
 use crate::tui::keymap::{Action, Cmd};
 use crate::tui::widgets::list::{ListCursor, render_table};
+use crate::tui::widgets::report_table::render_report_table;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Widget};
 
+/// The tabs' short titles: the review list first, then each summary.
+const TAB_TITLES: [&str; 5] = [
+    "tab.review",
+    "tab.by_ward",
+    "tab.by_kind",
+    "tab.target_sex",
+    "tab.overdue",
+];
+
 #[derive(Default)]
 pub struct ReportsScreen {
+    tab: usize,
     cursor: ListCursor,
     review: Vec<ReviewItem>,
     computed_for: u64,
+    ward: Option<String>,
+    table: Option<Table>,
+    table_cursor: ListCursor,
+    table_for: (u64, usize, Option<String>, Option<chrono::NaiveDate>),
 }
 
 impl ReportsScreen {
     pub fn refresh(&mut self, ctx: &Ctx) {
-        if self.computed_for == ctx.version {
-            return;
+        if self.computed_for != ctx.version {
+            self.review = review_items(ctx.snap);
+            self.cursor.clamp(self.review.len());
+            self.computed_for = ctx.version;
         }
-        self.review = review_items(ctx.snap);
-        self.cursor.clamp(self.review.len());
-        self.computed_for = ctx.version;
+        let key = (ctx.version, self.tab, self.ward.clone(), Some(ctx.today));
+        if self.tab > 0 && self.table_for != key {
+            let summary = Summary::ALL[self.tab - 1];
+            self.table =
+                Some(summary.table(ctx.snap, ctx.today, &Filter::ward(self.ward.as_deref())));
+            self.table_cursor
+                .clamp(self.table.as_ref().map_or(0, |t| t.rows.len()));
+            self.table_for = key;
+        }
+    }
+
+    /// The summary on screen, for `x` to export what it shows.
+    pub fn current_summary(&self) -> Option<(Summary, Option<String>)> {
+        (self.tab > 0).then(|| (Summary::ALL[self.tab - 1], self.ward.clone()))
     }
 
     fn person_of(&self, ctx: &Ctx) -> Option<(Id, Section)> {
@@ -51,6 +81,34 @@ impl ReportsScreen {
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
+        let tabs = Summary::ALL.len() + 1;
+        match cmd {
+            Cmd::NextField => {
+                self.tab = (self.tab + 1) % tabs;
+                return Outcome::Consumed;
+            }
+            Cmd::PrevField => {
+                self.tab = (self.tab + tabs - 1) % tabs;
+                return Outcome::Consumed;
+            }
+            Cmd::CycleWard if self.tab > 0 => {
+                self.ward = next_ward(ctx, &self.ward);
+                return Outcome::Consumed;
+            }
+            Cmd::Back if self.ward.is_some() => {
+                self.ward = None;
+                return Outcome::Consumed;
+            }
+            _ => {}
+        }
+        if self.tab > 0 {
+            let rows = self.table.as_ref().map_or(0, |t| t.rows.len());
+            return if self.table_cursor.handle(*cmd, rows) {
+                Outcome::Consumed
+            } else {
+                Outcome::Ignored
+            };
+        }
         match cmd {
             Cmd::Open => match self.person_of(ctx) {
                 Some((person, section)) => Outcome::Do(Request::OpenPerson(person, section)),
@@ -69,6 +127,36 @@ impl ReportsScreen {
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        let [tabs, body] =
+            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
+        let mut spans = Vec::new();
+        for (i, key) in TAB_TITLES.into_iter().enumerate() {
+            let style = if i == self.tab {
+                ctx.theme.tab_active()
+            } else {
+                ctx.theme.label()
+            };
+            spans.push(Span::styled(format!(" {} ", ctx.t(key)), style));
+            spans.push(Span::raw(" "));
+        }
+        Paragraph::new(Line::from(spans)).render(tabs, buf);
+        match &self.table {
+            Some(table) if self.tab > 0 => {
+                let [filter, table_area] =
+                    Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
+                Paragraph::new(Line::styled(
+                    ward_filter_label(ctx, &self.ward),
+                    ctx.theme.muted(),
+                ))
+                .render(filter, buf);
+                render_report_table(table, table_area, buf, ctx, &self.table_cursor);
+                None
+            }
+            _ => self.render_review(body, buf, ctx),
+        }
+    }
+
+    fn render_review(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
         let [title, table] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);

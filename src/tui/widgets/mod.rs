@@ -5,4 +5,5 @@ pub mod form;
 pub mod input;
 pub mod list;
 pub mod popup;
+pub mod report_table;
 pub mod search;
