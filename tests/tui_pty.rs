@@ -77,8 +77,7 @@ fn an_officer_finds_someone_adds_a_person_and_hands_over_a_grant() {
         screen.contains("Theo dõi (4)"),
         "the handover created its four visits:\n{screen}"
     );
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
 
     // Reopen: both are there, with the milestones.
     let mut tui = Tui::open(&db, "vi");
@@ -91,8 +90,7 @@ fn an_officer_finds_someone_adds_a_person_and_hands_over_a_grant() {
     tui.send(ENTER);
     let screen = tui.wait_for("Gà giống");
     assert!(screen.contains("Theo dõi (4)"), "{screen}");
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
     assert!(ok(&db, &["stats"]).contains("people: 201"));
     assert_eq!(ok(&db, &["check"]).trim(), "ok");
 }
@@ -113,8 +111,7 @@ fn the_demo_opens_with_one_command_and_is_removed_on_quit() {
     };
     let during = demo_dirs();
     assert!(during >= 1);
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
     assert!(demo_dirs() < during, "the demo folder is removed on quit");
 }
 
@@ -124,8 +121,7 @@ fn a_small_window_asks_to_be_enlarged_and_recovers() {
     let db = db.to_str().expect("path");
     let mut tui = Tui::start(&["--db", db, "--lang", "en"], &[], 60, 20);
     tui.wait_for("too small");
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0, "q still quits");
+    assert_eq!(tui.quit(), 0, "q still quits");
 }
 
 #[test]
@@ -133,8 +129,7 @@ fn the_terminal_is_restored_after_quitting() {
     let (_dir, db) = demo_db(10);
     let mut tui = Tui::open(&db, "en");
     tui.wait_for("Dashboard");
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
     // Leaving the alternate screen brings back the (empty) main screen.
     std::thread::sleep(std::time::Duration::from_millis(200));
     assert!(!tui.contents().contains("Dashboard"), "{}", tui.contents());
@@ -163,8 +158,7 @@ fn an_officer_signs_in_on_screen_and_three_wrong_passphrases_close_it() {
         screen.contains("Cán bộ Lan (Supervisor)"),
         "who is signed in shows:\n{screen}"
     );
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
 
     let mut tui = Tui::sign_in_screen(&db, "en");
     tui.wait_for("Enter your name and passphrase");
@@ -195,8 +189,7 @@ fn a_new_database_makes_its_first_user_on_screen() {
     tui.type_text("mật khẩu dài");
     tui.send(ENTER);
     tui.wait_for("Thêm phường/xã của bạn");
-    tui.send("q");
-    assert_eq!(tui.wait_exit(), 0);
+    assert_eq!(tui.quit(), 0);
     let out = sinhke(&db)
         .env("SINHKE_USER", "Phạm Thị Hương")
         .env("SINHKE_PASSPHRASE", "mật khẩu dài")

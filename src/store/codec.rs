@@ -99,6 +99,11 @@ impl Stored for KeySlot {
     const VERSION: u8 = 1;
 }
 /// Times kept in meta (the last backup), Unix milliseconds.
+/// A path kept in meta (the backup folder).
+impl Stored for String {
+    const VERSION: u8 = 1;
+}
+
 impl Stored for i64 {
     const VERSION: u8 = 1;
 }

@@ -79,6 +79,8 @@ pub const META_BULK: &[u8] = b"bulk";
 pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
 /// Sealed time of the last backup, Unix milliseconds.
 pub const META_LAST_BACKUP: &[u8] = b"last_backup";
+/// Sealed folder the officer chose for backups (a USB stick).
+pub const META_BACKUP_FOLDER: &[u8] = b"backup_folder";
 /// Set only by the measurement build that writes values unsealed.
 pub const META_PLAINTEXT: &[u8] = b"plaintext";
 

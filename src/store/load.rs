@@ -143,6 +143,9 @@ impl Store {
             .load_meta::<AuditHead>(keys::META_AUDIT_HEAD, &mut problems)?
             .unwrap_or_default();
         self.last_backup = self.load_meta::<i64>(keys::META_LAST_BACKUP, &mut problems)?;
+        self.backup_folder = self
+            .load_meta::<String>(keys::META_BACKUP_FOLDER, &mut problems)?
+            .map(Into::into);
         // The signed-in user as stored now (a role changed since the slot was made counts).
         if let Some(me) = users.get(&self.user.id) {
             self.user = me.clone();

@@ -71,6 +71,7 @@ pub struct Store {
     load_problems: Vec<LoadProblem>,
     audit_head: AuditHead,
     last_backup: Option<i64>,
+    backup_folder: Option<std::path::PathBuf>,
     today: Option<NaiveDate>,
     #[cfg(test)]
     fail_after_writes: Option<usize>,
@@ -113,6 +114,7 @@ impl Store {
             load_problems: Vec::new(),
             audit_head: AuditHead::default(),
             last_backup: None,
+            backup_folder: None,
             today: None,
             #[cfg(test)]
             fail_after_writes: None,

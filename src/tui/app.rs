@@ -15,7 +15,12 @@ use crate::store::Store;
 pub enum Modal {
     Help(Scope),
     Form(Box<FormModal>),
-    Confirm { question: String, on_yes: Request },
+    /// A yes/no question; `on_no` runs when the answer is no (None: just close).
+    Confirm {
+        question: String,
+        on_yes: Request,
+        on_no: Option<Request>,
+    },
     Message(String),
 }
 
@@ -43,6 +48,8 @@ pub struct App {
     pub version: u64,
     /// Shown in the header: this database is a throw-away demo.
     pub is_demo: bool,
+    /// The backup offered on quit is offered once a session.
+    backup_offered: bool,
 }
 
 impl App {
@@ -58,6 +65,7 @@ impl App {
             should_quit: false,
             version: 1,
             is_demo: false,
+            backup_offered: false,
         };
         if app.store.snapshot().people.is_empty() {
             app.screen = ScreenId::People;
@@ -126,7 +134,7 @@ impl App {
     fn global(&mut self, action: Action) {
         let Action::Cmd(cmd) = action else { return };
         match cmd {
-            Cmd::Quit => self.should_quit = true,
+            Cmd::Quit => self.quit(),
             Cmd::Help => self.modals.push(Modal::Help(self.key_scope().0)),
             Cmd::ToggleLanguage => self.lang = self.lang.other(),
             Cmd::Screen(n) => {
@@ -154,14 +162,18 @@ impl App {
                     self.modals.pop();
                 }
             }
-            Modal::Confirm { on_yes, .. } => match action {
+            Modal::Confirm { on_yes, on_no, .. } => match action {
                 Action::Cmd(Cmd::Yes) => {
                     let request = on_yes.clone();
                     self.modals.pop();
                     self.request(request);
                 }
                 Action::Cmd(Cmd::No | Cmd::Back) => {
+                    let request = on_no.clone();
                     self.modals.pop();
+                    if let Some(request) = request {
+                        self.request(request);
+                    }
                 }
                 _ => {}
             },
@@ -173,6 +185,7 @@ impl App {
                         self.modals.push(Modal::Confirm {
                             question,
                             on_yes: Request::CloseForm,
+                            on_no: None,
                         });
                     } else {
                         self.modals.pop();
@@ -217,9 +230,50 @@ impl App {
                 self.modals.push(Modal::Confirm {
                     question,
                     on_yes: *then,
+                    on_no: None,
                 });
             }
             Request::ApprovePlan(plan) => self.approve_plan(plan),
+            Request::Quit => self.should_quit = true,
+            Request::Backup { then_quit } => {
+                match self.store.backup_folder().map(std::path::Path::to_path_buf) {
+                    Some(folder) => self.back_up_into(&folder, then_quit),
+                    None => {
+                        self.request(Request::OpenForm(FormPurpose::BackupFolder { then_quit }))
+                    }
+                }
+            }
+        }
+    }
+
+    /// Quits, first offering a backup when the last one is older than a week (once a
+    /// session, and never for a throw-away demo).
+    fn quit(&mut self) {
+        let due = self.store.backup_due(crate::domain::dates::now_millis());
+        if due && !self.is_demo && !self.backup_offered {
+            self.backup_offered = true;
+            let question = t(self.lang, "confirm.backup_on_quit").to_string();
+            self.modals.push(Modal::Confirm {
+                question,
+                on_yes: Request::Backup { then_quit: true },
+                on_no: Some(Request::Quit),
+            });
+        } else {
+            self.should_quit = true;
+        }
+    }
+
+    /// Writes a backup into `folder`; says where, or why not.
+    pub fn back_up_into(&mut self, folder: &std::path::Path, then_quit: bool) {
+        match self.store.backup_into(folder) {
+            Ok(path) => {
+                let text =
+                    crate::i18n::tf(self.lang, "status.backed_up", &[("path", &path.display())]);
+                self.status = Some((text, StatusKind::Info));
+                self.version += 1;
+                self.should_quit = then_quit;
+            }
+            Err(e) => self.store_failed(&e),
         }
     }
 
@@ -256,7 +310,20 @@ impl App {
                 return;
             }
         };
+        // A chosen backup folder is remembered by the commit; the backup itself follows.
+        let backup_after = match (&fm.purpose, &changes) {
+            (FormPurpose::BackupFolder { then_quit }, forms::Save::BackupFolder(folder)) => {
+                Some((folder.clone(), *then_quit))
+            }
+            _ => None,
+        };
         match forms::commit(&mut self.store, changes) {
+            Ok(_) if backup_after.is_some() => {
+                self.modals.pop();
+                if let Some((folder, then_quit)) = backup_after {
+                    self.back_up_into(&folder, then_quit);
+                }
+            }
             Ok(saved_person) => {
                 self.modals.pop();
                 self.saved();

@@ -42,6 +42,7 @@ pub enum Cmd {
     Yes,
     No,
     Sort,
+    Backup,
 }
 
 /// What the app is asked to do: a command, typed text, or a redraw after a resize.
@@ -149,6 +150,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('a'), NONE, C::Approve, S::Reports, "a", "key.approve_plan", true),
     bind(K::Char('n'), NONE, C::New, S::Settings, "n", "key.new_ward", true),
     bind(K::Enter, NONE, C::Open, S::Settings, "Enter", "key.edit_setting", true),
+    bind(K::Char('b'), NONE, C::Backup, S::Settings, "b", "key.backup", true),
     bind(K::Tab, NONE, C::NextField, S::Settings, "Tab", "key.next_section", true),
     // Forms.
     bind(K::Char('s'), CTRL, C::Save, S::Form, "Ctrl+S", "key.save", true),

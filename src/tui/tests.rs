@@ -176,6 +176,43 @@ fn q_quits_from_a_screen_but_types_into_a_form() {
     );
     press(&mut app, KeyCode::Char('y'));
     press(&mut app, KeyCode::Char('q'));
+    // No backup yet: quitting offers one first; "no" quits.
+    assert!(
+        screen(&app, 100, 30).contains("Sao lưu trước"),
+        "{}",
+        screen(&app, 100, 30)
+    );
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.should_quit);
+}
+
+#[test]
+fn quitting_offers_a_backup_once_a_week_into_a_folder_chosen_once() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let usb = TempDir::new().expect("usb stick");
+    press(&mut app, KeyCode::Char('q'));
+    press(&mut app, KeyCode::Char('y'));
+    assert!(screen(&app, 100, 30).contains("Where backups go"));
+    type_text(&mut app, "/no/such/stick");
+    ctrl(&mut app, 's');
+    assert!(screen(&app, 100, 30).contains("Is the USB stick plugged in?"));
+    press(&mut app, KeyCode::Char('u')); // not a command: typed
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &usb.path().display().to_string());
+    ctrl(&mut app, 's');
+    assert!(
+        app.should_quit,
+        "the backup was written, then the program quits"
+    );
+    let files: Vec<_> = std::fs::read_dir(usb.path())
+        .expect("read")
+        .flatten()
+        .collect();
+    assert_eq!(files.len(), 1);
+    assert_eq!(app.store.backup_folder(), Some(usb.path()));
+    // A fresh backup: the next quit asks nothing.
+    app.should_quit = false;
+    press(&mut app, KeyCode::Char('q'));
     assert!(app.should_quit);
 }
 
@@ -366,8 +403,17 @@ fn the_reports_screen_shows_each_summary_with_its_total() {
     press(&mut app, KeyCode::Char('5'));
     press(&mut app, KeyCode::Tab);
     let text = screen(&app, 120, 40);
-    let total: i64 = app.store.snapshot().grants.values().map(|g| g.total_value.0).sum();
-    assert!(text.contains("Total") && text.contains(&crate::domain::Dong(total).grouped()), "{text}");
+    let total: i64 = app
+        .store
+        .snapshot()
+        .grants
+        .values()
+        .map(|g| g.total_value.0)
+        .sum();
+    assert!(
+        text.contains("Total") && text.contains(&crate::domain::Dong(total).grouped()),
+        "{text}"
+    );
     insta::assert_snapshot!("reports_by_ward_en_120x40", text);
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);

@@ -22,7 +22,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     let area = frame.area();
     let ctx = app.ctx();
     if area.width < MIN_WIDTH || area.height < MIN_HEIGHT {
-        render_too_small(area, frame.buffer_mut(), &ctx);
+        render_too_small(app, area, frame.buffer_mut(), &ctx);
         return;
     }
     let [header, body, footer] = Layout::vertical([
@@ -44,8 +44,8 @@ pub fn render(app: &App, frame: &mut Frame) {
     }
 }
 
-fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let message = tf(
+fn render_too_small(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    let mut message = tf(
         ctx.lang,
         "ui.too_small",
         &[
@@ -55,6 +55,10 @@ fn render_too_small(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
             ("min_height", &MIN_HEIGHT),
         ],
     );
+    // A question still waiting for an answer (backup before quitting) must stay visible.
+    if let Some(Modal::Confirm { question, .. }) = app.modals.last() {
+        message = format!("{message}\n\n{question}\n{}", ctx.t("confirm.hint"));
+    }
     Paragraph::new(message)
         .style(ctx.theme.warning())
         .wrap(Wrap { trim: true })

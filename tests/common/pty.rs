@@ -130,6 +130,26 @@ impl Tui {
         std::thread::sleep(Duration::from_millis(120));
     }
 
+    /// Quits with q, declining the backup offered when there has been none this week,
+    /// and returns the exit code.
+    pub fn quit(&mut self) -> u32 {
+        self.send("q");
+        let deadline = Instant::now() + Duration::from_secs(3);
+        while Instant::now() < deadline {
+            if let Ok(Some(status)) = self.child.try_wait() {
+                return status.exit_code();
+            }
+            let screen = self.contents();
+            if screen.contains("The last backup is") || screen.contains("Lần sao lưu gần nhất")
+            {
+                self.send("n");
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(30));
+        }
+        self.wait_exit()
+    }
+
     /// Waits for the program to end and returns its exit code.
     pub fn wait_exit(&mut self) -> u32 {
         let deadline = Instant::now() + Duration::from_secs(10);

@@ -42,6 +42,10 @@ pub enum FormPurpose {
     },
     Ward,
     Schedule(GrantKind),
+    /// Where backups go (a USB stick), asked the first time one is made.
+    BackupFolder {
+        then_quit: bool,
+    },
 }
 
 /// What a filled-in form asks the store to do.
@@ -51,6 +55,7 @@ pub enum Save {
     NewGrant(Grant),
     EditedGrant(Grant),
     Schedule(Schedule),
+    BackupFolder(std::path::PathBuf),
 }
 
 /// Problems found before the store is asked: (field, message key).
@@ -70,6 +75,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         } => referral::build(*person, *referral, *milestone, ctx)?,
         FormPurpose::Ward => settings::build_ward(ctx),
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
+        FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
     };
     on_change(&mut form, purpose, ctx.snap);
     Ok(form)
@@ -120,6 +126,9 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
         FormPurpose::Schedule(kind) => {
             settings::read_schedule(form, *kind, ctx).map(Save::Schedule)
         }
+        FormPurpose::BackupFolder { .. } => {
+            settings::read_backup_folder(form).map(Save::BackupFolder)
+        }
     }
 }
 
@@ -131,6 +140,7 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
         Save::NewGrant(g) => store.hand_over_grant(g).map(|_| None),
         Save::EditedGrant(g) => store.save_grant(g).map(|_| None),
         Save::Schedule(s) => store.set_schedule(s).map(|_| None),
+        Save::BackupFolder(folder) => store.set_backup_folder(&folder).map(|_| None),
     }
 }
 

@@ -74,3 +74,23 @@ pub fn read_schedule(form: &Form, kind: GrantKind, ctx: &Ctx) -> Result<Schedule
     schedule.months_by_kind.insert(kind, months);
     Ok(schedule)
 }
+
+pub fn build_backup_folder(ctx: &Ctx) -> Form {
+    let fields = vec![Field::text("folder", "field.backup_folder", "")];
+    let mut form = Form::new(ctx.t("form.backup_folder").to_string(), fields, ctx.today);
+    form.notice = Some("form.backup_folder_notice");
+    form
+}
+
+/// A folder that exists now (the stick is plugged in).
+pub fn read_backup_folder(form: &Form) -> Result<std::path::PathBuf, FieldErrors> {
+    let text = form.text("folder");
+    let folder = std::path::PathBuf::from(text.trim());
+    if text.trim().is_empty() {
+        Err(vec![("folder", "err.required")])
+    } else if !folder.is_dir() {
+        Err(vec![("folder", "err.folder_missing")])
+    } else {
+        Ok(folder)
+    }
+}

@@ -33,6 +33,9 @@ pub struct Ctx<'a> {
     /// Who is signed in: what they may do decides what is offered.
     pub user: &'a crate::domain::User,
     pub schedule: &'a Schedule,
+    /// When the last backup was made (Unix ms) and where backups go.
+    pub last_backup: Option<i64>,
+    pub backup_folder: Option<&'a std::path::Path>,
 }
 
 impl<'a> Ctx<'a> {
@@ -46,6 +49,8 @@ impl<'a> Ctx<'a> {
             actor: store.actor(),
             user: store.user(),
             schedule: store.schedule(),
+            last_backup: store.last_backup_at(),
+            backup_folder: store.backup_folder(),
         }
     }
 
@@ -75,6 +80,11 @@ pub enum Request {
     /// Ask a yes/no question (i18n key), then carry out the request on yes.
     Confirm(&'static str, Box<Request>),
     ApprovePlan(Id),
+    Quit,
+    /// Back up into the chosen folder (asking for it the first time), then maybe quit.
+    Backup {
+        then_quit: bool,
+    },
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -45,6 +45,7 @@ impl SettingsScreen {
                 Outcome::Consumed
             }
             (Cmd::New, _) => Outcome::Do(Request::OpenForm(FormPurpose::Ward)),
+            (Cmd::Backup, _) => Outcome::Do(Request::Backup { then_quit: false }),
             (Cmd::Open, Part::Schedule) => match GrantKind::ALL.get(self.kinds.selected) {
                 Some(kind) => Outcome::Do(Request::OpenForm(FormPurpose::Schedule(*kind))),
                 None => Outcome::Ignored,
@@ -69,11 +70,36 @@ impl SettingsScreen {
             Constraint::Length(GrantKind::ALL.len() as u16 + 1),
         ])
         .areas(area);
-        Paragraph::new(Line::from(vec![
-            Span::styled(format!("{}: ", ctx.t("settings.language")), theme.label()),
-            Span::raw(ctx.t("settings.language_name")),
-            Span::styled(format!("   (L {})", ctx.t("key.language")), theme.muted()),
-        ]))
+        let when = ctx
+            .last_backup
+            .and_then(crate::domain::dates::millis_to_datetime)
+            .map(|t| {
+                t.with_timezone(&chrono::Local)
+                    .format("%d/%m/%Y %H:%M")
+                    .to_string()
+            })
+            .unwrap_or_else(|| ctx.t("settings.never").to_string());
+        let folder = ctx
+            .backup_folder
+            .map(|f| f.display().to_string())
+            .unwrap_or_else(|| ctx.t("settings.no_folder").to_string());
+        let backup = crate::i18n::tf(
+            ctx.lang,
+            "settings.last_backup",
+            &[("when", &when), ("folder", &folder)],
+        );
+        Paragraph::new(vec![
+            Line::from(vec![
+                Span::styled(format!("{}: ", ctx.t("settings.language")), theme.label()),
+                Span::raw(ctx.t("settings.language_name")),
+                Span::styled(format!("   (L {})", ctx.t("key.language")), theme.muted()),
+            ]),
+            Line::from(vec![
+                Span::styled(format!("{}: ", ctx.t("settings.backup")), theme.label()),
+                Span::raw(backup),
+                Span::styled(format!("   (b {})", ctx.t("key.backup")), theme.muted()),
+            ]),
+        ])
         .render(lang, buf);
         let title = |key: &str, active: bool| {
             Line::styled(
