@@ -232,7 +232,12 @@ fn imports_are_all_or_nothing_under_kills() {
 
 /// Starts `sinhke` with these arguments and SIGKILLs it after `delay`.
 fn kill_cli_after(db: &Path, args: &[&str], delay: Duration) {
-    let mut child = sinhke(db).args(args).stdout(Stdio::null()).stderr(Stdio::null()).spawn().expect("spawn");
+    let mut child = sinhke(db)
+        .args(args)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("spawn");
     std::thread::sleep(delay);
     let _ = child.kill();
     let _ = child.wait();
@@ -253,7 +258,11 @@ fn a_backup_killed_midway_leaves_the_database_whole_and_no_half_file() {
     let file = dir.path().join("backup.sinhke-backup");
     for delay in delays(0xbac).take(KILLS / 5) {
         let _ = std::fs::remove_file(&file);
-        kill_cli_after(&db, &["backup", "--out", file.to_str().expect("path")], delay);
+        kill_cli_after(
+            &db,
+            &["backup", "--out", file.to_str().expect("path")],
+            delay,
+        );
         assert_eq!(ok(&db, &["check"]).trim(), "ok");
         if file.exists() {
             // A file under the final name is a whole backup: it restores and checks.
@@ -272,15 +281,28 @@ fn a_restore_killed_midway_leaves_the_old_database_or_the_new_one() {
     ok(&small, &["demo", "--people", "50", "--seed", "1"]);
     ok(&large, &["demo", "--people", "300", "--seed", "2"]);
     let (small_file, large_file) = (dir.path().join("small.bak"), dir.path().join("large.bak"));
-    ok(&small, &["backup", "--out", small_file.to_str().expect("path")]);
-    ok(&large, &["backup", "--out", large_file.to_str().expect("path")]);
+    ok(
+        &small,
+        &["backup", "--out", small_file.to_str().expect("path")],
+    );
+    ok(
+        &large,
+        &["backup", "--out", large_file.to_str().expect("path")],
+    );
     let target = dir.path().join("target");
     ok(&target, &["restore", small_file.to_str().expect("path")]);
     for (n, delay) in delays(0x7e5).take(KILLS / 5).enumerate() {
         let file = if n % 2 == 0 { &large_file } else { &small_file };
-        kill_cli_after(&target, &["restore", file.to_str().expect("path"), "--force"], delay * 2);
+        kill_cli_after(
+            &target,
+            &["restore", file.to_str().expect("path"), "--force"],
+            delay * 2,
+        );
         let count = people_count(&target);
-        assert!(count == 50 || count == 300, "a restore is all or nothing: {count} people");
+        assert!(
+            count == 50 || count == 300,
+            "a restore is all or nothing: {count} people"
+        );
         assert_eq!(ok(&target, &["check"]).trim(), "ok");
     }
 }

@@ -20,7 +20,7 @@ mod ward;
 
 pub use enums::*;
 pub use grant::Grant;
-pub use ids::Id;
+pub use ids::{Id, IdMap, IdSet};
 pub use milestone::{Milestone, ON_TIME_GRACE_DAYS, UPCOMING_DAYS, Visit};
 pub use money::Dong;
 pub use person::{Consent, Person};

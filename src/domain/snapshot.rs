@@ -1,7 +1,7 @@
 //! Every record in memory, with the links between them, so reads, search and
 //! dashboards never wait for the disk. The store keeps it in step with what it writes.
 
-use super::{Grant, Id, LivelihoodPlan, Lookup, Milestone, Person, Referral, Ward};
+use super::{Grant, Id, IdMap, LivelihoodPlan, Lookup, Milestone, Person, Referral, Ward};
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -14,8 +14,8 @@ pub struct Snapshot {
     pub grants: BTreeMap<Id, Grant>,
     pub milestones: BTreeMap<Id, Milestone>,
     pub referrals: BTreeMap<Id, Referral>,
-    links: HashMap<Id, Links>,
-    search_keys: HashMap<Id, String>,
+    links: IdMap<Links>,
+    search_keys: IdMap<String>,
     codes: HashMap<String, Id>,
     /// The highest sequence used after each code prefix: "CT" -> 41 for CT-0041.
     sequences: HashMap<String, u32>,

@@ -4,7 +4,7 @@ use super::Filter;
 use super::table::percent;
 use crate::domain::*;
 use chrono::{Datelike, Days, NaiveDate};
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::HashMap;
 
 /// The pilot framework's target: 70% of identified victims and suspected victims receive
 /// the support services they need.
@@ -110,66 +110,83 @@ pub fn age_group(age: i32) -> usize {
 
 /// Per ward: people by sex, grants and their value, overdue and done follow-ups.
 pub fn ward_figures(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Vec<WardFigures> {
-    let mut wards: BTreeMap<&str, WardFigures> = snap
+    let mut wards: Vec<WardFigures> = snap
         .wards
         .values()
-        .map(|w| {
-            let figures = WardFigures {
-                code: w.code.clone(),
-                name: w.name.clone(),
-                people: BySex::default(),
-                grants: 0,
-                grant_value: Dong(0),
-                overdue: 0,
-                visits_done: 0,
-            };
-            (w.code.as_str(), figures)
+        .map(|w| WardFigures {
+            code: w.code.clone(),
+            name: w.name.clone(),
+            people: BySex::default(),
+            grants: 0,
+            grant_value: Dong(0),
+            overdue: 0,
+            visits_done: 0,
         })
         .collect();
-    let ward_of: HashMap<Id, &str> = snap
-        .people
-        .values()
-        .map(|p| (p.id, p.ward.as_str()))
+    // Each person's ward as a position in `wards`, found once.
+    let position: HashMap<&str, usize> = snap
+        .wards
+        .keys()
+        .enumerate()
+        .map(|(i, code)| (code.as_str(), i))
         .collect();
-    let date_only = Filter {
-        ward: None,
-        ..filter.clone()
-    };
-    for p in snap.people.values().filter(|p| date_only.person(p)) {
-        if let Some(w) = wards.get_mut(p.ward.as_str()) {
-            w.people.add(p.sex);
+    let mut ward_of: IdMap<usize> = IdMap::default();
+    ward_of.reserve(snap.people.len());
+    for p in snap.people.values() {
+        if let Some(&i) = position.get(p.ward.as_str()) {
+            ward_of.insert(p.id, i);
+            if filter.in_range(p.enrolled_on) {
+                wards[i].people.add(p.sex);
+            }
         }
     }
-    for g in snap.grants.values().filter(|g| date_only.grant(snap, g)) {
-        if let Some(w) = ward_of.get(&g.person_id).and_then(|w| wards.get_mut(w)) {
-            w.grants += 1;
-            w.grant_value += g.total_value;
+    for g in snap
+        .grants
+        .values()
+        .filter(|g| filter.in_range(g.handed_over_on))
+    {
+        if let Some(&i) = ward_of.get(&g.person_id) {
+            wards[i].grants += 1;
+            wards[i].grant_value += g.total_value;
         }
     }
     for m in snap
         .milestones
         .values()
-        .filter(|m| date_only.milestone(snap, m))
+        .filter(|m| filter.in_range(m.due_on))
     {
-        if let Some(w) = ward_of.get(&m.person_id).and_then(|w| wards.get_mut(w)) {
-            if m.is_overdue(today) {
-                w.overdue += 1;
-            }
-            if m.status == MilestoneStatus::Done {
-                w.visits_done += 1;
-            }
+        if let Some(&i) = ward_of.get(&m.person_id) {
+            wards[i].overdue += u64::from(m.is_overdue(today));
+            wards[i].visits_done += u64::from(m.status == MilestoneStatus::Done);
         }
     }
-    let mut out: Vec<WardFigures> = wards.into_values().collect();
     if let Some(ward) = &filter.ward {
-        out.retain(|w| &w.code == ward);
+        wards.retain(|w| &w.code == ward);
     }
-    out
+    wards
 }
 
-/// The dashboard for the whole database (`ward: None`) or one ward.
+/// A person's follow-ups that have fallen due, as the on-time indicator sees them.
+#[derive(Default)]
+struct DueVisits {
+    any: bool,
+    all_on_time: bool,
+}
+
+/// The dashboard for the whole database (`ward: None`) or one ward. One pass over each
+/// table: at 10,000 people it must redraw well inside a keypress after any change.
 pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboard {
     let filter = Filter::ward(ward);
+    // Without a ward every record counts; with one, only its people's.
+    let scope: Option<IdSet> = ward.map(|w| {
+        snap.people
+            .values()
+            .filter(|p| p.ward == w)
+            .map(|p| p.id)
+            .collect()
+    });
+    let in_scope = |person: &Id| scope.as_ref().is_none_or(|s| s.contains(person));
+
     let mut people = BySex::default();
     let mut by_group: Vec<(TargetGroup, BySex)> = TargetGroup::ALL
         .iter()
@@ -177,9 +194,7 @@ pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboa
         .collect();
     let mut by_age = [0u64; 5];
     let (mut no_consent, mut consent_expired) = (0, 0);
-    let mut in_scope: HashSet<Id> = HashSet::new();
     for p in snap.people.values().filter(|p| filter.person(p)) {
-        in_scope.insert(p.id);
         people.add(p.sex);
         if let Some(g) = p.primary_group()
             && let Some((_, counts)) = by_group.iter_mut().find(|(x, _)| *x == g)
@@ -193,46 +208,48 @@ pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboa
             Some(_) => {}
         }
     }
+
     let mut plans_by_status: Vec<(PlanStatus, u64)> =
         PlanStatus::ALL.iter().map(|s| (*s, 0)).collect();
-    for plan in snap
-        .plans
-        .values()
-        .filter(|p| in_scope.contains(&p.person_id))
-    {
+    for plan in snap.plans.values().filter(|p| in_scope(&p.person_id)) {
         if let Some((_, n)) = plans_by_status.iter_mut().find(|(s, _)| *s == plan.status) {
             *n += 1;
         }
     }
+
     let mut grants_by_kind: Vec<(GrantKind, u64, Dong)> =
         GrantKind::ALL.iter().map(|k| (*k, 0, Dong(0))).collect();
     let (mut grants, mut grant_value) = (0, Dong(0));
-    for g in snap
-        .grants
-        .values()
-        .filter(|g| in_scope.contains(&g.person_id))
-    {
+    let mut with_grant: IdSet = IdSet::default();
+    for g in snap.grants.values().filter(|g| in_scope(&g.person_id)) {
         grants += 1;
         grant_value += g.total_value;
+        with_grant.insert(g.person_id);
         if let Some((_, n, v)) = grants_by_kind.iter_mut().find(|(k, _, _)| *k == g.kind) {
             *n += 1;
             *v += g.total_value;
         }
     }
+
     let month_start = |d: NaiveDate| d.with_day(1).unwrap_or(d);
     let this_month = month_start(today);
-    let months: Vec<NaiveDate> = (0..12)
+    let first_month = month_start(sub_months(this_month, 11));
+    let mut visits_by_month: Vec<(NaiveDate, u64)> = (0..12)
         .rev()
-        .map(|back| month_start(sub_months(this_month, back)))
+        .map(|back| (month_start(sub_months(this_month, back)), 0))
         .collect();
-    let mut visits_by_month: Vec<(NaiveDate, u64)> = months.iter().map(|m| (*m, 0)).collect();
     let mut follow_ups = FollowUps::default();
     let horizon = today.checked_add_days(Days::new(30)).unwrap_or(today);
-    for m in snap
-        .milestones
-        .values()
-        .filter(|m| in_scope.contains(&m.person_id))
-    {
+    let cutoff = today
+        .checked_sub_days(Days::new(ON_TIME_GRACE_DAYS))
+        .unwrap_or(today);
+    // The last visit that asked, per plan (operating?) and per livestock grant (alive?).
+    let mut last_asked: IdMap<&Milestone> = IdMap::default();
+    let mut last_counted: IdMap<&Milestone> = IdMap::default();
+    let mut due_visits: IdMap<DueVisits> = IdMap::default();
+    let later =
+        |a: &Milestone, b: &Milestone| (a.done_on, a.due_on, a.id) > (b.done_on, b.due_on, b.id);
+    for m in snap.milestones.values().filter(|m| in_scope(&m.person_id)) {
         match m.was_done_on_time() {
             Some(true) => follow_ups.done_on_time += 1,
             Some(false) => follow_ups.done_late += 1,
@@ -243,14 +260,54 @@ pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboa
         } else if m.status.is_open() && m.due_on <= horizon {
             follow_ups.due_next_30_days += 1;
         }
-        if let (MilestoneStatus::Done, Some(done)) = (m.status, m.done_on)
-            && let Some(slot) = visits_by_month
-                .iter_mut()
-                .find(|(start, _)| *start == month_start(done))
-        {
-            slot.1 += 1;
+        if m.status == MilestoneStatus::Done {
+            if let Some(done) = m.done_on.filter(|d| *d >= first_month) {
+                let months = (done.year() - first_month.year()) * 12 + done.month() as i32
+                    - first_month.month() as i32;
+                if let Some(slot) = visits_by_month.get_mut(months as usize) {
+                    slot.1 += 1;
+                }
+            }
+            if let (Some(plan), Some(_)) = (m.plan_id, m.visit.business_operating) {
+                let entry = last_asked.entry(plan).or_insert(m);
+                if later(m, entry) {
+                    *entry = m;
+                }
+            }
+            if let (Some(grant), Some(_)) = (m.grant_id, m.visit.animals_alive) {
+                let entry = last_counted.entry(grant).or_insert(m);
+                if later(m, entry) {
+                    *entry = m;
+                }
+            }
+        }
+        if m.grant_id.is_some() && m.status != MilestoneStatus::Cancelled && m.due_on < cutoff {
+            let due = due_visits.entry(m.person_id).or_insert(DueVisits {
+                any: false,
+                all_on_time: true,
+            });
+            due.any = true;
+            due.all_on_time &= m.was_done_on_time() == Some(true);
         }
     }
+    let operating = last_asked
+        .values()
+        .filter(|m| m.visit.business_operating == Some(true))
+        .count() as u64;
+    let (mut alive, mut handed) = (0u64, 0u64);
+    for (grant, visit) in &last_counted {
+        if let Some(g) = snap.grants.get(grant).filter(|g| g.is_livestock()) {
+            alive += visit.visit.animals_alive.unwrap_or(0).min(g.quantity) as u64;
+            handed += g.quantity as u64;
+        }
+    }
+    let visited = due_visits
+        .iter()
+        .filter(|(p, _)| with_grant.contains(p))
+        .fold((0, 0), |(n, d), (_, v)| {
+            (n + u64::from(v.any && v.all_on_time), d + u64::from(v.any))
+        });
+
     Dashboard {
         people,
         by_group,
@@ -264,10 +321,15 @@ pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboa
         follow_ups,
         by_ward: ward_figures(snap, today, &Filter::default()),
         visits_by_month,
-        businesses_operating: businesses_operating(snap, &in_scope),
-        animals_alive: animals_alive(snap, &in_scope),
-        supported: supported(snap, &in_scope),
-        visited_on_time: visited_on_time(snap, &in_scope, today),
+        businesses_operating: (operating, last_asked.len() as u64),
+        animals_alive: (alive, handed),
+        supported: supported(snap, &filter),
+        visited_on_time: Indicator {
+            key: "indicator.visited_on_time",
+            numerator: visited.0,
+            denominator: visited.1,
+            target: VISITED_ON_TIME_TARGET,
+        },
     }
 }
 
@@ -276,61 +338,12 @@ fn sub_months(day: NaiveDate, months: u32) -> NaiveDate {
         .unwrap_or(day)
 }
 
-/// The last visit done, by when it was done.
-fn last_done<'a>(visits: impl Iterator<Item = &'a Milestone>) -> Option<&'a Milestone> {
-    visits
-        .filter(|m| m.status == MilestoneStatus::Done)
-        .max_by_key(|m| (m.done_on, m.due_on, m.id))
-}
-
-/// Each plan counts once: at its last visit that asked, was the business operating?
-fn businesses_operating(snap: &Snapshot, in_scope: &HashSet<Id>) -> (u64, u64) {
-    let mut last: HashMap<Id, &Milestone> = HashMap::new();
-    for m in snap
-        .milestones
-        .values()
-        .filter(|m| in_scope.contains(&m.person_id) && m.visit.business_operating.is_some())
-    {
-        if let (Some(plan), MilestoneStatus::Done) = (m.plan_id, m.status) {
-            let entry = last.entry(plan).or_insert(m);
-            if (m.done_on, m.due_on, m.id) > (entry.done_on, entry.due_on, entry.id) {
-                *entry = m;
-            }
-        }
-    }
-    let operating = last
-        .values()
-        .filter(|m| m.visit.business_operating == Some(true))
-        .count() as u64;
-    (operating, last.len() as u64)
-}
-
-/// Over livestock grants with a visit that counted animals: alive at the last such visit
-/// against the number handed over.
-fn animals_alive(snap: &Snapshot, in_scope: &HashSet<Id>) -> (u64, u64) {
-    let (mut alive, mut handed) = (0u64, 0u64);
-    for g in snap
-        .grants
-        .values()
-        .filter(|g| g.is_livestock() && in_scope.contains(&g.person_id))
-    {
-        let counted = snap
-            .milestones_of(g.id)
-            .filter(|m| m.visit.animals_alive.is_some());
-        if let Some(visit) = last_done(counted) {
-            alive += visit.visit.animals_alive.unwrap_or(0).min(g.quantity) as u64;
-            handed += g.quantity as u64;
-        }
-    }
-    (alive, handed)
-}
-
 /// Identified victims and suspected victims who received at least one support service:
 /// a grant handed over, or a referral that was accepted or done.
-fn supported(snap: &Snapshot, in_scope: &HashSet<Id>) -> Indicator {
+fn supported(snap: &Snapshot, filter: &Filter) -> Indicator {
     let mut numerator = 0;
     let mut denominator = 0;
-    for p in snap.people.values().filter(|p| in_scope.contains(&p.id)) {
+    for p in snap.people.values().filter(|p| filter.person(p)) {
         let identified = p
             .target_groups
             .iter()
@@ -343,48 +356,13 @@ fn supported(snap: &Snapshot, in_scope: &HashSet<Id>) -> Indicator {
             || snap
                 .referrals_of(p.id)
                 .any(|r| matches!(r.status, ReferralStatus::Accepted | ReferralStatus::Done));
-        if served {
-            numerator += 1;
-        }
+        numerator += u64::from(served);
     }
     Indicator {
         key: "indicator.supported",
         numerator,
         denominator,
         target: SUPPORTED_TARGET,
-    }
-}
-
-/// People with a grant whose follow-ups have fallen due (past the grace week): the share
-/// whose every such follow-up was done on time.
-fn visited_on_time(snap: &Snapshot, in_scope: &HashSet<Id>, today: NaiveDate) -> Indicator {
-    let cutoff = today
-        .checked_sub_days(Days::new(ON_TIME_GRACE_DAYS))
-        .unwrap_or(today);
-    let (mut numerator, mut denominator) = (0, 0);
-    for p in snap.people.values().filter(|p| in_scope.contains(&p.id)) {
-        if snap.grants_of(p.id).next().is_none() {
-            continue;
-        }
-        let mut due = snap
-            .milestones_of(p.id)
-            .filter(|m| {
-                m.grant_id.is_some() && m.status != MilestoneStatus::Cancelled && m.due_on < cutoff
-            })
-            .peekable();
-        if due.peek().is_none() {
-            continue;
-        }
-        denominator += 1;
-        if due.all(|m| m.was_done_on_time() == Some(true)) {
-            numerator += 1;
-        }
-    }
-    Indicator {
-        key: "indicator.visited_on_time",
-        numerator,
-        denominator,
-        target: VISITED_ON_TIME_TARGET,
     }
 }
 

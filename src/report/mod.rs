@@ -32,7 +32,7 @@ impl Filter {
         }
     }
 
-    fn in_range(&self, day: NaiveDate) -> bool {
+    pub fn in_range(&self, day: NaiveDate) -> bool {
         self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
     }
 

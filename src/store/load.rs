@@ -94,8 +94,19 @@ impl Store {
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> Id,
     ) -> Result<std::collections::BTreeMap<Id, T>, StoreError> {
-        let mut rows = Vec::new();
-        self.load_tree::<T>(tree, problems, |r| rows.push((id_of(&r), r)))?;
+        // Memory at a province's size: the decoded records, then the (id, record) rows
+        // sized exactly, then the packed map built as the rows are freed; never three
+        // copies of a table at once, and no doubling as a vector grows.
+        let entries = self.disk.entries(tree)?;
+        let decoded = decode_all::<T>(&self.sealing, tree, &entries);
+        drop(entries);
+        let mut rows = Vec::with_capacity(decoded.len());
+        for result in decoded {
+            match result {
+                Ok(record) => rows.push((id_of(&record), record)),
+                Err(problem) => problems.push(problem),
+            }
+        }
         Ok(rows.into_iter().collect())
     }
 
