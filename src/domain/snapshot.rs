@@ -101,6 +101,13 @@ impl Snapshot {
                 r.id,
             );
         }
+        // Vectors grown one push at a time keep spare room: at 18,000 owners it adds up.
+        for links in snap.links.values_mut() {
+            links.plans.shrink_to_fit();
+            links.grants.shrink_to_fit();
+            links.milestones.shrink_to_fit();
+            links.referrals.shrink_to_fit();
+        }
         Snapshot {
             people,
             plans,

@@ -94,19 +94,21 @@ impl Store {
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> Id,
     ) -> Result<std::collections::BTreeMap<Id, T>, StoreError> {
-        // Memory at a province's size: the decoded records, then the (id, record) rows
-        // sized exactly, then the packed map built as the rows are freed; never three
-        // copies of a table at once, and no doubling as a vector grows.
+        // Memory at a province's size: records are decoded a slice at a time straight
+        // into rows sized exactly, and the packed map is built from the rows; a whole
+        // table is never held twice over, and no vector doubles as it grows.
+        const SLICE: usize = 8_192;
         let entries = self.disk.entries(tree)?;
-        let decoded = decode_all::<T>(&self.sealing, tree, &entries);
-        drop(entries);
-        let mut rows = Vec::with_capacity(decoded.len());
-        for result in decoded {
-            match result {
-                Ok(record) => rows.push((id_of(&record), record)),
-                Err(problem) => problems.push(problem),
+        let mut rows = Vec::with_capacity(entries.len());
+        for slice in entries.chunks(SLICE) {
+            for result in decode_all::<T>(&self.sealing, tree, slice) {
+                match result {
+                    Ok(record) => rows.push((id_of(&record), record)),
+                    Err(problem) => problems.push(problem),
+                }
             }
         }
+        drop(entries);
         Ok(rows.into_iter().collect())
     }
 
