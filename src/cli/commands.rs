@@ -15,6 +15,37 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Audit { since } => security::audit(cli, *since),
         Command::Backup { out } => security::backup(cli, out),
         Command::Restore { file, force } => security::restore(cli, file, *force),
+        Command::Export {
+            report,
+            out,
+            include_names,
+            ward,
+            from,
+            to,
+            suppress_below,
+        } => {
+            let request = super::files::ExportRequest {
+                report,
+                out,
+                include_names: *include_names,
+                ward: ward.as_deref(),
+                from: *from,
+                to: *to,
+                suppress_below: *suppress_below,
+            };
+            super::files::export(cli, &request)
+        }
+        Command::Import {
+            what:
+                super::ImportWhat::People {
+                    file,
+                    dry_run,
+                    allow_duplicates,
+                    encoding,
+                },
+        } => {
+            super::files::import_people(cli, file, *dry_run, *allow_duplicates, encoding.as_deref())
+        }
     }
 }
 

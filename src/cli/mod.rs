@@ -2,6 +2,7 @@
 //! the store or the reports. Run bare, sinhke opens the terminal program.
 
 mod commands;
+mod files;
 mod security;
 
 use crate::i18n::{Lang, tf};
@@ -88,6 +89,36 @@ pub enum Command {
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
     },
+    /// Write a report as a CSV file for Excel (UTF-8 with BOM; people by code unless
+    /// --include-names)
+    Export {
+        /// people, plans, grants, milestones, wards, grant-types or overdue
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["people", "plans", "grants", "milestones", "wards", "grant-types", "overdue"]))]
+        report: String,
+        /// The CSV file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Write full names, phones and addresses (people only; supervisors; recorded in the audit trail)
+        #[arg(long)]
+        include_names: bool,
+        /// Only this ward (code or name)
+        #[arg(long)]
+        ward: Option<String>,
+        /// Only records from this day (yyyy-mm-dd): enrolment, plan, handover or due date
+        #[arg(long, value_parser = parse_day)]
+        from: Option<NaiveDate>,
+        /// Only records up to this day (yyyy-mm-dd)
+        #[arg(long, value_parser = parse_day)]
+        to: Option<NaiveDate>,
+        /// In summaries, write counts below K (and values that would reveal them) as "<K"
+        #[arg(long, value_name = "K")]
+        suppress_below: Option<u64>,
+    },
+    /// Bring people in from a spreadsheet saved as CSV: every row or none
+    Import {
+        #[command(subcommand)]
+        what: ImportWhat,
+    },
     /// Replace the database with a backup (a supervisor of the backup signs in)
     Restore {
         /// The backup file
@@ -95,6 +126,25 @@ pub enum Command {
         /// Replace a folder that already holds a database
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ImportWhat {
+    /// People: what `export people --include-names` writes, or a hand-made sheet with
+    /// columns for name, sex, birth year, ward and target group (either language)
+    People {
+        /// The CSV file
+        file: PathBuf,
+        /// Check every row and report, without writing anything
+        #[arg(long)]
+        dry_run: bool,
+        /// Add likely duplicates too (same name, birth year and ward)
+        #[arg(long)]
+        allow_duplicates: bool,
+        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the file is not UTF-8]
+        #[arg(long)]
+        encoding: Option<String>,
     },
 }
 

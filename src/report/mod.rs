@@ -2,6 +2,8 @@
 //! on the reports screen and the CSV exports all come from here, so they always agree.
 
 pub mod dashboard;
+pub mod export;
+pub mod import;
 pub mod review;
 pub mod summaries;
 pub mod table;

@@ -1,0 +1,626 @@
+//! CSV files that Excel opens cleanly: UTF-8 with a byte-order mark, RFC 4180 quoting,
+//! one header row in the chosen language, dates yyyy-mm-dd, amounts as plain integers.
+//! Without names, no full name, phone, address or household note leaves the program:
+//! people appear by code. The summaries are the report tables, so they agree with the
+//! dashboard to the đồng.
+
+use super::Filter;
+use super::summaries::Summary;
+use super::table::Cell;
+use crate::domain::dates::iso_date;
+use crate::domain::*;
+use crate::i18n::{Lang, t};
+use chrono::NaiveDate;
+use std::io::Write;
+use std::path::Path;
+
+/// What `sinhke export` can write.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportKind {
+    People,
+    Plans,
+    Grants,
+    Milestones,
+    Wards,
+    GrantTypes,
+    Overdue,
+}
+
+impl ExportKind {
+    pub const ALL: [ExportKind; 7] = [
+        ExportKind::People,
+        ExportKind::Plans,
+        ExportKind::Grants,
+        ExportKind::Milestones,
+        ExportKind::Wards,
+        ExportKind::GrantTypes,
+        ExportKind::Overdue,
+    ];
+
+    /// The name on the command line and in file names.
+    pub fn name(self) -> &'static str {
+        match self {
+            ExportKind::People => "people",
+            ExportKind::Plans => "plans",
+            ExportKind::Grants => "grants",
+            ExportKind::Milestones => "milestones",
+            ExportKind::Wards => "wards",
+            ExportKind::GrantTypes => "grant-types",
+            ExportKind::Overdue => "overdue",
+        }
+    }
+
+    pub fn parse(name: &str) -> Option<ExportKind> {
+        Self::ALL.into_iter().find(|k| k.name() == name)
+    }
+
+    /// Only the list of people can carry names; the other files never do.
+    pub fn can_carry_names(self) -> bool {
+        self == ExportKind::People
+    }
+
+    pub fn summary(self) -> Option<Summary> {
+        match self {
+            ExportKind::Wards => Some(Summary::ByWard),
+            ExportKind::GrantTypes => Some(Summary::ByGrantKind),
+            ExportKind::Overdue => Some(Summary::Overdue),
+            _ => None,
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportOptions {
+    pub lang: Lang,
+    pub include_names: bool,
+    pub filter: Filter,
+    /// Counts below this (and the values that would reveal them) are written as "<K".
+    pub suppress_below: Option<u64>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ExportError {
+    #[error("cannot write the file: {0}")]
+    Io(String),
+}
+
+impl From<std::io::Error> for ExportError {
+    fn from(e: std::io::Error) -> Self {
+        ExportError::Io(e.to_string())
+    }
+}
+
+impl From<csv::Error> for ExportError {
+    fn from(e: csv::Error) -> Self {
+        ExportError::Io(e.to_string())
+    }
+}
+
+/// Excel on Windows reads UTF-8 only when the file starts with this mark.
+const BOM: &[u8] = "\u{feff}".as_bytes();
+
+fn yes_no(lang: Lang, value: bool) -> &'static str {
+    t(lang, if value { "form.yes" } else { "form.no" })
+}
+
+fn opt_date(d: Option<NaiveDate>) -> String {
+    d.map(iso_date).unwrap_or_default()
+}
+
+/// Writes `kind` as CSV to `out`, calling `progress(done, total)` every few hundred rows.
+/// Returns the number of data rows written.
+pub fn export(
+    kind: ExportKind,
+    snap: &Snapshot,
+    today: NaiveDate,
+    options: &ExportOptions,
+    out: &mut dyn Write,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    out.write_all(BOM)?;
+    let mut w = csv::WriterBuilder::new()
+        .terminator(csv::Terminator::CRLF)
+        .from_writer(out);
+    let rows = match kind {
+        ExportKind::People => people(snap, options, &mut w, progress)?,
+        ExportKind::Plans => plans(snap, options, &mut w, progress)?,
+        ExportKind::Grants => grants(snap, options, &mut w, progress)?,
+        ExportKind::Milestones => milestones(snap, options, &mut w, progress)?,
+        ExportKind::Wards | ExportKind::GrantTypes | ExportKind::Overdue => {
+            summary(kind, snap, today, options, &mut w, progress)?
+        }
+    };
+    w.flush()?;
+    Ok(rows)
+}
+
+/// Writes beside `path` and renames when complete, so a half-written export never
+/// looks finished (a kill, a full disk, a pulled USB stick).
+pub fn export_to_file(
+    kind: ExportKind,
+    snap: &Snapshot,
+    today: NaiveDate,
+    options: &ExportOptions,
+    path: &Path,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    let partial = std::path::PathBuf::from(partial);
+    let result = (|| {
+        let file = std::fs::File::create(&partial)?;
+        let mut out = std::io::BufWriter::new(file);
+        let rows = export(kind, snap, today, options, &mut out, progress)?;
+        let file = out
+            .into_inner()
+            .map_err(|e| ExportError::Io(e.to_string()))?;
+        file.sync_all()?;
+        std::fs::rename(&partial, path)?;
+        Ok(rows)
+    })();
+    if result.is_err() {
+        let _ = std::fs::remove_file(&partial);
+    }
+    result
+}
+
+type Csv<'a> = csv::Writer<&'a mut dyn Write>;
+
+fn header(w: &mut Csv, lang: Lang, keys: &[&str]) -> Result<(), ExportError> {
+    w.write_record(keys.iter().map(|k| t(lang, k)))?;
+    Ok(())
+}
+
+/// Emits progress every 500 rows and at the end.
+fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
+    if done % 500 == 0 || done == total {
+        progress(done, total);
+    }
+}
+
+/// The columns of the people file; with names, the first header says so.
+pub fn people_columns(include_names: bool) -> Vec<&'static str> {
+    let mut columns = vec![if include_names {
+        "csv.code_with_names"
+    } else {
+        "col.code"
+    }];
+    if include_names {
+        columns.extend(["field.full_name", "field.phone", "field.address"]);
+    }
+    columns.extend([
+        "field.sex",
+        "field.birth_year",
+        "field.ward",
+        "field.target",
+        "field.target_secondary",
+        "field.status",
+        "field.enrolled_on",
+        "field.collaborator",
+        "field.consent",
+        "field.consent_given_on",
+        "field.consent_valid_until",
+        "field.consent_services",
+        "field.consent_referrals",
+        "field.consent_sharing",
+    ]);
+    if include_names {
+        columns.push("field.household_note");
+    }
+    columns
+}
+
+fn people(
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let lang = o.lang;
+    header(w, lang, &people_columns(o.include_names))?;
+    let mut list: Vec<&Person> = snap
+        .people
+        .values()
+        .filter(|p| o.filter.person(p))
+        .collect();
+    list.sort_by(|a, b| a.code.cmp(&b.code));
+    let total = list.len();
+    for (n, p) in list.iter().enumerate() {
+        let mut row: Vec<String> = vec![p.code.clone()];
+        if o.include_names {
+            row.extend([p.full_name.clone(), p.phone.clone(), p.address.clone()]);
+        }
+        let consent = p.consent.as_ref();
+        row.extend([
+            t(lang, p.sex.key()).to_string(),
+            p.birth_year.to_string(),
+            p.ward.clone(),
+            p.primary_group()
+                .map(|g| t(lang, g.key()))
+                .unwrap_or_default()
+                .to_string(),
+            p.target_groups
+                .get(1)
+                .map(|g| t(lang, g.key()))
+                .unwrap_or_default()
+                .to_string(),
+            t(lang, p.status.key()).to_string(),
+            iso_date(p.enrolled_on),
+            p.collaborator.clone(),
+            yes_no(lang, consent.is_some()).to_string(),
+            opt_date(consent.map(|c| c.given_on)),
+            opt_date(consent.and_then(|c| c.valid_until)),
+            consent
+                .map(|c| yes_no(lang, c.services))
+                .unwrap_or_default()
+                .to_string(),
+            consent
+                .map(|c| yes_no(lang, c.referrals))
+                .unwrap_or_default()
+                .to_string(),
+            consent
+                .map(|c| yes_no(lang, c.sharing))
+                .unwrap_or_default()
+                .to_string(),
+        ]);
+        if o.include_names {
+            row.push(p.household_note.clone());
+        }
+        w.write_record(&row)?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
+}
+
+fn code_of(snap: &Snapshot, person: Id) -> String {
+    snap.people
+        .get(&person)
+        .map(|p| p.code.clone())
+        .unwrap_or_default()
+}
+
+fn ward_of(snap: &Snapshot, person: Id) -> String {
+    snap.people
+        .get(&person)
+        .map(|p| p.ward.clone())
+        .unwrap_or_default()
+}
+
+fn plans(
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let lang = o.lang;
+    header(
+        w,
+        lang,
+        &[
+            "col.code",
+            "field.ward",
+            "field.business_line",
+            "field.business_detail",
+            "field.goal",
+            "csv.budget_vnd",
+            "field.counselling_sessions",
+            "field.status",
+            "csv.approved_by",
+            "col.approved_on",
+            "field.created_on",
+        ],
+    )?;
+    let mut list: Vec<&LivelihoodPlan> = snap
+        .plans
+        .values()
+        .filter(|p| o.filter.owner(snap, p.person_id) && o.filter.in_range(p.created_on))
+        .collect();
+    list.sort_by_key(|p| (code_of(snap, p.person_id), p.created_on, p.id));
+    let total = list.len();
+    for (n, p) in list.iter().enumerate() {
+        w.write_record([
+            code_of(snap, p.person_id),
+            ward_of(snap, p.person_id),
+            t(lang, p.business_line.key()).to_string(),
+            p.business_detail.clone(),
+            p.goal.clone(),
+            p.budget.0.to_string(),
+            p.counselling_sessions.to_string(),
+            t(lang, p.status.key()).to_string(),
+            p.approved_by.clone(),
+            opt_date(p.approved_on),
+            iso_date(p.created_on),
+        ])?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
+}
+
+fn grants(
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let lang = o.lang;
+    header(
+        w,
+        lang,
+        &[
+            "col.code",
+            "field.ward",
+            "col.handed_over_on",
+            "field.kind",
+            "field.item",
+            "field.quantity",
+            "field.unit",
+            "csv.unit_value_vnd",
+            "csv.total_value_vnd",
+            "field.handover_record_no",
+            "field.supplier",
+            "field.plan",
+        ],
+    )?;
+    let mut list: Vec<&Grant> = snap
+        .grants
+        .values()
+        .filter(|g| o.filter.grant(snap, g))
+        .collect();
+    list.sort_by_key(|g| (g.handed_over_on, code_of(snap, g.person_id), g.id));
+    let total = list.len();
+    for (n, g) in list.iter().enumerate() {
+        let plan = g
+            .plan_id
+            .and_then(|p| snap.plans.get(&p))
+            .map(|p| t(lang, p.business_line.key()))
+            .unwrap_or_default();
+        w.write_record([
+            code_of(snap, g.person_id),
+            ward_of(snap, g.person_id),
+            iso_date(g.handed_over_on),
+            t(lang, g.kind.key()).to_string(),
+            g.item.clone(),
+            g.quantity.to_string(),
+            g.unit.clone(),
+            g.unit_value.0.to_string(),
+            g.total_value.0.to_string(),
+            g.handover_record_no.clone(),
+            g.supplier.clone(),
+            plan.to_string(),
+        ])?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
+}
+
+fn milestones(
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let lang = o.lang;
+    header(
+        w,
+        lang,
+        &[
+            "col.code",
+            "field.ward",
+            "col.due_on",
+            "field.kind",
+            "field.status",
+            "field.done_on",
+            "field.assigned_to",
+            "field.done_by",
+            "field.business_operating",
+            "field.animals_alive",
+            "csv.monthly_income_vnd",
+            "field.referral_needed",
+            "field.reason",
+            "field.grant",
+        ],
+    )?;
+    let mut list: Vec<&Milestone> = snap
+        .milestones
+        .values()
+        .filter(|m| o.filter.milestone(snap, m))
+        .collect();
+    list.sort_by_key(|m| (m.due_on, m.id));
+    let total = list.len();
+    let mut record: Vec<String> = Vec::with_capacity(14);
+    for (n, m) in list.iter().enumerate() {
+        let v = &m.visit;
+        record.clear();
+        record.extend([
+            code_of(snap, m.person_id),
+            ward_of(snap, m.person_id),
+            iso_date(m.due_on),
+            t(lang, m.kind.key()).to_string(),
+            t(lang, m.status.key()).to_string(),
+            opt_date(m.done_on),
+            m.assigned_to.clone(),
+            v.done_by.clone(),
+            v.business_operating
+                .map(|b| yes_no(lang, b))
+                .unwrap_or_default()
+                .to_string(),
+            v.animals_alive.map(|a| a.to_string()).unwrap_or_default(),
+            v.monthly_income
+                .map(|d| d.0.to_string())
+                .unwrap_or_default(),
+            v.referral_needed
+                .map(|s| t(lang, s.key()))
+                .unwrap_or_default()
+                .to_string(),
+            v.reason.clone(),
+            m.grant_id
+                .and_then(|g| snap.grants.get(&g))
+                .map(|g| g.item.clone())
+                .unwrap_or_default(),
+        ]);
+        w.write_record(&record)?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
+}
+
+/// A summary cell as it goes into a spreadsheet: plain integers, ISO dates, "<K".
+fn csv_cell(cell: &Cell, lang: Lang) -> String {
+    match cell {
+        Cell::Text(s) => s.clone(),
+        Cell::Label(key) => t(lang, key).to_string(),
+        Cell::Count(n) => n.to_string(),
+        Cell::Money(d) => d.0.to_string(),
+        Cell::Date(d) => iso_date(*d),
+        Cell::Percent(Some(p)) => format!("{p:.1}"),
+        Cell::Percent(None) => String::new(),
+        Cell::Suppressed(k) => format!("<{k}"),
+    }
+}
+
+fn summary(
+    kind: ExportKind,
+    snap: &Snapshot,
+    today: NaiveDate,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    let Some(which) = kind.summary() else {
+        return Ok(0);
+    };
+    let mut table = which.table(snap, today, &o.filter);
+    if let Some(k) = o.suppress_below {
+        table.suppress_below(k);
+    }
+    header(w, o.lang, &table.columns)?;
+    let total = table.rows.len();
+    for (n, row) in table.rows.iter().chain(table.total.iter()).enumerate() {
+        w.write_record(row.iter().map(|c| csv_cell(c, o.lang)))?;
+        tick(progress, (n + 1).min(total), total);
+    }
+    Ok(total)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{programme, today};
+
+    fn write(kind: ExportKind, lang: Lang, names: bool) -> String {
+        let options = ExportOptions {
+            lang,
+            include_names: names,
+            filter: Filter::default(),
+            suppress_below: None,
+        };
+        let mut out = Vec::new();
+        export(
+            kind,
+            &programme(),
+            today(),
+            &options,
+            &mut out,
+            &mut |_, _| {},
+        )
+        .expect("export");
+        String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn files_start_with_a_byte_order_mark_and_a_translated_header() {
+        let vi = write(ExportKind::Grants, Lang::Vi, false);
+        assert!(vi.starts_with('\u{feff}'));
+        let en = write(ExportKind::Grants, Lang::En, false);
+        assert!(
+            en.lines()
+                .next()
+                .is_some_and(|h| h.contains("Total value (VND)")),
+            "{en}"
+        );
+    }
+
+    #[test]
+    fn without_names_no_name_phone_or_address_is_written() {
+        let snap = programme();
+        let text = write(ExportKind::People, Lang::Vi, false);
+        for p in snap.people.values() {
+            assert!(
+                !text.contains(&p.full_name)
+                    && !text.contains(&p.phone)
+                    && !text.contains(&p.address)
+            );
+            assert!(text.contains(&p.code));
+        }
+        let with = write(ExportKind::People, Lang::En, true);
+        assert!(with.contains("Người số 1"));
+        assert!(
+            with.trim_start_matches('\u{feff}')
+                .starts_with("Code (contains names)")
+        );
+    }
+
+    #[test]
+    fn the_summaries_add_up_to_the_grants_file() {
+        let grants = write(ExportKind::Grants, Lang::En, false);
+        let sum: i64 = grants
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split(',').nth(8)?.parse::<i64>().ok())
+            .sum();
+        for kind in [ExportKind::Wards, ExportKind::GrantTypes] {
+            let text = write(kind, Lang::En, false);
+            let header: Vec<&str> = text.lines().next().expect("header").split(',').collect();
+            let column = header
+                .iter()
+                .position(|h| *h == "Grant value (VND)")
+                .expect("value column");
+            let rows: Vec<&str> = text.lines().skip(1).collect();
+            let (total_row, body) = rows.split_last().expect("rows");
+            let body_sum: i64 = body
+                .iter()
+                .filter_map(|l| l.split(',').nth(column)?.parse::<i64>().ok())
+                .sum();
+            assert_eq!(body_sum, sum, "{kind:?}");
+            assert!(total_row.starts_with("Total,"));
+            assert_eq!(
+                total_row.split(',').nth(column),
+                Some(sum.to_string().as_str())
+            );
+        }
+    }
+
+    #[test]
+    fn small_counts_are_withheld_on_request() {
+        let options = ExportOptions {
+            lang: Lang::En,
+            include_names: false,
+            filter: Filter::default(),
+            suppress_below: Some(11),
+        };
+        let mut out = Vec::new();
+        export(
+            ExportKind::Wards,
+            &programme(),
+            today(),
+            &options,
+            &mut out,
+            &mut |_, _| {},
+        )
+        .expect("export");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(text.contains("<11"));
+        assert!(
+            !text.contains(",6800000,"),
+            "a value that reveals a small count is withheld: {text}"
+        );
+    }
+
+    #[test]
+    fn dates_are_iso_and_amounts_plain() {
+        let text = write(ExportKind::Grants, Lang::Vi, false);
+        assert!(
+            text.contains("2025-01-01") && text.contains("4000000") && !text.contains("4.000.000")
+        );
+    }
+}

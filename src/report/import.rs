@@ -1,0 +1,502 @@
+//! Reading a list of people from a spreadsheet: what `export people --include-names`
+//! writes (either language) and reasonable hand-made sheets, UTF-8 with or without a
+//! byte-order mark or Windows-1258 from old Excel. Every row is checked before anything
+//! is written; the caller writes all of them in one atomic action, or none.
+
+use crate::domain::dates::parse_date;
+use crate::domain::*;
+use crate::i18n::both;
+use crate::text;
+use chrono::NaiveDate;
+use std::collections::{HashMap, HashSet};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Encoding {
+    Utf8,
+    Windows1258,
+}
+
+impl Encoding {
+    pub fn parse(name: &str) -> Option<Encoding> {
+        match text::fold(name).replace(['-', '_'], "").as_str() {
+            "utf8" => Some(Encoding::Utf8),
+            "windows1258" | "cp1258" | "1258" => Some(Encoding::Windows1258),
+            _ => None,
+        }
+    }
+}
+
+/// One problem in one row: the line of the file (the header is line 1), the column's
+/// field name, and the message key.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RowProblem {
+    pub line: usize,
+    pub field: &'static str,
+    pub key: &'static str,
+}
+
+/// A row that looks like someone already in the database or earlier in the file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Duplicate {
+    pub line: usize,
+    /// The person code in the database, or "line N" of the file.
+    pub of: String,
+}
+
+#[derive(Debug, Default)]
+pub struct ImportPlan {
+    /// The people to add, in file order, with the line each came from.
+    pub people: Vec<(usize, Person)>,
+    pub duplicates: Vec<Duplicate>,
+    pub problems: Vec<RowProblem>,
+    /// The encoding the file was read in.
+    pub encoding: Option<Encoding>,
+}
+
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+pub enum ImportError {
+    #[error("the file is not a table")]
+    NotATable,
+    #[error("the file has no header row")]
+    Empty,
+}
+
+/// The fields an import understands, by the header labels that name them.
+const FIELDS: [(&str, &[&str]); 19] = [
+    ("code", &["col.code", "csv.code_with_names"]),
+    ("full_name", &["field.full_name", "col.name"]),
+    ("phone", &["field.phone"]),
+    ("address", &["field.address"]),
+    ("sex", &["field.sex", "col.sex"]),
+    ("birth_year", &["field.birth_year", "col.birth_year"]),
+    ("ward", &["field.ward", "col.ward"]),
+    ("target", &["field.target", "col.target"]),
+    ("target_secondary", &["field.target_secondary"]),
+    ("status", &["field.status", "col.status"]),
+    ("enrolled_on", &["field.enrolled_on"]),
+    ("collaborator", &["field.collaborator"]),
+    ("consent", &["field.consent"]),
+    ("consent_given_on", &["field.consent_given_on"]),
+    ("consent_valid_until", &["field.consent_valid_until"]),
+    ("consent_services", &["field.consent_services"]),
+    ("consent_referrals", &["field.consent_referrals"]),
+    ("consent_sharing", &["field.consent_sharing"]),
+    ("household_note", &["field.household_note"]),
+];
+
+const REQUIRED: [&str; 5] = ["full_name", "sex", "birth_year", "ward", "target"];
+
+/// Turns the file's bytes into text: UTF-8 (a byte-order mark is dropped), or
+/// Windows-1258 when asked or when the bytes are not UTF-8. NFC either way: 1258 writes
+/// tone marks as separate characters.
+pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> (String, Encoding) {
+    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
+    let utf8 = match encoding {
+        Some(Encoding::Windows1258) => None,
+        _ => std::str::from_utf8(bytes).ok(),
+    };
+    match utf8 {
+        Some(s) => (text::nfc(s), Encoding::Utf8),
+        None => {
+            let (s, _, _) = encoding_rs::WINDOWS_1258.decode(bytes);
+            (text::nfc(&s), Encoding::Windows1258)
+        }
+    }
+}
+
+/// Which field each column holds, by header label in either language.
+fn map_header(header: &csv::StringRecord) -> Vec<Option<&'static str>> {
+    let mut labels: HashMap<String, &'static str> = HashMap::new();
+    for (field, keys) in FIELDS {
+        labels.insert(text::fold(field), field);
+        for key in keys {
+            for label in both(key) {
+                labels.insert(text::fold(label), field);
+            }
+        }
+    }
+    header
+        .iter()
+        .map(|h| labels.get(&text::fold(h)).copied())
+        .collect()
+}
+
+/// A domain value from its label in either language, or its code.
+fn choose<T: Copy>(
+    all: &[T],
+    value: &str,
+    key: impl Fn(T) -> &'static str,
+    code: impl Fn(T) -> &'static str,
+) -> Option<T> {
+    let want = text::fold(value);
+    all.iter().copied().find(|v| {
+        text::fold(code(*v)) == want || both(key(*v)).iter().any(|l| text::fold(l) == want)
+    })
+}
+
+fn yes_no(value: &str) -> Option<bool> {
+    match text::fold(value).as_str() {
+        "co" | "yes" | "y" | "x" | "1" | "true" | "dung" => Some(true),
+        "khong" | "no" | "n" | "0" | "false" | "" => Some(false),
+        _ => None,
+    }
+}
+
+struct Row<'a> {
+    cells: HashMap<&'static str, &'a str>,
+    line: usize,
+    problems: Vec<RowProblem>,
+}
+
+impl<'a> Row<'a> {
+    fn get(&self, field: &str) -> &'a str {
+        self.cells.get(field).map(|s| s.trim()).unwrap_or("")
+    }
+
+    fn problem(&mut self, field: &'static str, key: &'static str) {
+        self.problems.push(RowProblem {
+            line: self.line,
+            field,
+            key,
+        });
+    }
+
+    fn date(&mut self, field: &'static str) -> Option<NaiveDate> {
+        let value = self.get(field);
+        if value.is_empty() {
+            return None;
+        }
+        let date = parse_date(value);
+        if date.is_none() {
+            self.problem(field, "err.date_format");
+        }
+        date
+    }
+
+    fn flag(&mut self, field: &'static str, default: bool) -> bool {
+        let value = self.get(field);
+        if value.is_empty() {
+            return default;
+        }
+        yes_no(value).unwrap_or_else(|| {
+            self.problem(field, "import.yes_no");
+            default
+        })
+    }
+}
+
+/// Reads and checks every row. Nothing is written here.
+pub fn read_people(
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+    snap: &Snapshot,
+    today: NaiveDate,
+) -> Result<ImportPlan, ImportError> {
+    let (content, used) = decode(bytes, encoding);
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(false)
+        .flexible(true)
+        .from_reader(content.as_bytes());
+    let mut records = reader.records();
+    let header = match records.next() {
+        Some(Ok(h)) => h,
+        Some(Err(_)) => return Err(ImportError::NotATable),
+        None => return Err(ImportError::Empty),
+    };
+    let columns = map_header(&header);
+    let mut plan = ImportPlan {
+        encoding: Some(used),
+        ..ImportPlan::default()
+    };
+    for field in REQUIRED {
+        if !columns.contains(&Some(field)) {
+            plan.problems.push(RowProblem {
+                line: 1,
+                field,
+                key: "import.missing_column",
+            });
+        }
+    }
+    if !plan.problems.is_empty() {
+        return Ok(plan);
+    }
+    let wards: Vec<&Ward> = snap.wards.values().collect();
+    // Likely duplicates: same folded name, birth year and ward.
+    let key_of = |p: &Person| (text::fold(&p.full_name), p.birth_year, p.ward.clone());
+    let existing: HashMap<(String, i32, String), String> = snap
+        .people
+        .values()
+        .map(|p| (key_of(p), p.code.clone()))
+        .collect();
+    let mut seen: HashMap<(String, i32, String), usize> = HashMap::new();
+    let mut codes: HashSet<String> = HashSet::new();
+    let mut accepted = Snapshot::default();
+    for w in snap.wards.values() {
+        accepted.put_ward(w.clone());
+    }
+    for (n, record) in records.enumerate() {
+        let line = n + 2;
+        let Ok(record) = record else {
+            plan.problems.push(RowProblem {
+                line,
+                field: "row",
+                key: "import.bad_row",
+            });
+            continue;
+        };
+        if record.iter().all(|c| c.trim().is_empty()) {
+            continue;
+        }
+        let mut row = Row {
+            cells: columns
+                .iter()
+                .zip(record.iter())
+                .filter_map(|(f, v)| f.map(|f| (f, v)))
+                .collect(),
+            line,
+            problems: Vec::new(),
+        };
+        let Some(person) = person_from(&mut row, &wards, today) else {
+            plan.problems.extend(row.problems);
+            continue;
+        };
+        let mut problems = row.problems;
+        let mut tidy = person.clone();
+        tidy.tidy();
+        for p in tidy.validate(today, &accepted) {
+            if !problems.iter().any(|x| x.field == p.field) {
+                problems.push(RowProblem {
+                    line,
+                    field: p.field,
+                    key: p.key,
+                });
+            }
+        }
+        // A code already given is a problem, unless it is the same person again (a file
+        // exported from this database): that is a duplicate, skipped below.
+        let same_person = snap
+            .person_by_code(&tidy.code)
+            .is_some_and(|p| key_of(p) == key_of(&tidy));
+        if !tidy.code.is_empty()
+            && ((snap.person_by_code(&tidy.code).is_some() && !same_person)
+                || !codes.insert(tidy.code.clone()))
+        {
+            problems.push(RowProblem {
+                line,
+                field: "code",
+                key: "err.code_taken",
+            });
+        }
+        if !problems.is_empty() {
+            plan.problems.extend(problems);
+            continue;
+        }
+        let key = key_of(&tidy);
+        if let Some(code) = existing.get(&key) {
+            plan.duplicates.push(Duplicate {
+                line,
+                of: code.clone(),
+            });
+        } else if let Some(first) = seen.get(&key) {
+            plan.duplicates.push(Duplicate {
+                line,
+                of: format!("#{first}"),
+            });
+        } else {
+            seen.insert(key, line);
+        }
+        plan.people.push((line, tidy));
+    }
+    Ok(plan)
+}
+
+fn person_from(row: &mut Row, wards: &[&Ward], today: NaiveDate) -> Option<Person> {
+    let sex = choose(Sex::ALL, row.get("sex"), Sex::key, Sex::code);
+    if sex.is_none() {
+        row.problem("sex", "import.unknown_value");
+    }
+    let birth_year = row.get("birth_year").parse::<i32>().ok();
+    if birth_year.is_none() {
+        row.problem("birth_year", "err.number_format");
+    }
+    let ward_text = row.get("ward");
+    let ward = wards
+        .iter()
+        .find(|w| {
+            w.code.eq_ignore_ascii_case(ward_text) || text::fold(&w.name) == text::fold(ward_text)
+        })
+        .map(|w| w.code.clone());
+    if ward.is_none() {
+        row.problem(
+            "ward",
+            if ward_text.is_empty() {
+                "err.required"
+            } else {
+                "err.unknown_ward"
+            },
+        );
+    }
+    let target = choose(
+        TargetGroup::ALL,
+        row.get("target"),
+        TargetGroup::key,
+        TargetGroup::code,
+    );
+    if target.is_none() {
+        row.problem("target", "import.unknown_value");
+    }
+    let mut groups: Vec<TargetGroup> = target.into_iter().collect();
+    let second = row.get("target_secondary");
+    if !second.is_empty() {
+        match choose(
+            TargetGroup::ALL,
+            second,
+            TargetGroup::key,
+            TargetGroup::code,
+        ) {
+            Some(g) => groups.push(g),
+            None => row.problem("target_secondary", "import.unknown_value"),
+        }
+    }
+    let status_text = row.get("status");
+    let status = if status_text.is_empty() {
+        PersonStatus::Active
+    } else {
+        choose(
+            PersonStatus::ALL,
+            status_text,
+            PersonStatus::key,
+            PersonStatus::code,
+        )
+        .unwrap_or_else(|| {
+            row.problem("status", "import.unknown_value");
+            PersonStatus::Active
+        })
+    };
+    let enrolled_on = row.date("enrolled_on").unwrap_or(today);
+    let given_on = row.date("consent_given_on");
+    let valid_until = row.date("consent_valid_until");
+    let has_consent = row.flag("consent", given_on.is_some());
+    let consent = has_consent.then(|| Consent {
+        given_on: given_on.unwrap_or(enrolled_on),
+        valid_until,
+        services: row.flag("consent_services", true),
+        referrals: row.flag("consent_referrals", true),
+        sharing: row.flag("consent_sharing", false),
+    });
+    Some(Person {
+        id: Id::NEW,
+        code: row.get("code").to_string(),
+        full_name: row.get("full_name").to_string(),
+        sex: sex.unwrap_or(Sex::Other),
+        birth_year: birth_year.unwrap_or(0),
+        ward: ward.unwrap_or_default(),
+        address: row.get("address").to_string(),
+        phone: row.get("phone").to_string(),
+        target_groups: groups,
+        household_note: row.get("household_note").to_string(),
+        consent,
+        enrolled_on,
+        status,
+        collaborator: row.get("collaborator").to_string(),
+        stamp: Stamp::default(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::report::fixture::{programme, today};
+
+    fn read(text: &str) -> ImportPlan {
+        read_people(text.as_bytes(), None, &programme(), today()).expect("a table")
+    }
+
+    #[test]
+    fn a_hand_made_sheet_in_vietnamese_reads() {
+        let plan = read(
+            "Họ và tên,Giới tính,Năm sinh,Phường/xã,Nhóm đối tượng,Điện thoại\n\
+             Lò Thị Mỷ,Nữ,1988,Cao Thắng,Nạn nhân,0912 000 111\n\
+             Vi Văn Pá,nam,1990,tc,nguoi co nguy co,\n",
+        );
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people.len(), 2);
+        assert_eq!(plan.people[1].1.ward, "TC");
+        assert_eq!(plan.people[1].1.target_groups, vec![TargetGroup::AtRisk]);
+    }
+
+    #[test]
+    fn every_bad_row_is_reported_by_its_line() {
+        let plan = read(
+            "Full name,Sex,Birth year,Ward,Target group,Enrolled on\n\
+             Good Person,Female,1990,CT,Victim,01/02/2024\n\
+             Too Old,Female,1850,CT,Victim,\n\
+             Nowhere,Male,1990,ZZ,Victim,\n\
+             ,Female,1990,CT,Victim,\n\
+             Bad Date,Female,1990,CT,Victim,31/02/2024\n",
+        );
+        let found: Vec<(usize, &str, &str)> = plan
+            .problems
+            .iter()
+            .map(|p| (p.line, p.field, p.key))
+            .collect();
+        assert_eq!(
+            found,
+            vec![
+                (3, "birth_year", "err.birth_year_range"),
+                (4, "ward", "err.unknown_ward"),
+                (5, "full_name", "err.required"),
+                (6, "enrolled_on", "err.date_format"),
+            ]
+        );
+    }
+
+    #[test]
+    fn a_missing_column_is_named_on_line_one() {
+        let plan = read("Họ và tên,Giới tính\nA,Nữ\n");
+        assert!(plan.problems.iter().all(|p| p.line == 1));
+        assert!(plan.problems.iter().any(|p| p.field == "birth_year"));
+    }
+
+    #[test]
+    fn likely_duplicates_are_found_in_the_database_and_in_the_file() {
+        let plan = read(
+            "Họ và tên,Giới tính,Năm sinh,Phường/xã,Nhóm đối tượng\n\
+             nguoi so 1,Nữ,1995,CT,Nạn nhân\n\
+             Hoa Mới,Nữ,2000,CT,Nạn nhân\n\
+             HOA MOI,Nữ,2000,CT,Nạn nhân\n",
+        );
+        assert_eq!(
+            plan.duplicates,
+            vec![
+                Duplicate {
+                    line: 2,
+                    of: "CT-0001".into()
+                },
+                Duplicate {
+                    line: 4,
+                    of: "#3".into()
+                }
+            ]
+        );
+    }
+
+    #[test]
+    fn windows_1258_from_old_excel_reads_as_nfc() {
+        // "Nguyễn" in CP1258: e-circumflex (0xEA) then a combining tilde (0xDE).
+        let mut bytes = b"Full name,Sex,Birth year,Ward,Target group\nNguy".to_vec();
+        bytes.extend([0xEA, 0xDE]);
+        bytes.extend(b"n Thi\xF2 Hoa,Female,1990,CT,Victim\n");
+        let plan = read_people(&bytes, None, &programme(), today()).expect("table");
+        assert_eq!(plan.encoding, Some(Encoding::Windows1258));
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people[0].1.full_name, "Nguyễn Thị Hoa");
+    }
+
+    #[test]
+    fn a_byte_order_mark_is_ignored() {
+        let plan =
+            read("\u{feff}Full name,Sex,Birth year,Ward,Target group\nA B,Female,1990,CT,Victim\n");
+        assert_eq!(plan.people.len(), 1);
+    }
+}

@@ -1,0 +1,278 @@
+//! CSV export and import as an officer or a supervisor uses them from the command line.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+const KINDS: [&str; 7] = [
+    "people",
+    "plans",
+    "grants",
+    "milestones",
+    "wards",
+    "grant-types",
+    "overdue",
+];
+
+/// A small database fixed by its seed and by SINHKE_TODAY.
+fn fixed_db() -> (tempfile::TempDir, PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(&db, &["demo", "--people", "12", "--seed", "5"]);
+    (dir, db)
+}
+
+fn export(db: &Path, out: &Path, args: &[&str]) {
+    let mut all = vec!["export"];
+    all.extend_from_slice(args);
+    all.extend(["--out", out.to_str().expect("path")]);
+    ok(db, &all);
+}
+
+/// Every report, in both languages (and people with names), byte for byte against the
+/// files under tests/golden. `UPDATE_GOLDEN=1` rewrites them after a reviewed change.
+#[test]
+fn exports_match_the_golden_files_byte_for_byte() {
+    let (dir, db) = fixed_db();
+    let golden = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/golden");
+    let mut cases: Vec<(String, Vec<&str>)> = Vec::new();
+    for kind in KINDS {
+        for lang in ["vi", "en"] {
+            cases.push((format!("{kind}-{lang}.csv"), vec![kind, "--lang", lang]));
+        }
+    }
+    cases.push((
+        "people-names-vi.csv".into(),
+        vec!["people", "--lang", "vi", "--include-names"],
+    ));
+    cases.push((
+        "wards-suppressed-en.csv".into(),
+        vec!["wards", "--lang", "en", "--suppress-below", "3"],
+    ));
+    for (name, args) in cases {
+        let out = dir.path().join(&name);
+        export(&db, &out, &args);
+        let written = std::fs::read(&out).expect("exported");
+        let expected_path = golden.join(&name);
+        if std::env::var_os("UPDATE_GOLDEN").is_some() {
+            std::fs::write(&expected_path, &written).expect("update golden");
+            continue;
+        }
+        let expected =
+            std::fs::read(&expected_path).unwrap_or_else(|_| panic!("no golden file {name}"));
+        assert!(
+            written == expected,
+            "{name} differs from tests/golden/{name}:\n{}",
+            String::from_utf8_lossy(&written)
+        );
+    }
+}
+
+#[test]
+fn people_exported_with_names_import_into_an_empty_database_and_export_the_same() {
+    let (dir, db) = fixed_db();
+    let first = dir.path().join("first.csv");
+    export(&db, &first, &["people", "--include-names", "--lang", "en"]);
+    let target = dir.path().join("target");
+    for line in ok(&db, &["wards", "list"]).lines() {
+        let mut parts = line.split('\t');
+        let (code, name) = (parts.next().expect("code"), parts.next().expect("name"));
+        ok(&target, &["wards", "add", "--code", code, "--name", name]);
+    }
+    ok(
+        &target,
+        &["import", "people", first.to_str().expect("path")],
+    );
+    let second = dir.path().join("second.csv");
+    export(
+        &target,
+        &second,
+        &["people", "--include-names", "--lang", "en"],
+    );
+    assert_eq!(
+        std::fs::read(&first).expect("first"),
+        std::fs::read(&second).expect("second"),
+        "same rows, same codes"
+    );
+}
+
+#[test]
+fn bad_rows_are_named_by_line_and_nothing_is_imported() {
+    let (dir, db) = fixed_db();
+    let sheet = dir.path().join("sheet.csv");
+    std::fs::write(
+        &sheet,
+        "Họ và tên,Giới tính,Năm sinh,Phường/xã,Nhóm đối tượng,Ngày tiếp nhận\n\
+         Lò Thị Mỷ,Nữ,1988,Cao Thắng,Nạn nhân,01/02/2025\n\
+         Vi Thị Lả,Nữ,1850,Cao Thắng,Nạn nhân,\n\
+         Sầm Văn Pá,Nam,1990,Hà Nội,Nạn nhân,\n\
+         ,Nữ,1990,Cao Thắng,Nạn nhân,\n\
+         Lường Thị Na,Nữ,1990,CT,Nạn nhân,31/02/2025\n",
+    )
+    .expect("write sheet");
+    let before = ok(&db, &["stats"]);
+    let out = run(
+        &db,
+        &[
+            "import",
+            "people",
+            sheet.to_str().expect("path"),
+            "--lang",
+            "en",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for expected in [
+        "line 3: Birth year: Birth year must be between 1900",
+        "line 4: Ward: No such ward",
+        "line 5: Full name: Required",
+        "line 6: Enrolled on: Date as dd/mm/yyyy",
+        "4 rows have problems; nobody was imported",
+    ] {
+        assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
+    }
+    assert!(!err.contains("line 2"), "the good row is not blamed");
+    assert_eq!(ok(&db, &["stats"]), before, "all or nothing");
+}
+
+#[test]
+fn a_dry_run_writes_nothing_and_duplicates_are_skipped_unless_allowed() {
+    let (dir, db) = fixed_db();
+    let names = dir.path().join("names.csv");
+    export(&db, &names, &["people", "--include-names"]);
+    // The same people again: every row is a likely duplicate.
+    let out = run(
+        &db,
+        &[
+            "import",
+            "people",
+            names.to_str().expect("path"),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("likely the same person as"),
+        "{}",
+        stderr(&out)
+    );
+    let fresh = dir.path().join("fresh.csv");
+    std::fs::write(
+        &fresh,
+        "Full name,Sex,Birth year,Ward,Target group\nMới Một,Female,1990,CT,Victim\n",
+    )
+    .expect("write");
+    let before = ok(&db, &["stats"]);
+    assert!(
+        ok(
+            &db,
+            &[
+                "import",
+                "people",
+                fresh.to_str().expect("path"),
+                "--dry-run",
+                "--lang",
+                "en"
+            ]
+        )
+        .contains("Nothing written")
+    );
+    assert_eq!(ok(&db, &["stats"]), before);
+}
+
+#[test]
+fn a_file_without_names_holds_no_name_phone_or_address() {
+    let (dir, db) = fixed_db();
+    let store = open_store(&db);
+    let people: Vec<_> = store.snapshot().people.values().cloned().collect();
+    drop(store);
+    for kind in KINDS {
+        let out = dir.path().join(format!("{kind}.csv"));
+        export(&db, &out, &[kind]);
+        let text = std::fs::read_to_string(&out).expect("read");
+        for p in &people {
+            assert!(!text.contains(&p.full_name), "{kind} names {}", p.full_name);
+            assert!(
+                p.phone.is_empty() || !text.contains(&p.phone),
+                "{kind} has a phone"
+            );
+            assert!(!text.contains(&p.address), "{kind} has an address");
+        }
+    }
+}
+
+#[test]
+fn an_officer_cannot_export_names() {
+    let (dir, db) = fixed_db();
+    let officer = sinhke(&db)
+        .env("SINHKE_NEW_PASSPHRASE", "officer passphrase")
+        .args(["users", "add", "Cán bộ Tâm", "--role", "officer"])
+        .output()
+        .expect("add officer");
+    assert!(officer.status.success(), "{}", stderr(&officer));
+    let out = sinhke(&db)
+        .env("SINHKE_USER", "Cán bộ Tâm")
+        .env("SINHKE_PASSPHRASE", "officer passphrase")
+        .args(["export", "people", "--include-names", "--out"])
+        .arg(dir.path().join("x.csv"))
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!dir.path().join("x.csv").exists());
+    assert!(
+        stderr(&out).to_lowercase().contains("supervisor"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn an_import_killed_at_any_moment_adds_everyone_or_no_one() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(
+        &db,
+        &["wards", "add", "--code", "CT", "--name", "Cao Thắng"],
+    );
+    let sheet = dir.path().join("big.csv");
+    let mut text = String::from("Full name,Sex,Birth year,Ward,Target group\n");
+    for n in 0..4000 {
+        text.push_str(&format!(
+            "Người Thử {n},Female,{},CT,At risk\n",
+            1950 + n % 50
+        ));
+    }
+    std::fs::write(&sheet, text).expect("write");
+    let mut landed = 0;
+    for delay_ms in [40u64, 90, 150, 220, 300, 420, 600] {
+        let mut child = sinhke(&db)
+            .args(["import", "people", sheet.to_str().expect("path")])
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn");
+        std::thread::sleep(std::time::Duration::from_millis(delay_ms));
+        let _ = child.kill();
+        let finished = child.wait().map(|s| s.success()).unwrap_or(false);
+        let stats = ok(&db, &["stats"]);
+        let people: usize = stats
+            .lines()
+            .find_map(|l| l.strip_prefix("people: "))
+            .and_then(|n| n.parse().ok())
+            .expect("count");
+        assert_eq!(
+            people % 4000,
+            0,
+            "after a kill at {delay_ms} ms: {people} people"
+        );
+        assert_eq!(ok(&db, &["check"]).trim(), "ok");
+        landed = people;
+        if finished || people > 0 {
+            break;
+        }
+    }
+    let _ = landed;
+}
