@@ -5,13 +5,14 @@ use common::*;
 use std::path::{Path, PathBuf};
 use std::process::Stdio;
 
-const KINDS: [&str; 7] = [
+const KINDS: [&str; 8] = [
     "people",
     "plans",
     "grants",
     "milestones",
     "wards",
     "grant-types",
+    "target-groups",
     "overdue",
 ];
 

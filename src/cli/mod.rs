@@ -92,8 +92,8 @@ pub enum Command {
     /// Write a report as a CSV file for Excel (UTF-8 with BOM; people by code unless
     /// --include-names)
     Export {
-        /// people, plans, grants, milestones, wards, grant-types or overdue
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["people", "plans", "grants", "milestones", "wards", "grant-types", "overdue"]))]
+        /// people, plans, grants, milestones, wards, grant-types, target-groups or overdue
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["people", "plans", "grants", "milestones", "wards", "grant-types", "target-groups", "overdue"]))]
         report: String,
         /// The CSV file to write
         #[arg(long, value_name = "FILE")]

@@ -23,17 +23,19 @@ pub enum ExportKind {
     Milestones,
     Wards,
     GrantTypes,
+    TargetGroups,
     Overdue,
 }
 
 impl ExportKind {
-    pub const ALL: [ExportKind; 7] = [
+    pub const ALL: [ExportKind; 8] = [
         ExportKind::People,
         ExportKind::Plans,
         ExportKind::Grants,
         ExportKind::Milestones,
         ExportKind::Wards,
         ExportKind::GrantTypes,
+        ExportKind::TargetGroups,
         ExportKind::Overdue,
     ];
 
@@ -46,6 +48,7 @@ impl ExportKind {
             ExportKind::Milestones => "milestones",
             ExportKind::Wards => "wards",
             ExportKind::GrantTypes => "grant-types",
+            ExportKind::TargetGroups => "target-groups",
             ExportKind::Overdue => "overdue",
         }
     }
@@ -59,10 +62,21 @@ impl ExportKind {
         self == ExportKind::People
     }
 
+    /// The export of a summary table.
+    pub fn of_summary(summary: Summary) -> ExportKind {
+        match summary {
+            Summary::ByWard => ExportKind::Wards,
+            Summary::ByGrantKind => ExportKind::GrantTypes,
+            Summary::ByTargetGroupAndSex => ExportKind::TargetGroups,
+            Summary::Overdue => ExportKind::Overdue,
+        }
+    }
+
     pub fn summary(self) -> Option<Summary> {
         match self {
             ExportKind::Wards => Some(Summary::ByWard),
             ExportKind::GrantTypes => Some(Summary::ByGrantKind),
+            ExportKind::TargetGroups => Some(Summary::ByTargetGroupAndSex),
             ExportKind::Overdue => Some(Summary::Overdue),
             _ => None,
         }
@@ -126,9 +140,10 @@ pub fn export(
         ExportKind::Plans => plans(snap, options, &mut w, progress)?,
         ExportKind::Grants => grants(snap, options, &mut w, progress)?,
         ExportKind::Milestones => milestones(snap, options, &mut w, progress)?,
-        ExportKind::Wards | ExportKind::GrantTypes | ExportKind::Overdue => {
-            summary(kind, snap, today, options, &mut w, progress)?
-        }
+        ExportKind::Wards
+        | ExportKind::GrantTypes
+        | ExportKind::TargetGroups
+        | ExportKind::Overdue => summary(kind, snap, today, options, &mut w, progress)?,
     };
     w.flush()?;
     Ok(rows)

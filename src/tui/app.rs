@@ -9,6 +9,7 @@ use super::theme::Theme;
 use super::widgets::form::{Form, FormOutcome};
 use crate::domain::Id;
 use crate::i18n::{Lang, t};
+use crate::report::export::{ExportKind, export_to_file};
 use crate::store::Store;
 
 /// Something over the screen that takes every key until it closes.
@@ -50,6 +51,8 @@ pub struct App {
     pub is_demo: bool,
     /// The backup offered on quit is offered once a session.
     backup_offered: bool,
+    /// An export waiting for the loop to write it (so a progress line can show).
+    pub pending_export: Option<forms::ExportJob>,
 }
 
 impl App {
@@ -66,6 +69,7 @@ impl App {
             version: 1,
             is_demo: false,
             backup_offered: false,
+            pending_export: None,
         };
         if app.store.snapshot().people.is_empty() {
             app.screen = ScreenId::People;
@@ -144,6 +148,17 @@ impl App {
                 }
             }
             Cmd::Back => self.status = None,
+            Cmd::Export => match self.export_target() {
+                Some((kind, ward)) => {
+                    self.request(Request::OpenForm(FormPurpose::Export { kind, ward }))
+                }
+                None => {
+                    self.status = Some((
+                        t(self.lang, "status.nothing_to_export").to_string(),
+                        StatusKind::Error,
+                    ))
+                }
+            },
             _ => {}
         }
     }
@@ -235,6 +250,13 @@ impl App {
             }
             Request::ApprovePlan(plan) => self.approve_plan(plan),
             Request::Quit => self.should_quit = true,
+            Request::StartExport(job) => {
+                self.status = Some((
+                    t(self.lang, "status.exporting").to_string(),
+                    StatusKind::Info,
+                ));
+                self.pending_export = Some(*job);
+            }
             Request::Backup { then_quit } => {
                 match self.store.backup_folder().map(std::path::Path::to_path_buf) {
                     Some(folder) => self.back_up_into(&folder, then_quit),
@@ -261,6 +283,61 @@ impl App {
         } else {
             self.should_quit = true;
         }
+    }
+
+    /// What `x` exports on the current screen: the list it shows (with its ward filter),
+    /// or the summary on the reports screen.
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        match self.screen {
+            ScreenId::People => Some((ExportKind::People, self.screens.people.ward())),
+            ScreenId::Grants => Some((ExportKind::Grants, self.screens.grants.ward())),
+            ScreenId::FollowUps => Some((ExportKind::Milestones, self.screens.followups.ward())),
+            ScreenId::Dashboard => Some((ExportKind::Wards, None)),
+            ScreenId::Reports => self
+                .screens
+                .reports
+                .current_summary()
+                .map(|(summary, ward)| (ExportKind::of_summary(summary), ward)),
+            ScreenId::Settings => None,
+        }
+    }
+
+    /// Writes the export waiting, if any, reporting progress; records who exported what
+    /// first (and refuses names to anyone not allowed them).
+    pub fn run_pending_export(&mut self, progress: &mut dyn FnMut(usize, usize)) {
+        let Some(job) = self.pending_export.take() else {
+            return;
+        };
+        if let Err(e) = self
+            .store
+            .record_export(job.kind.name(), job.options.include_names)
+        {
+            self.store_failed(&e);
+            return;
+        }
+        let today = self.store.today();
+        let result = export_to_file(
+            job.kind,
+            self.store.snapshot(),
+            today,
+            &job.options,
+            &job.path,
+            progress,
+        );
+        self.status = Some(match result {
+            Ok(rows) => (
+                crate::i18n::tf(
+                    self.lang,
+                    "status.exported",
+                    &[("rows", &rows), ("path", &job.path.display())],
+                ),
+                StatusKind::Info,
+            ),
+            Err(e) => (
+                crate::i18n::tf(self.lang, "cli.export_failed", &[("detail", &e)]),
+                StatusKind::Error,
+            ),
+        });
     }
 
     /// Writes a backup into `folder`; says where, or why not.
@@ -310,6 +387,18 @@ impl App {
                 return;
             }
         };
+        // An export writes no record: ask about names first, then leave it to the loop,
+        // which shows its progress.
+        if let forms::Save::Export(job) = changes {
+            self.modals.pop();
+            let start = Request::StartExport(Box::new(job.clone()));
+            if job.options.include_names {
+                self.request(Request::Confirm("confirm.export_names", Box::new(start)));
+            } else {
+                self.request(start);
+            }
+            return;
+        }
         // A chosen backup folder is remembered by the commit; the backup itself follows.
         let backup_after = match (&fm.purpose, &changes) {
             (FormPurpose::BackupFolder { then_quit }, forms::Save::BackupFolder(folder)) => {

@@ -196,10 +196,32 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
         while !app.should_quit && event::poll(Duration::ZERO)? {
             needs_draw |= handle_event(app, event::read()?);
         }
+        if app.pending_export.is_some() {
+            run_export(terminal, app)?;
+            needs_draw = true;
+        }
         if app.should_quit {
             return Ok(());
         }
     }
+}
+
+/// Draws the frame that says an export started, writes it with a progress line on the
+/// bottom row (straight to the terminal: the app is busy), then repaints everything.
+fn run_export(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
+    terminal.draw(|frame| render(app, frame))?;
+    let row = terminal.size()?.height.saturating_sub(1);
+    let label = crate::i18n::t(app.lang, "status.exporting");
+    let mut out = io::stdout();
+    app.run_pending_export(&mut |done, total| {
+        let _ = execute!(
+            out,
+            ratatui::crossterm::cursor::MoveTo(0, row),
+            terminal::Clear(terminal::ClearType::CurrentLine),
+            ratatui::crossterm::style::Print(format!("{label} {done}/{total}"))
+        );
+    });
+    terminal.clear()
 }
 
 /// Turns a terminal event into an action and applies it. Returns whether to redraw.

@@ -420,3 +420,48 @@ fn the_reports_screen_shows_each_summary_with_its_total() {
     press(&mut app, KeyCode::Tab);
     assert!(screen(&app, 120, 40).contains("Days overdue"));
 }
+
+#[test]
+fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
+    let (dir, mut app) = demo_app(30, Lang::En);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Tab); // the summary by ward
+    press(&mut app, KeyCode::Char('x'));
+    let path = dir.path().join("wards.csv");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &path.display().to_string());
+    ctrl(&mut app, 's');
+    app.run_pending_export(&mut |_, _| {});
+    let text = std::fs::read_to_string(&path).expect("exported");
+    assert!(
+        text.starts_with('\u{feff}')
+            && text.contains("Grant value (VND)")
+            && text.contains("Total")
+    );
+
+    press(&mut app, KeyCode::Char('2'));
+    press(&mut app, KeyCode::Char('x'));
+    let people = dir.path().join("list-of-people.csv");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &people.display().to_string());
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char(' ')); // with names
+    ctrl(&mut app, 's');
+    assert!(
+        screen(&app, 100, 30).contains("names, phones and addresses"),
+        "a supervisor confirms names"
+    );
+    assert!(app.pending_export.is_none());
+    press(&mut app, KeyCode::Char('y'));
+    app.run_pending_export(&mut |_, _| {});
+    let text = std::fs::read_to_string(&people).expect("exported");
+    assert!(text.contains("Code (contains names)"));
+    let history = app.store.audit_trail(None).expect("audit");
+    assert!(
+        history
+            .iter()
+            .any(|e| e.action == "export" && e.detail.contains("with names")),
+        "the export is audited"
+    );
+}

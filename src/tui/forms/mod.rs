@@ -1,6 +1,7 @@
 //! Records <-> forms: which fields each record's form has, how typed text becomes a
 //! record, and how the store's problems find their way back beside the right field.
 
+mod export;
 mod grant;
 mod person;
 mod plan;
@@ -11,6 +12,7 @@ mod visit;
 use super::screens::Ctx;
 use super::widgets::form::Form;
 use crate::domain::*;
+use crate::report::export::{ExportKind, ExportOptions};
 use crate::store::{Change, Rejected, Store, StoreError};
 
 /// What a form is for.
@@ -46,6 +48,19 @@ pub enum FormPurpose {
     BackupFolder {
         then_quit: bool,
     },
+    /// Where an export goes, in which language, with or without names.
+    Export {
+        kind: ExportKind,
+        ward: Option<String>,
+    },
+}
+
+/// An export the officer asked for, ready to write.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExportJob {
+    pub kind: ExportKind,
+    pub options: ExportOptions,
+    pub path: std::path::PathBuf,
 }
 
 /// What a filled-in form asks the store to do.
@@ -56,6 +71,7 @@ pub enum Save {
     EditedGrant(Grant),
     Schedule(Schedule),
     BackupFolder(std::path::PathBuf),
+    Export(ExportJob),
 }
 
 /// Problems found before the store is asked: (field, message key).
@@ -76,6 +92,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         FormPurpose::Ward => settings::build_ward(ctx),
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
         FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
+        FormPurpose::Export { kind, .. } => export::build(*kind, ctx),
     };
     on_change(&mut form, purpose, ctx.snap);
     Ok(form)
@@ -89,6 +106,7 @@ pub fn on_change(form: &mut Form, purpose: &FormPurpose, snap: &Snapshot) {
             visit::on_change(form, snap.milestones.get(milestone), snap)
         }
         FormPurpose::Referral { .. } => referral::on_change(form),
+        FormPurpose::Export { .. } => export::on_change(form),
         FormPurpose::Grant { .. } => grant::on_change(form),
         _ => {}
     }
@@ -129,6 +147,9 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
         FormPurpose::BackupFolder { .. } => {
             settings::read_backup_folder(form).map(Save::BackupFolder)
         }
+        FormPurpose::Export { kind, ward } => {
+            export::read(form, *kind, ward.clone(), ctx).map(Save::Export)
+        }
     }
 }
 
@@ -141,6 +162,8 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
         Save::EditedGrant(g) => store.save_grant(g).map(|_| None),
         Save::Schedule(s) => store.set_schedule(s).map(|_| None),
         Save::BackupFolder(folder) => store.set_backup_folder(&folder).map(|_| None),
+        // Exports write no records: the app starts them once any question is answered.
+        Save::Export(_) => Ok(None),
     }
 }
 

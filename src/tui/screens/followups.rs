@@ -63,6 +63,11 @@ pub struct FollowUpsScreen {
 }
 
 impl FollowUpsScreen {
+    /// The ward the list is filtered to, for `x` to export what it shows.
+    pub fn ward(&self) -> Option<String> {
+        self.ward.clone()
+    }
+
     pub fn scope(&self) -> (Scope, bool) {
         if self.search.active {
             (Scope::Search, true)

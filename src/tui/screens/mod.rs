@@ -85,6 +85,8 @@ pub enum Request {
     Backup {
         then_quit: bool,
     },
+    /// Write this export when the screen next has a moment (a progress line shows).
+    StartExport(Box<super::forms::ExportJob>),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]

@@ -39,6 +39,11 @@ pub struct PeopleScreen {
 }
 
 impl PeopleScreen {
+    /// The ward the list is filtered to, for `x` to export what it shows.
+    pub fn ward(&self) -> Option<String> {
+        self.ward.clone()
+    }
+
     pub fn scope(&self) -> (Scope, bool) {
         if self.page.is_some() {
             (Scope::Person, false)
