@@ -38,7 +38,10 @@ pub(crate) fn without_panics<T>(f: impl FnOnce() -> T) -> Result<T, String> {
 
 /// sled finishes writing on its own threads after a `Db` is dropped and only then
 /// releases its lock, so a reopen in the same second can find the lock still held.
-/// A short wait tells that apart from another program that really has it open.
+/// A short wait tells that apart from another program that really has it open; on a
+/// busy old laptop the release can take a second, so the wait is two.
+const LOCK_WAIT_ATTEMPTS: u32 = 40;
+
 fn open_sled(config: &sled::Config, dir: &Path) -> Result<sled::Db, StoreError> {
     let mut attempts = 0;
     loop {
@@ -49,7 +52,7 @@ fn open_sled(config: &sled::Config, dir: &Path) -> Result<sled::Db, StoreError> 
             })?
             .map_err(|e| StoreError::from_sled(e, dir));
         match result {
-            Err(StoreError::AlreadyOpen(_)) if attempts < 10 => {
+            Err(StoreError::AlreadyOpen(_)) if attempts < LOCK_WAIT_ATTEMPTS => {
                 attempts += 1;
                 std::thread::sleep(std::time::Duration::from_millis(50));
             }
