@@ -1,7 +1,7 @@
-//! What encryption costs at a province's size (10,000 people, about 65,000 records):
+//! What encryption costs at a province's size (10,000 people, about 55,000 records):
 //! the passphrase's key derivation; open-and-load up to the first frame; a save; backup
 //! and restore. Timed directly (medians), since each step takes long enough to see.
-//! Run: cargo bench --bench store [--features plaintext-measure]
+//! Run: cargo bench --bench encryption [--features plaintext-measure]
 //! With the feature, the same steps also run on a database whose values are NOT sealed.
 
 use ratatui::Terminal;

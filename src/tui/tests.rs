@@ -99,6 +99,26 @@ fn the_dashboard_shows_the_people_count() {
 }
 
 #[test]
+fn the_header_names_who_is_signed_in_whole_dropping_the_date_first() {
+    let (_dir, app) = demo_app(5, Lang::Vi);
+    let first_line = |width| {
+        screen(&app, width, 30)
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string()
+    };
+    let wide = first_line(140);
+    assert!(wide.contains("Cán bộ Lan (Giám sát) · "), "{wide}");
+    let narrow = first_line(100);
+    assert!(
+        narrow.trim_end().ends_with("Cán bộ Lan (Giám sát)"),
+        "{narrow}"
+    );
+    assert!(!narrow.contains('…'), "{narrow}");
+}
+
+#[test]
 fn a_window_smaller_than_80x24_asks_to_be_enlarged() {
     let (_dir, app) = demo_app(5, Lang::Vi);
     let text = screen(&app, 60, 20);

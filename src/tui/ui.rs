@@ -92,13 +92,24 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     }
     let left_width: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     // Who is signed in, always: a shared laptop must not hide whose name goes on a record.
+    // Where it does not all fit, the date goes first, then the role; a name is cut last.
     let who = format!("{} ({})", ctx.user.name, ctx.t(ctx.user.role.key()));
-    let mut right = format!("{who} · {} ", format_date(ctx.today));
-    if app.is_demo {
-        right = format!("{} · {right}", ctx.t("ui.demo"));
-    }
+    let demo = if app.is_demo {
+        format!("{} · ", ctx.t("ui.demo"))
+    } else {
+        String::new()
+    };
     let room = (area.width as usize).saturating_sub(left_width + 1);
-    let right = fit(&right, room);
+    let choices = [
+        format!("{demo}{who} · {} ", format_date(ctx.today)),
+        format!("{demo}{who} "),
+        format!("{demo}{} ", ctx.user.name),
+    ];
+    let right = choices
+        .iter()
+        .find(|c| text::width(c) <= room)
+        .cloned()
+        .unwrap_or_else(|| fit(&choices[2], room));
     let pad = room.saturating_sub(text::width(&right));
     spans.push(Span::styled(" ".repeat(pad + 1), theme.header()));
     spans.push(Span::styled(right, theme.header()));
