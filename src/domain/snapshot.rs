@@ -1,7 +1,8 @@
 //! Every record in memory, with the links between them, so reads, search and
 //! dashboards never wait for the disk. The store keeps it in step with what it writes.
 
-use super::{Grant, Id, IdMap, LivelihoodPlan, Lookup, Milestone, Person, Referral, Ward};
+use super::links::{Links, Rel};
+use super::{Grant, Id, IdMap, LivelihoodPlan, Lookup, Milestone, Person, Referral, Table, Ward};
 use crate::text;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, HashMap};
@@ -9,37 +10,16 @@ use std::collections::{BTreeMap, HashMap};
 #[derive(Clone, Debug, Default)]
 pub struct Snapshot {
     pub wards: BTreeMap<String, Ward>,
-    pub people: BTreeMap<Id, Person>,
-    pub plans: BTreeMap<Id, LivelihoodPlan>,
-    pub grants: BTreeMap<Id, Grant>,
-    pub milestones: BTreeMap<Id, Milestone>,
-    pub referrals: BTreeMap<Id, Referral>,
+    pub people: Table<Person>,
+    pub plans: Table<LivelihoodPlan>,
+    pub grants: Table<Grant>,
+    pub milestones: Table<Milestone>,
+    pub referrals: Table<Referral>,
     links: IdMap<Links>,
     search_keys: IdMap<String>,
     codes: HashMap<String, Id>,
     /// The highest sequence used after each code prefix: "CT" -> 41 for CT-0041.
     sequences: HashMap<String, u32>,
-}
-
-/// The records that hang off a person or a grant.
-#[derive(Clone, Debug, Default)]
-struct Links {
-    plans: Vec<Id>,
-    grants: Vec<Id>,
-    milestones: Vec<Id>,
-    referrals: Vec<Id>,
-}
-
-fn link(list: &mut Vec<Id>, id: Id) {
-    if let Err(pos) = list.binary_search(&id) {
-        list.insert(pos, id);
-    }
-}
-
-fn unlink(list: &mut Vec<Id>, id: Id) {
-    if let Ok(pos) = list.binary_search(&id) {
-        list.remove(pos);
-    }
 }
 
 impl Snapshot {
@@ -59,15 +39,13 @@ impl Snapshot {
     }
 
     /// Builds a snapshot from whole tables, computing the links and search keys once.
-    /// (Maps grown one ascending insert at a time leave their B-tree nodes half empty:
-    /// the store builds each table in one go, which saves megabytes at 10,000 people.)
     pub fn from_tables(
         wards: Vec<Ward>,
-        people: BTreeMap<Id, Person>,
-        plans: BTreeMap<Id, LivelihoodPlan>,
-        grants: BTreeMap<Id, Grant>,
-        milestones: BTreeMap<Id, Milestone>,
-        referrals: BTreeMap<Id, Referral>,
+        people: Table<Person>,
+        plans: Table<LivelihoodPlan>,
+        grants: Table<Grant>,
+        milestones: Table<Milestone>,
+        referrals: Table<Referral>,
     ) -> Snapshot {
         let mut snap = Snapshot {
             wards: wards.into_iter().map(|w| (w.code.clone(), w)).collect(),
@@ -81,32 +59,23 @@ impl Snapshot {
             snap.note_code(&p.code);
         }
         for r in plans.values() {
-            link(&mut snap.links.entry(r.person_id).or_default().plans, r.id);
+            snap.link(r.person_id, Rel::Plans, r.id);
         }
         for r in grants.values() {
-            link(&mut snap.links.entry(r.person_id).or_default().grants, r.id);
+            snap.link(r.person_id, Rel::Grants, r.id);
         }
         for r in milestones.values() {
-            link(
-                &mut snap.links.entry(r.person_id).or_default().milestones,
-                r.id,
-            );
+            snap.link(r.person_id, Rel::Milestones, r.id);
             if let Some(g) = r.grant_id {
-                link(&mut snap.links.entry(g).or_default().milestones, r.id);
+                snap.link(g, Rel::Milestones, r.id);
             }
         }
         for r in referrals.values() {
-            link(
-                &mut snap.links.entry(r.person_id).or_default().referrals,
-                r.id,
-            );
+            snap.link(r.person_id, Rel::Referrals, r.id);
         }
         // Vectors grown one push at a time keep spare room: at 18,000 owners it adds up.
         for links in snap.links.values_mut() {
-            links.plans.shrink_to_fit();
-            links.grants.shrink_to_fit();
-            links.milestones.shrink_to_fit();
-            links.referrals.shrink_to_fit();
+            links.shrink_to_fit();
         }
         Snapshot {
             people,
@@ -143,12 +112,9 @@ impl Snapshot {
             .map(|p| p.person_id)
             .filter(|&o| o != plan.person_id)
         {
-            unlink(&mut self.links.entry(old).or_default().plans, plan.id);
+            self.unlink(old, Rel::Plans, plan.id);
         }
-        link(
-            &mut self.links.entry(plan.person_id).or_default().plans,
-            plan.id,
-        );
+        self.link(plan.person_id, Rel::Plans, plan.id);
         self.plans.insert(plan.id, plan);
     }
 
@@ -159,41 +125,23 @@ impl Snapshot {
             .map(|g| g.person_id)
             .filter(|&o| o != grant.person_id)
         {
-            unlink(&mut self.links.entry(old).or_default().grants, grant.id);
+            self.unlink(old, Rel::Grants, grant.id);
         }
-        link(
-            &mut self.links.entry(grant.person_id).or_default().grants,
-            grant.id,
-        );
+        self.link(grant.person_id, Rel::Grants, grant.id);
         self.grants.insert(grant.id, grant);
     }
 
     pub fn put_milestone(&mut self, milestone: Milestone) {
         if let Some(old) = self.milestones.get(&milestone.id) {
-            unlink(
-                &mut self.links.entry(old.person_id).or_default().milestones,
-                milestone.id,
-            );
-            if let Some(g) = old.grant_id {
-                unlink(
-                    &mut self.links.entry(g).or_default().milestones,
-                    milestone.id,
-                );
+            let (person, grant) = (old.person_id, old.grant_id);
+            self.unlink(person, Rel::Milestones, milestone.id);
+            if let Some(g) = grant {
+                self.unlink(g, Rel::Milestones, milestone.id);
             }
         }
-        link(
-            &mut self
-                .links
-                .entry(milestone.person_id)
-                .or_default()
-                .milestones,
-            milestone.id,
-        );
+        self.link(milestone.person_id, Rel::Milestones, milestone.id);
         if let Some(g) = milestone.grant_id {
-            link(
-                &mut self.links.entry(g).or_default().milestones,
-                milestone.id,
-            );
+            self.link(g, Rel::Milestones, milestone.id);
         }
         self.milestones.insert(milestone.id, milestone);
     }
@@ -205,48 +153,49 @@ impl Snapshot {
             .map(|r| r.person_id)
             .filter(|&o| o != referral.person_id)
         {
-            unlink(
-                &mut self.links.entry(old).or_default().referrals,
-                referral.id,
-            );
+            self.unlink(old, Rel::Referrals, referral.id);
         }
-        link(
-            &mut self.links.entry(referral.person_id).or_default().referrals,
-            referral.id,
-        );
+        self.link(referral.person_id, Rel::Referrals, referral.id);
         self.referrals.insert(referral.id, referral);
     }
 
-    fn linked(&self, owner: Id) -> Option<&Links> {
-        self.links.get(&owner)
+    fn link(&mut self, owner: Id, rel: Rel, id: Id) {
+        self.links.entry(owner).or_default().link(rel, id);
+    }
+
+    fn unlink(&mut self, owner: Id, rel: Rel, id: Id) {
+        if let Some(links) = self.links.get_mut(&owner) {
+            links.unlink(rel, id);
+        }
+    }
+
+    /// The ids of `owner`'s records of one kind, in id order.
+    fn linked(&self, owner: Id, rel: Rel) -> &[Id] {
+        self.links.get(&owner).map_or(&[], |l| l.part(rel))
     }
 
     pub fn plans_of(&self, person: Id) -> impl Iterator<Item = &LivelihoodPlan> {
-        self.linked(person)
-            .into_iter()
-            .flat_map(|l| &l.plans)
+        self.linked(person, Rel::Plans)
+            .iter()
             .filter_map(|id| self.plans.get(id))
     }
 
     pub fn grants_of(&self, person: Id) -> impl Iterator<Item = &Grant> {
-        self.linked(person)
-            .into_iter()
-            .flat_map(|l| &l.grants)
+        self.linked(person, Rel::Grants)
+            .iter()
             .filter_map(|id| self.grants.get(id))
     }
 
     /// A person's milestones, or a grant's when given a grant id.
     pub fn milestones_of(&self, owner: Id) -> impl Iterator<Item = &Milestone> {
-        self.linked(owner)
-            .into_iter()
-            .flat_map(|l| &l.milestones)
+        self.linked(owner, Rel::Milestones)
+            .iter()
             .filter_map(|id| self.milestones.get(id))
     }
 
     pub fn referrals_of(&self, person: Id) -> impl Iterator<Item = &Referral> {
-        self.linked(person)
-            .into_iter()
-            .flat_map(|l| &l.referrals)
+        self.linked(person, Rel::Referrals)
+            .iter()
             .filter_map(|id| self.referrals.get(id))
     }
 

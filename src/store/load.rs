@@ -93,23 +93,34 @@ impl Store {
         tree: &'static str,
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> Id,
-    ) -> Result<std::collections::BTreeMap<Id, T>, StoreError> {
+    ) -> Result<Table<T>, StoreError> {
         // Memory at a province's size: records are decoded a slice at a time straight
-        // into rows sized exactly, and the packed map is built from the rows; a whole
-        // table is never held twice over, and no vector doubles as it grows.
-        const SLICE: usize = 8_192;
-        let entries = self.disk.entries(tree)?;
-        let mut rows = Vec::with_capacity(entries.len());
-        for slice in entries.chunks(SLICE) {
-            for result in decode_all::<T>(&self.sealing, tree, slice) {
+        // into rows sized exactly, which become the table itself; no table is ever held
+        // twice over, and no vector doubles as it grows.
+        // The raw values are read from sled a slice at a time too.
+        const SLICE: usize = 4_096;
+        let mut rows = Vec::new();
+        let mut raw = self.disk.tree(tree).iter();
+        let mut slice = Vec::with_capacity(SLICE);
+        loop {
+            slice.clear();
+            for entry in raw.by_ref().take(SLICE) {
+                slice.push(entry.map_err(|e| self.disk.sled_error(e))?);
+            }
+            if slice.is_empty() {
+                break;
+            }
+            // Exactly as much room as needed: a doubling vector would leave up to half
+            // of the largest table's memory unused. (Large blocks grow in place.)
+            rows.reserve_exact(slice.len());
+            for result in decode_all::<T>(&self.sealing, tree, &slice) {
                 match result {
                     Ok(record) => rows.push((id_of(&record), record)),
                     Err(problem) => problems.push(problem),
                 }
             }
         }
-        drop(entries);
-        Ok(rows.into_iter().collect())
+        Ok(Table::from_rows(rows))
     }
 
     fn load_meta<T: Stored>(
@@ -137,12 +148,12 @@ impl Store {
         let mut problems = Vec::new();
         let mut wards = Vec::new();
         self.load_tree::<Ward>(keys::WARDS, &mut problems, |w| wards.push(w))?;
-        // Each table becomes its map in one go (packed B-tree nodes: megabytes saved at
-        // 10,000 people) before the next is read, so one table at a time is held twice.
+        // The largest table first: its raw values, held while it is decoded, then come
+        // before sled's cache and the other tables have grown to their full size.
+        let milestones = self.load_table(keys::MILESTONES, &mut problems, |r: &Milestone| r.id)?;
+        let grants = self.load_table(keys::GRANTS, &mut problems, |r: &Grant| r.id)?;
         let people = self.load_table(keys::PEOPLE, &mut problems, |r: &Person| r.id)?;
         let plans = self.load_table(keys::PLANS, &mut problems, |r: &LivelihoodPlan| r.id)?;
-        let grants = self.load_table(keys::GRANTS, &mut problems, |r: &Grant| r.id)?;
-        let milestones = self.load_table(keys::MILESTONES, &mut problems, |r: &Milestone| r.id)?;
         let referrals = self.load_table(keys::REFERRALS, &mut problems, |r: &Referral| r.id)?;
         let s = Snapshot::from_tables(wards, people, plans, grants, milestones, referrals);
         let mut users = std::collections::BTreeMap::new();

@@ -26,9 +26,11 @@ pub struct PeopleScreen {
     rows: Vec<Id>,
     /// Everyone, sorted; recomputed only when the data or the sort changes.
     sorted: Vec<Id>,
-    /// Each sorted person's ward and folded search text, side by side in memory, so a
-    /// keystroke scans one block instead of chasing 10,000 pointers.
-    sorted_wards: Vec<String>,
+    /// Each sorted person's ward (an index into `ward_codes`) and folded search text,
+    /// side by side in memory, so a keystroke scans one block instead of chasing
+    /// 10,000 pointers.
+    sorted_wards: Vec<u16>,
+    ward_codes: Vec<String>,
     search_text: String,
     search_spans: Vec<(u32, u32)>,
     sorted_for: (u64, bool),
@@ -36,6 +38,14 @@ pub struct PeopleScreen {
     page: Option<PersonPage>,
     /// A person to select once the list has been recomputed (just saved).
     pending_select: Option<Id>,
+}
+
+/// A ward's place in the sorted list of codes; a code not in it (a person whose ward
+/// was never added: `check` reports them) gets a place no real ward has.
+fn ward_index(codes: &[String], code: &str) -> u16 {
+    codes
+        .binary_search_by(|c| c.as_str().cmp(code))
+        .map_or(u16::MAX, |i| u16::try_from(i).unwrap_or(u16::MAX))
 }
 
 impl PeopleScreen {
@@ -85,15 +95,18 @@ impl PeopleScreen {
             } else {
                 people.sort_by(|a, b| a.code.cmp(&b.code));
             }
-            self.search_text.clear();
-            self.search_spans.clear();
-            self.sorted_wards.clear();
+            let text_len = people.iter().map(|p| ctx.snap.search_key(p.id).len()).sum();
+            self.search_text = String::with_capacity(text_len);
+            self.search_spans = Vec::with_capacity(people.len());
+            self.sorted_wards = Vec::with_capacity(people.len());
+            self.ward_codes = ctx.snap.wards.keys().cloned().collect();
             for p in &people {
                 let start = self.search_text.len() as u32;
                 self.search_text.push_str(ctx.snap.search_key(p.id));
                 self.search_spans
                     .push((start, self.search_text.len() as u32));
-                self.sorted_wards.push(p.ward.clone());
+                self.sorted_wards
+                    .push(ward_index(&self.ward_codes, &p.ward));
             }
             self.sorted = people.into_iter().map(|p| p.id).collect();
             self.sorted_for = (ctx.version, self.sort_by_name);
@@ -106,7 +119,10 @@ impl PeopleScreen {
             self.ward.clone(),
         );
         if self.filtered_for != key {
-            let ward = self.ward.as_deref();
+            let ward = self
+                .ward
+                .as_deref()
+                .map(|w| ward_index(&self.ward_codes, w));
             self.rows = (0..self.sorted.len())
                 .filter(|&i| ward.is_none_or(|w| self.sorted_wards[i] == w))
                 .filter(|&i| {
