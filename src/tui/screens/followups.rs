@@ -49,7 +49,9 @@ pub struct FollowUpsScreen {
     ward: Option<String>,
     officer: Option<String>,
     kind: Option<KindFilter>,
-    rows: Vec<WorkItem>,
+    /// The lines shown, in order, with the group and the order within it they were
+    /// sorted by.
+    rows: Vec<(Urgency, i64, WorkItem)>,
     overdue: usize,
     this_week: usize,
     computed_for: (
@@ -97,12 +99,14 @@ impl FollowUpsScreen {
                 .is_none_or(|w| p.is_some_and(|p| p.ward == w))
                 && (query.is_empty() || text::matches_folded(ctx.snap.search_key(person), &query))
         };
-        // Sized once for every open item: at 10,000 people this list has some 25,000
-        // lines, and a vector that doubles as it grows would hold a third more.
+        // At 10,000 people this list has some 25,000 lines: the old lines go before the
+        // new are made, into the same memory, sized for every open item (a vector that
+        // doubles as it grows would hold a third more).
         let open_visits = ctx.snap.milestones.values().filter(|m| m.status.is_open());
         let open_referrals = ctx.snap.referrals.values().filter(|r| r.status.is_open());
-        let mut keyed: Vec<(Urgency, i64, WorkItem)> =
-            Vec::with_capacity(open_visits.count() + open_referrals.count());
+        let keyed = &mut self.rows;
+        keyed.clear();
+        keyed.reserve_exact(open_visits.count() + open_referrals.count());
         if !matches!(self.kind, Some(KindFilter::Referrals)) {
             for m in ctx.snap.milestones.values().filter(|m| m.status.is_open()) {
                 if self
@@ -143,7 +147,6 @@ impl FollowUpsScreen {
         keyed.sort_unstable();
         self.overdue = keyed.iter().filter(|k| k.0 == Urgency::Overdue).count();
         self.this_week = keyed.iter().filter(|k| k.0 == Urgency::ThisWeek).count();
-        self.rows = keyed.into_iter().map(|k| k.2).collect();
         self.cursor.clamp(self.rows.len());
         self.computed_for = key;
     }
@@ -173,7 +176,7 @@ impl FollowUpsScreen {
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
-        let selected = self.rows.get(self.cursor.selected).copied();
+        let selected = self.rows.get(self.cursor.selected).map(|row| row.2);
         match cmd {
             Cmd::Search => {
                 self.search.active = true;
@@ -328,8 +331,8 @@ impl FollowUpsScreen {
             &self.cursor,
             true,
             theme,
-            |i| self.row_cells(self.rows[i], ctx, wide),
-            |i| match self.rows[i] {
+            |i| self.row_cells(self.rows[i].2, ctx, wide),
+            |i| match self.rows[i].2 {
                 WorkItem::Visit(id)
                     if ctx
                         .snap

@@ -96,9 +96,13 @@ impl PeopleScreen {
                 people.sort_by(|a, b| a.code.cmp(&b.code));
             }
             let text_len = people.iter().map(|p| ctx.snap.search_key(p.id).len()).sum();
-            self.search_text = String::with_capacity(text_len);
-            self.search_spans = Vec::with_capacity(people.len());
-            self.sorted_wards = Vec::with_capacity(people.len());
+            // Into the same memory as before, emptied first: no second copy alongside.
+            self.search_text.clear();
+            self.search_text.reserve_exact(text_len);
+            self.search_spans.clear();
+            self.search_spans.reserve_exact(people.len());
+            self.sorted_wards.clear();
+            self.sorted_wards.reserve_exact(people.len());
             self.ward_codes = ctx.snap.wards.keys().cloned().collect();
             for p in &people {
                 let start = self.search_text.len() as u32;
