@@ -38,13 +38,13 @@ pub struct KdfParams {
 
 impl KdfParams {
     /// About half a second on the development machine (measured in BENCHMARKS.md); old
-    /// laptops take longer, which is the point. 32 MiB over 20 passes, not 128 MiB over
+    /// laptops take longer, which is the point. 32 MiB over 30 passes, not 128 MiB over
     /// 5 for the same time: held while signing in, on top of sled's start-up, a larger
     /// block alone would set the program's peak memory (the 60 MiB budget). Both are
     /// above the OWASP minimums for Argon2id (19 MiB with 2 passes).
     pub const DEFAULT: KdfParams = KdfParams {
         memory_kib: 32 * 1024,
-        passes: 20,
+        passes: 30,
         lanes: 1,
     };
 
