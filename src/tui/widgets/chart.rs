@@ -54,15 +54,19 @@ pub fn bars(area: Rect, buf: &mut Buffer, items: &[(String, u64)], theme: Theme)
     }
 }
 
-/// Columns for a series (e.g. visits per month), scaled to the largest, with a label
-/// under each column taken from `labels` (one or two characters each).
+/// Columns for a series (e.g. visits per month), scaled to the largest, with each
+/// column's value just above it when the columns are wide enough to hold a number, and
+/// a label under each column taken from `labels` (one or two characters each).
 pub fn columns(area: Rect, buf: &mut Buffer, values: &[u64], labels: &[String], theme: Theme) {
     if area.height < 2 || values.is_empty() {
         return;
     }
     let max = values.iter().copied().max().unwrap_or(0).max(1);
-    let chart_height = (area.height - 1) as usize;
     let step = ((area.width as usize) / values.len()).clamp(1, 4);
+    // A row on top for the tallest column's number.
+    let show_values = step >= 3 && area.height >= 4;
+    let top = u16::from(show_values);
+    let chart_height = (area.height - 1 - top) as usize;
     for (i, value) in values.iter().enumerate() {
         let x = area.x + (i * step) as u16;
         if x >= area.right() {
@@ -71,23 +75,45 @@ pub fn columns(area: Rect, buf: &mut Buffer, values: &[u64], labels: &[String], 
         let eighths = (*value as usize * chart_height * 8).div_ceil(max as usize);
         for level in 0..chart_height {
             let filled = eighths.saturating_sub(level * 8).min(8);
-            let y = area.y + (chart_height - 1 - level) as u16;
+            let y = area.y + top + (chart_height - 1 - level) as u16;
             let cell = COLUMNS[filled]
                 .to_string()
                 .repeat(step.saturating_sub(1).max(1));
             buf.set_stringn(x, y, &cell, step.max(1), theme.bar());
+        }
+        if show_values {
+            // The row just above the column's top (the bottom row for a zero).
+            let rows_used = eighths.div_ceil(8).min(chart_height);
+            let y = area.y + top + (chart_height - rows_used.max(1)) as u16 - 1
+                + u16::from(rows_used == 0);
+            let width = step - 1;
+            buf.set_stringn(x, y, short_count(*value, width), width, theme.muted());
         }
         // Labels need a gap between them; when columns are narrow, every other one.
         let label_every = if step >= 3 { 1 } else { 2 };
         if let Some(label) = labels.get(i).filter(|_| i % label_every == 0) {
             buf.set_stringn(
                 x,
-                area.y + chart_height as u16,
+                area.y + top + chart_height as u16,
                 label,
                 step * label_every,
                 theme.muted(),
             );
         }
+    }
+}
+
+/// A count in at most `width` characters: 999, then 1k .. 99k, then "+".
+fn short_count(value: u64, width: usize) -> String {
+    let plain = value.to_string();
+    if plain.len() <= width {
+        return plain;
+    }
+    let thousands = format!("{}k", value / 1000);
+    if value >= 1000 && thousands.len() <= width {
+        thousands
+    } else {
+        "+".repeat(width.min(1))
     }
 }
 
@@ -197,6 +223,23 @@ mod tests {
             Theme { color: false },
         );
         assert_eq!(row(&buf, 4), "1   2   3");
-        assert!(row(&buf, 0).contains('█'), "the largest reaches the top");
+        assert_eq!(row(&buf, 0), "        8", "the largest's value on top");
+        assert_eq!(
+            row(&buf, 1),
+            "    4   ███",
+            "a half column, its value above it"
+        );
+        assert_eq!(row(&buf, 2), "    ▄▄▄ ███");
+        assert_eq!(row(&buf, 3), "0   ███ ███", "a zero on the baseline");
+    }
+
+    #[test]
+    fn counts_too_wide_for_a_column_are_shortened() {
+        assert_eq!(short_count(999, 3), "999");
+        assert_eq!(short_count(1_250, 3), "1k");
+        assert_eq!(short_count(45_000, 3), "45k");
+        assert_eq!(short_count(450_000, 3), "+");
+        assert_eq!(short_count(12, 2), "12");
+        assert_eq!(short_count(120, 2), "+");
     }
 }
