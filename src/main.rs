@@ -1,7 +1,21 @@
 fn main() -> std::process::ExitCode {
     limit_malloc_arenas();
+    die_quietly_on_closed_pipe();
     sinhke::cli::run()
 }
+
+/// `sinhke audit | head` closes the pipe early; like any command-line tool, stop there
+/// instead of panicking on the next line printed. (Rust ignores SIGPIPE by default.)
+#[cfg(unix)]
+fn die_quietly_on_closed_pipe() {
+    // SAFETY: restores the default action of one signal, before any thread starts.
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
+}
+
+#[cfg(not(unix))]
+fn die_quietly_on_closed_pipe() {}
 
 /// glibc gives every thread that allocates its own arena; loading decodes records on
 /// every core, and the extra arenas cost ~2 MiB of peak memory for no speed that shows.

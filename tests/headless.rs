@@ -172,3 +172,32 @@ fn every_command_has_help_and_there_is_a_version() {
         );
     }
 }
+
+/// `sinhke audit | head -1`: the reader goes away early; the command must stop quietly,
+/// not panic about a broken pipe.
+#[cfg(unix)]
+#[test]
+fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
+    use std::io::Read;
+    use std::process::Stdio;
+    let (_dir, db) = demo_db(400); // a trail longer than a pipe holds (64 KiB)
+    let mut child = sinhke(&db)
+        .arg("audit")
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("spawn");
+    let mut first = [0u8; 16];
+    let mut out = child.stdout.take().expect("stdout");
+    out.read_exact(&mut first).expect("some output");
+    drop(out); // as `head` does once it has its lines
+    let mut err = String::new();
+    child
+        .stderr
+        .take()
+        .expect("stderr")
+        .read_to_string(&mut err)
+        .expect("stderr");
+    child.wait().expect("wait");
+    assert!(!err.contains("panicked"), "{err}");
+}

@@ -277,7 +277,7 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
 }
 
 /// The first line of a file, for passphrases given in files (a trailing newline is not
-/// part of the passphrase).
+/// part of the passphrase, nor the byte-order mark Windows Notepad may put first).
 fn first_line(path: &std::path::Path, lang: Lang) -> Result<zeroize::Zeroizing<String>, Failure> {
     let text = zeroize::Zeroizing::new(std::fs::read_to_string(path).map_err(|e| {
         Failure::text(
@@ -287,7 +287,11 @@ fn first_line(path: &std::path::Path, lang: Lang) -> Result<zeroize::Zeroizing<S
         )
     })?);
     Ok(zeroize::Zeroizing::new(
-        text.lines().next().unwrap_or("").to_string(),
+        text.trim_start_matches('\u{feff}')
+            .lines()
+            .next()
+            .unwrap_or("")
+            .to_string(),
     ))
 }
 
