@@ -542,6 +542,7 @@ fn csv_cell(cell: &Cell, lang: Lang) -> String {
         Cell::Percent(Some(p)) => format!("{p:.1}"),
         Cell::Percent(None) => String::new(),
         Cell::Suppressed(k) => format!("<{k}"),
+        Cell::Withheld => "x".into(),
     }
 }
 

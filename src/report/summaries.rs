@@ -102,6 +102,8 @@ pub fn by_ward(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Table {
             Cell::Money(total.2),
             Cell::Count(total.3),
         ]),
+        parts: vec![(1, vec![2, 3, 4])],
+        value_of: vec![(6, 5)],
     }
 }
 
@@ -159,6 +161,8 @@ pub fn by_grant_kind(snap: &Snapshot, filter: &Filter) -> Table {
             o,
             Cell::Money(total.1),
         ]),
+        parts: vec![(1, vec![2, 3, 4])],
+        value_of: vec![(5, 1)],
     }
 }
 
@@ -211,6 +215,8 @@ pub fn by_target_group_and_sex(snap: &Snapshot, filter: &Filter) -> Table {
             o,
             Cell::Count(total.total()),
         ]),
+        parts: vec![(4, vec![1, 2, 3])],
+        value_of: Vec::new(),
     }
 }
 
@@ -252,6 +258,8 @@ pub fn overdue(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Table {
         ],
         rows,
         total: None,
+        parts: Vec::new(),
+        value_of: Vec::new(),
     }
 }
 

@@ -21,6 +21,7 @@ pub fn cell_text(cell: &Cell, ctx: &Ctx) -> (String, bool) {
         Cell::Percent(Some(p)) => (format!("{p:.0}%"), true),
         Cell::Percent(None) => ("—".into(), true),
         Cell::Suppressed(k) => (format!("<{k}"), true),
+        Cell::Withheld => ("x".into(), true),
     }
 }
 
