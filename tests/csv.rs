@@ -99,6 +99,52 @@ fn people_exported_with_names_import_into_an_empty_database_and_export_the_same(
 }
 
 #[test]
+fn another_databases_people_come_in_with_fresh_codes_where_theirs_are_taken() {
+    let (dir, db) = fixed_db();
+    let sheet = dir.path().join("theirs.csv");
+    export(&db, &sheet, &["people", "--include-names", "--lang", "en"]);
+    let text = std::fs::read_to_string(&sheet).expect("sheet");
+    // Another database of the same wards: the same codes, other people; and one code
+    // typed by hand that has no ward's form.
+    let mut theirs: Vec<String> = text.lines().map(str::to_string).collect();
+    for line in theirs.iter_mut().skip(1) {
+        *line = line.replacen(',', ",Other ", 1); // "CT-0001,Other Nguyễn ..." (names follow the code)
+    }
+    theirs.push(
+        theirs[1]
+            .replacen("CT-", "ZZ", 1)
+            .replacen("Other ", "Hand ", 1),
+    );
+    std::fs::write(&sheet, theirs.join("\n")).expect("write");
+    let people_before = open_store(&db).snapshot().people.len();
+    let out = run(
+        &db,
+        &[
+            "import",
+            "people",
+            sheet.to_str().expect("path"),
+            "--lang",
+            "en",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let added = theirs.len() - 1;
+    assert_eq!(
+        open_store(&db).snapshot().people.len(),
+        people_before + added
+    );
+    assert_eq!(
+        stderr(&out).matches("a new code is given").count(),
+        added,
+        "{}",
+        stderr(&out)
+    );
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+    let store = open_store(&db);
+    assert!(store.snapshot().people.values().all(|p| p.code_fits_ward()));
+}
+
+#[test]
 fn bad_rows_are_named_by_line_and_nothing_is_imported() {
     let (dir, db) = fixed_db();
     let sheet = dir.path().join("sheet.csv");

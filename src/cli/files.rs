@@ -4,7 +4,7 @@ use super::{Cli, Failure};
 use crate::i18n::{t, tf};
 use crate::report::Filter;
 use crate::report::export::{ExportKind, ExportOptions, export_to_file};
-use crate::report::import::{Encoding, read_people};
+use crate::report::import::{DuplicateOf, Encoding, read_people};
 use crate::store::{OpenMode, StoreError};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -126,16 +126,27 @@ pub fn import_people(
         ));
     }
     for d in &plan.duplicates {
+        let of = match &d.of {
+            DuplicateOf::Person(code) => code.clone(),
+            DuplicateOf::Line(line) => tf(lang, "cli.line_ref", &[("line", line)]),
+        };
+        eprintln!(
+            "{}",
+            tf(lang, "cli.row_duplicate", &[("line", &d.line), ("of", &of)])
+        );
+    }
+    let duplicate_lines: Vec<usize> = plan.duplicates.iter().map(|d| d.line).collect();
+    let skipped_line = |line: &usize| !allow_duplicates && duplicate_lines.contains(line);
+    for r in plan.recoded.iter().filter(|r| !skipped_line(&r.line)) {
         eprintln!(
             "{}",
             tf(
                 lang,
-                "cli.row_duplicate",
-                &[("line", &d.line), ("of", &d.of)]
+                "cli.row_recoded",
+                &[("line", &r.line), ("code", &r.code)]
             )
         );
     }
-    let duplicate_lines: Vec<usize> = plan.duplicates.iter().map(|d| d.line).collect();
     let (lines, people): (Vec<usize>, Vec<_>) = plan
         .people
         .into_iter()

@@ -69,6 +69,15 @@ impl Person {
             .is_some_and(|c| c.referrals && c.is_valid_on(day))
     }
 
+    /// Whether the code has the form the store gives in this person's ward: the ward's
+    /// code, a dash, digits (CT-0012).
+    pub fn code_fits_ward(&self) -> bool {
+        self.code
+            .strip_prefix(self.ward.as_str())
+            .and_then(|rest| rest.strip_prefix('-'))
+            .is_some_and(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+    }
+
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
         let name_len = self.full_name.chars().count();

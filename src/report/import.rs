@@ -39,8 +39,23 @@ pub struct RowProblem {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Duplicate {
     pub line: usize,
-    /// The person code in the database, or "line N" of the file.
-    pub of: String,
+    pub of: DuplicateOf,
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum DuplicateOf {
+    /// Someone in the database, by code.
+    Person(String),
+    /// An earlier line of the same file.
+    Line(usize),
+}
+
+/// A row whose code could not be kept: the person gets a fresh one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Recoded {
+    pub line: usize,
+    /// The code the file gave.
+    pub code: String,
 }
 
 #[derive(Debug, Default)]
@@ -48,6 +63,7 @@ pub struct ImportPlan {
     /// The people to add, in file order, with the line each came from.
     pub people: Vec<(usize, Person)>,
     pub duplicates: Vec<Duplicate>,
+    pub recoded: Vec<Recoded>,
     pub problems: Vec<RowProblem>,
     /// The encoding the file was read in.
     pub encoding: Option<Encoding>,
@@ -272,19 +288,17 @@ pub fn read_people(
                 });
             }
         }
-        // A code already given is a problem, unless it is the same person again (a file
-        // exported from this database): that is a duplicate, skipped below.
-        let same_person = snap
-            .person_by_code(&tidy.code)
-            .is_some_and(|p| key_of(p) == key_of(&tidy));
+        // A code from the file is kept when it has this ward's form (CT-0012 for a person
+        // of CT) and is free. Another database's code, one already taken here or earlier
+        // in the file, or a hand-typed one gets a fresh code when saved, and is reported.
         if !tidy.code.is_empty()
-            && ((snap.person_by_code(&tidy.code).is_some() && !same_person)
+            && (!tidy.code_fits_ward()
+                || snap.person_by_code(&tidy.code).is_some()
                 || !codes.insert(tidy.code.clone()))
         {
-            problems.push(RowProblem {
+            plan.recoded.push(Recoded {
                 line,
-                field: "code",
-                key: "err.code_taken",
+                code: std::mem::take(&mut tidy.code),
             });
         }
         if !problems.is_empty() {
@@ -295,12 +309,12 @@ pub fn read_people(
         if let Some(code) = existing.get(&key) {
             plan.duplicates.push(Duplicate {
                 line,
-                of: code.clone(),
+                of: DuplicateOf::Person(code.clone()),
             });
         } else if let Some(first) = seen.get(&key) {
             plan.duplicates.push(Duplicate {
                 line,
-                of: format!("#{first}"),
+                of: DuplicateOf::Line(*first),
             });
         } else {
             seen.insert(key, line);
@@ -471,11 +485,11 @@ mod tests {
             vec![
                 Duplicate {
                     line: 2,
-                    of: "CT-0001".into()
+                    of: DuplicateOf::Person("CT-0001".into())
                 },
                 Duplicate {
                     line: 4,
-                    of: "#3".into()
+                    of: DuplicateOf::Line(3)
                 }
             ]
         );
