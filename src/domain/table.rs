@@ -65,6 +65,12 @@ impl<T> Table<T> {
         }
     }
 
+    /// Keeps only the records for which `keep` holds.
+    pub fn retain(&mut self, mut keep: impl FnMut(&T) -> bool) {
+        self.rows.retain(|(_, record)| keep(record));
+        self.rows.shrink_to_fit();
+    }
+
     pub fn len(&self) -> usize {
         self.rows.len()
     }

@@ -50,6 +50,9 @@ pub enum StoreError {
     NotAllowed(Permission),
     #[error("this user works in another ward than {0}")]
     OutsideWard(String),
+    /// A record an officer of one ward cannot see (another ward's, or none at all).
+    #[error("this record is outside your ward")]
+    Unseen,
     #[error("there is already a user {0}")]
     UserExists(String),
     #[error("the last supervisor cannot be removed or made an officer")]
@@ -86,6 +89,7 @@ impl StoreError {
             StoreError::PassphraseTooShort => "store.passphrase_too_short",
             StoreError::NotAllowed(p) => p.refusal_key(),
             StoreError::OutsideWard(_) => "store.outside_ward",
+            StoreError::Unseen => "store.unseen",
             StoreError::UserExists(_) => "store.user_exists",
             StoreError::LastSupervisor => "store.last_supervisor",
             StoreError::RemoveSelf => "store.remove_self",

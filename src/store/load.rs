@@ -148,18 +148,33 @@ impl Store {
         let mut problems = Vec::new();
         let mut wards = Vec::new();
         self.load_tree::<Ward>(keys::WARDS, &mut problems, |w| wards.push(w))?;
-        // The largest table first: its raw values, held while it is decoded, then come
-        // before sled's cache and the other tables have grown to their full size.
-        let milestones = self.load_table(keys::MILESTONES, &mut problems, |r: &Milestone| r.id)?;
-        let grants = self.load_table(keys::GRANTS, &mut problems, |r: &Grant| r.id)?;
-        let people = self.load_table(keys::PEOPLE, &mut problems, |r: &Person| r.id)?;
-        let plans = self.load_table(keys::PLANS, &mut problems, |r: &LivelihoodPlan| r.id)?;
-        let referrals = self.load_table(keys::REFERRALS, &mut problems, |r: &Referral| r.id)?;
-        let s = Snapshot::from_tables(wards, people, plans, grants, milestones, referrals);
         let mut users = std::collections::BTreeMap::new();
         self.load_tree::<User>(keys::USERS, &mut problems, |u| {
             users.insert(u.id, u);
         })?;
+        // The signed-in user as stored now (a role or ward changed since the slot was made).
+        if let Some(me) = users.get(&self.user.id) {
+            self.user = me.clone();
+        }
+        // The largest table first: its raw values, held while it is decoded, then come
+        // before sled's cache and the other tables have grown to their full size.
+        let mut milestones =
+            self.load_table(keys::MILESTONES, &mut problems, |r: &Milestone| r.id)?;
+        let mut grants = self.load_table(keys::GRANTS, &mut problems, |r: &Grant| r.id)?;
+        let mut people = self.load_table(keys::PEOPLE, &mut problems, |r: &Person| r.id)?;
+        let mut plans = self.load_table(keys::PLANS, &mut problems, |r: &LivelihoodPlan| r.id)?;
+        let mut referrals = self.load_table(keys::REFERRALS, &mut problems, |r: &Referral| r.id)?;
+        // An officer of one ward sees that ward's people and what hangs off them, nothing
+        // else: what is not loaded cannot be shown, searched or exported.
+        if let Some(own) = self.user.ward.clone() {
+            people.retain(|p| p.ward == own);
+            let mine = |id: &Id| people.contains_key(id);
+            plans.retain(|r| mine(&r.person_id));
+            grants.retain(|r| mine(&r.person_id));
+            milestones.retain(|r| mine(&r.person_id));
+            referrals.retain(|r| mine(&r.person_id));
+        }
+        let s = Snapshot::from_tables(wards, people, plans, grants, milestones, referrals);
         if let Some(schedule) = self.load_meta::<Schedule>(keys::META_SCHEDULE, &mut problems)? {
             self.schedule = schedule;
         }
@@ -170,10 +185,6 @@ impl Store {
         self.backup_folder = self
             .load_meta::<String>(keys::META_BACKUP_FOLDER, &mut problems)?
             .map(Into::into);
-        // The signed-in user as stored now (a role changed since the slot was made counts).
-        if let Some(me) = users.get(&self.user.id) {
-            self.user = me.clone();
-        }
         self.snapshot = s;
         self.users = users;
         self.load_problems = problems;

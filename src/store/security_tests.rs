@@ -165,12 +165,21 @@ fn an_officer_of_one_ward_cannot_write_records_of_another() {
     let in_tc = store.save_person(in_tc).expect("supervisor writes TC");
     drop(store);
     let mut as_officer = open_as(dir.path(), &officer(Some("CT")));
-    as_officer.save_person(new_person()).expect("own ward");
+    let mine = as_officer.save_person(new_person()).expect("own ward");
+    // Only their own ward is loaded: the other ward's person is not there to be shown,
+    // searched or exported, and cannot be changed by id, not even moved into CT.
+    let seen: Vec<Id> = as_officer.snapshot().people.keys().copied().collect();
+    assert_eq!(seen, [mine.id], "only their ward's people");
     let mut edit = in_tc.clone();
     edit.phone = "0900 000 000".into();
     assert!(matches!(
+        as_officer.save_person(edit.clone()),
+        Err(StoreError::Unseen)
+    ));
+    edit.ward = "CT".into();
+    assert!(matches!(
         as_officer.save_person(edit),
-        Err(StoreError::OutsideWard(w)) if w == "TC"
+        Err(StoreError::Unseen)
     ));
     let mut moved = new_person();
     moved.ward = "TC".into();
@@ -182,8 +191,20 @@ fn an_officer_of_one_ward_cannot_write_records_of_another() {
     grant.person_id = in_tc.id;
     assert!(matches!(
         as_officer.hand_over_grant(grant),
-        Err(StoreError::OutsideWard(_))
+        Err(StoreError::Unseen)
     ));
+    drop(as_officer);
+    let supervisor = open(dir.path());
+    assert_eq!(
+        supervisor.snapshot().people.len(),
+        2,
+        "a supervisor sees every ward"
+    );
+    assert_eq!(
+        supervisor.snapshot().people.get(&in_tc.id),
+        Some(&in_tc),
+        "unchanged"
+    );
 }
 
 #[test]

@@ -31,13 +31,29 @@ impl Store {
 
     /// Refuses what the signed-in user may not do: another ward's records, approving a
     /// plan, adding wards. Checked against the records as they are before this change.
-    fn authorize(&self, change: &Change, overlay: &Overlay) -> Result<(), StoreError> {
+    /// An officer of one ward has only that ward's records loaded (`load.rs`): a record
+    /// or a person they cannot see is someone else's, never a new one.
+    fn authorize(&self, change: &Change, overlay: &Overlay, new: bool) -> Result<(), StoreError> {
         let user = &self.user;
         let covered = |ward: Option<&str>| match ward {
             Some(w) if !user.covers_ward(w) => Err(StoreError::OutsideWard(w.to_string())),
             _ => Ok(()),
         };
+        let seen = |known: bool| {
+            if known || user.ward.is_none() {
+                Ok(())
+            } else {
+                Err(StoreError::Unseen)
+            }
+        };
+        if !new {
+            seen(overlay.exists(change))?;
+        }
         let person_ward = |id: Id| overlay.person(id).map(|p| p.ward.as_str());
+        let covered_person = |id: Id| {
+            seen(overlay.person(id).is_some())?;
+            covered(person_ward(id))
+        };
         let require = |p: Permission| {
             if user.may(p) {
                 Ok(())
@@ -52,7 +68,7 @@ impl Store {
                 covered(overlay.person(p.id).map(|old| old.ward.as_str()))
             }
             Change::Plan(p) => {
-                covered(person_ward(p.person_id))?;
+                covered_person(p.person_id)?;
                 let old = overlay.plan(p.id);
                 covered(old.and_then(|o| person_ward(o.person_id)))?;
                 let approving = p.is_approved()
@@ -67,11 +83,11 @@ impl Store {
                 Ok(())
             }
             Change::Grant(g) => {
-                covered(person_ward(g.person_id))?;
+                covered_person(g.person_id)?;
                 covered(overlay.grant(g.id).and_then(|o| person_ward(o.person_id)))
             }
             Change::Milestone(m) => {
-                covered(person_ward(m.person_id))?;
+                covered_person(m.person_id)?;
                 covered(
                     overlay
                         .milestone(m.id)
@@ -79,7 +95,7 @@ impl Store {
                 )
             }
             Change::Referral(r) => {
-                covered(person_ward(r.person_id))?;
+                covered_person(r.person_id)?;
                 covered(
                     overlay
                         .referral(r.id)
@@ -107,7 +123,8 @@ impl Store {
             let mut overlay = Overlay::new(&self.snapshot);
             for (index, change) in changes.iter_mut().enumerate() {
                 change.tidy();
-                if change.id().is_new() && !matches!(change, Change::Ward(_)) {
+                let new = change.id().is_new();
+                if new && !matches!(change, Change::Ward(_)) {
                     change.set_id(self.new_id());
                 }
                 if let Change::Person(p) = change
@@ -125,7 +142,7 @@ impl Store {
                         };
                     }
                 }
-                self.authorize(change, &overlay)?;
+                self.authorize(change, &overlay, new)?;
                 all_new &= !overlay.exists(change);
                 let problems = overlay.validate(change, today);
                 if !problems.is_empty() {
