@@ -230,9 +230,34 @@ struct Row {
     scratch: String,
 }
 
+/// What a spreadsheet runs as a formula when a cell begins with it.
+const FORMULA_START: [char; 6] = ['=', '+', '-', '@', '\t', '\r'];
+
+/// Whether Excel would run this text: a name typed as `=HYPERLINK(...)` must be shown,
+/// not followed. Such cells are written after an apostrophe (OWASP's advice on CSV
+/// injection), which Excel does not show; import takes it off again.
+fn runs_as_formula(s: &str) -> bool {
+    s.starts_with(FORMULA_START)
+}
+
+/// A cell as read back from a sheet this program wrote: without that apostrophe.
+pub(crate) fn without_formula_guard(s: &str) -> &str {
+    match s.strip_prefix('\'') {
+        Some(rest) if runs_as_formula(rest) => rest,
+        _ => s,
+    }
+}
+
 impl Row {
     fn text(&mut self, s: &str) -> &mut Row {
-        self.record.push_field(s);
+        if runs_as_formula(s) {
+            self.scratch.clear();
+            self.scratch.push('\'');
+            self.scratch.push_str(s);
+            self.record.push_field(&self.scratch);
+        } else {
+            self.record.push_field(s);
+        }
         self
     }
 
@@ -534,6 +559,7 @@ fn milestones(
 /// A summary cell as it goes into a spreadsheet: plain integers, ISO dates, "<K".
 fn csv_cell(cell: &Cell, lang: Lang) -> String {
     match cell {
+        Cell::Text(s) if runs_as_formula(s) => format!("'{s}"),
         Cell::Text(s) => s.clone(),
         Cell::Label(key) => t(lang, key).to_string(),
         Cell::Count(n) => n.to_string(),
@@ -593,6 +619,48 @@ mod tests {
         )
         .expect("export");
         String::from_utf8(out).expect("utf-8")
+    }
+
+    #[test]
+    fn text_that_a_spreadsheet_would_run_is_written_to_be_shown() {
+        let mut snap = programme();
+        let mut p = snap.people.values().next().expect("someone").clone();
+        p.full_name = "=HYPERLINK(\"http://x\",\"Bấm\")".into();
+        p.address = "@SUM(A1)".into();
+        p.phone = "+84 912 000 111".into();
+        snap.put_person(p);
+        let options = ExportOptions {
+            lang: Lang::En,
+            include_names: true,
+            filter: Filter::default(),
+            suppress_below: None,
+        };
+        let mut out = Vec::new();
+        export(
+            ExportKind::People,
+            &snap,
+            today(),
+            &options,
+            &mut out,
+            &mut |_, _| {},
+        )
+        .expect("export");
+        let text = String::from_utf8(out).expect("utf-8");
+        assert!(
+            text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\""),
+            "{text}"
+        );
+        assert!(
+            text.contains(",'@SUM(A1),") && text.contains(",'+84 912 000 111,"),
+            "{text}"
+        );
+        assert!(!text.contains(",=") && !text.contains(",@"), "{text}");
+        assert_eq!(without_formula_guard("'=2+5"), "=2+5");
+        assert_eq!(
+            without_formula_guard("'quoted'"),
+            "'quoted'",
+            "other apostrophes stay"
+        );
     }
 
     #[test]

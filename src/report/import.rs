@@ -166,7 +166,10 @@ struct Row<'a> {
 
 impl<'a> Row<'a> {
     fn get(&self, field: &str) -> &'a str {
-        self.cells.get(field).map(|s| s.trim()).unwrap_or("")
+        self.cells
+            .get(field)
+            .map(|s| super::export::without_formula_guard(s.trim()))
+            .unwrap_or("")
     }
 
     fn problem(&mut self, field: &'static str, key: &'static str) {
@@ -437,6 +440,17 @@ mod tests {
         assert_eq!(plan.people.len(), 2);
         assert_eq!(plan.people[1].1.ward, "TC");
         assert_eq!(plan.people[1].1.target_groups, vec![TargetGroup::AtRisk]);
+    }
+
+    #[test]
+    fn the_apostrophe_that_kept_a_formula_from_running_is_taken_off() {
+        let plan = read(
+            "Họ và tên,Giới tính,Năm sinh,Phường/xã,Nhóm đối tượng,Điện thoại\n\
+             '=2+5,Nữ,1988,Cao Thắng,Nạn nhân,'+84 912 000 111\n",
+        );
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people[0].1.full_name, "=2+5");
+        assert_eq!(plan.people[0].1.phone, "+84 912 000 111");
     }
 
     #[test]
