@@ -91,11 +91,25 @@ impl Milestone {
         if let Some(grant_id) = self.grant_id {
             match lookup.grant(grant_id) {
                 None => p.check(false, "grant", "err.unknown_grant"),
-                Some(g) => p.check(
-                    g.person_id == self.person_id,
-                    "grant",
-                    "err.grant_other_person",
-                ),
+                Some(g) => {
+                    p.check(
+                        g.person_id == self.person_id,
+                        "grant",
+                        "err.grant_other_person",
+                    );
+                    // A visit follows the handover, and finds no more animals than given.
+                    p.check(
+                        self.done_on.is_none_or(|on| on >= g.handed_over_on),
+                        "done_on",
+                        "err.before_handover",
+                    );
+                    p.check(
+                        !g.is_livestock()
+                            || self.visit.animals_alive.is_none_or(|n| n <= g.quantity),
+                        "animals_alive",
+                        "err.more_than_given",
+                    );
+                }
             }
         }
         if let Some(plan_id) = self.plan_id {
@@ -179,6 +193,25 @@ mod tests {
             m.validate(day(2025, 6, 1), &snap),
             vec![Problem::new("done_on", "err.required")]
         );
+    }
+
+    #[test]
+    fn a_visit_comes_after_the_handover_and_finds_no_more_animals_than_given() {
+        let snap = sample_snapshot(); // 50 animals handed over on 2025-01-01
+        let mut m = sample_milestone();
+        m.status = MilestoneStatus::Done;
+        m.done_on = Some(day(2024, 12, 31));
+        m.visit.animals_alive = Some(51);
+        assert_eq!(
+            m.validate(day(2025, 6, 1), &snap),
+            vec![
+                Problem::new("done_on", "err.before_handover"),
+                Problem::new("animals_alive", "err.more_than_given"),
+            ]
+        );
+        m.done_on = Some(day(2025, 1, 1));
+        m.visit.animals_alive = Some(50);
+        assert_eq!(m.validate(day(2025, 6, 1), &snap), vec![]);
     }
 
     #[test]

@@ -183,12 +183,18 @@ impl App {
                     self.modals.pop();
                     self.request(request);
                 }
-                Action::Cmd(Cmd::No | Cmd::Back) => {
+                Action::Cmd(Cmd::No) => {
                     let request = on_no.clone();
                     self.modals.pop();
                     if let Some(request) = request {
                         self.request(request);
                     }
+                }
+                // Esc answers neither: the question closes and nothing happens (q then
+                // Esc stays in the program, and the next q asks again).
+                Action::Cmd(Cmd::Back) => {
+                    self.modals.pop();
+                    self.backup_offered = false;
                 }
                 _ => {}
             },

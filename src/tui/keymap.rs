@@ -170,7 +170,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Enter, NONE, C::Yes, S::Confirm, "Enter", "key.yes", false),
     bind(K::Char('n'), NONE, C::No, S::Confirm, "n", "key.no", true),
     bind(K::Char('k'), NONE, C::No, S::Confirm, "k", "key.no", false),
-    bind(K::Esc, NONE, C::No, S::Confirm, "Esc", "key.no", false),
+    bind(K::Esc, NONE, C::Back, S::Confirm, "Esc", "key.cancel", false),
     // Search box.
     bind(K::Enter, NONE, C::Open, S::Search, "Enter", "key.search_done", true),
     bind(K::Esc, NONE, C::Back, S::Search, "Esc", "key.search_clear", true),

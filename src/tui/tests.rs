@@ -237,6 +237,21 @@ fn quitting_offers_a_backup_once_a_week_into_a_folder_chosen_once() {
 }
 
 #[test]
+fn esc_on_the_backup_question_stays_in_the_program_and_q_asks_again() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let asked = |app: &App| screen(app, 100, 30).contains("more than a week old");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(asked(&app));
+    press(&mut app, KeyCode::Esc);
+    assert!(!app.should_quit, "Esc cancels quitting");
+    assert!(!asked(&app), "the question is gone");
+    press(&mut app, KeyCode::Char('q'));
+    assert!(asked(&app), "asked again");
+    press(&mut app, KeyCode::Char('n'));
+    assert!(app.should_quit);
+}
+
+#[test]
 fn a_person_form_with_problems_shows_them_and_keeps_what_was_typed() {
     let (_dir, mut app) = demo_app(5, Lang::En);
     press(&mut app, KeyCode::Char('2'));

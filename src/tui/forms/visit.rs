@@ -182,6 +182,10 @@ pub fn read(form: &Form, milestone: Id, ctx: &Ctx) -> Result<Vec<Change>, FieldE
     }
     let mut changes = vec![Change::Milestone(m.clone())];
     let refer_to = form.text("refer_to");
+    // A service chosen is a referral to make: it needs to whom (or no service chosen).
+    if done && referral_needed.is_some() && refer_to.trim().is_empty() {
+        errors.push(("refer_to", "err.required"));
+    }
     if let (true, Some(service), false) = (done, referral_needed, refer_to.trim().is_empty()) {
         changes.push(Change::Referral(Referral {
             id: Id::NEW,
@@ -195,7 +199,11 @@ pub fn read(form: &Form, milestone: Id, ctx: &Ctx) -> Result<Vec<Change>, FieldE
             stamp: Stamp::default(),
         }));
     }
-    if let Some(next) = optional_date(form, "next_visit_on", &mut errors) {
+    let next_visit = optional_date(form, "next_visit_on", &mut errors);
+    if next_visit.is_some_and(|next| next < ctx.today) {
+        errors.push(("next_visit_on", "err.date_in_past"));
+    }
+    if let Some(next) = next_visit {
         let mut follow = m.clone();
         follow.id = Id::NEW;
         follow.due_on = next;
