@@ -218,6 +218,14 @@ impl Snapshot {
             .unwrap_or("")
     }
 
+    /// The wards as people read a list of them: by name in Vietnamese alphabetical
+    /// order (Hồng Gai before Hưng Dũng), not by code.
+    pub fn wards_in_order(&self) -> Vec<&Ward> {
+        let mut wards: Vec<&Ward> = self.wards.values().collect();
+        wards.sort_by(|a, b| text::collate(&a.name, &b.name).then_with(|| a.code.cmp(&b.code)));
+        wards
+    }
+
     pub fn ward_name<'a>(&'a self, code: &'a str) -> &'a str {
         self.wards
             .get(code)

@@ -111,8 +111,8 @@ pub fn age_group(age: i32) -> usize {
 /// Per ward: people by sex, grants and their value, overdue and done follow-ups.
 pub fn ward_figures(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Vec<WardFigures> {
     let mut wards: Vec<WardFigures> = snap
-        .wards
-        .values()
+        .wards_in_order()
+        .into_iter()
         .map(|w| WardFigures {
             code: w.code.clone(),
             name: w.name.clone(),
@@ -124,11 +124,10 @@ pub fn ward_figures(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Vec<W
         })
         .collect();
     // Each person's ward as a position in `wards`, found once.
-    let position: HashMap<&str, usize> = snap
-        .wards
-        .keys()
+    let position: HashMap<String, usize> = wards
+        .iter()
         .enumerate()
-        .map(|(i, code)| (code.as_str(), i))
+        .map(|(i, w)| (w.code.clone(), i))
         .collect();
     let mut ward_of: IdMap<usize> = IdMap::default();
     ward_of.reserve(snap.people.len());

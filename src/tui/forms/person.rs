@@ -11,7 +11,7 @@ pub fn build(id: Option<Id>, ctx: &Ctx) -> Result<Form, &'static str> {
         return Err("status.add_ward_first");
     }
     let existing = id.and_then(|id| ctx.snap.people.get(&id));
-    let wards: Vec<&Ward> = ctx.snap.wards.values().collect();
+    let wards: Vec<&Ward> = ctx.snap.wards_in_order();
     let ward_labels = wards
         .iter()
         .map(|w| Label::Text(format!("{} ({})", w.name, w.code)))
@@ -143,7 +143,7 @@ pub fn on_change(form: &mut Form) {
 pub fn read(form: &Form, id: Option<Id>, ctx: &Ctx) -> Result<Person, FieldErrors> {
     let mut errors = FieldErrors::new();
     let base = id.and_then(|id| ctx.snap.people.get(&id)).cloned();
-    let wards: Vec<&Ward> = ctx.snap.wards.values().collect();
+    let wards: Vec<&Ward> = ctx.snap.wards_in_order();
     let birth_year = optional_number(form, "birth_year", &mut errors);
     if birth_year.is_none() && !errors.iter().any(|(f, _)| *f == "birth_year") {
         errors.push(("birth_year", "err.required"));

@@ -199,7 +199,12 @@ pub fn ward_filter_label(ctx: &Ctx, ward: &Option<String>) -> String {
 
 /// Cycles through None (all wards) and each ward code.
 pub fn next_ward(ctx: &Ctx, current: &Option<String>) -> Option<String> {
-    let codes: Vec<&String> = ctx.snap.wards.keys().collect();
+    let codes: Vec<&String> = ctx
+        .snap
+        .wards_in_order()
+        .into_iter()
+        .map(|w| &w.code)
+        .collect();
     match current {
         None => codes.first().map(|c| (*c).clone()),
         Some(c) => codes

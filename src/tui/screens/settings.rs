@@ -108,7 +108,7 @@ impl SettingsScreen {
             )
         };
         Paragraph::new(title("settings.wards", self.part == Part::Wards)).render(wards_title, buf);
-        let list: Vec<_> = ctx.snap.wards.values().collect();
+        let list = ctx.snap.wards_in_order();
         render_table(
             wards,
             buf,
