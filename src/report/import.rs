@@ -120,11 +120,47 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> (String, Encoding) {
     }
 }
 
+/// Headers that hand-made sheets use besides our own labels.
+fn other_names(field: &str) -> &'static [&'static str] {
+    match field {
+        "full_name" => &["Name", "Tên", "Họ tên", "Full name"],
+        "sex" => &["Gender", "Giới"],
+        "birth_year" => &["Year of birth", "Năm", "Năm sinh", "Born"],
+        "ward" => &["Phường", "Xã", "Xã/phường", "Phường/Xã", "Commune"],
+        "target" => &["Đối tượng", "Nhóm", "Group"],
+        "phone" => &["Số điện thoại", "SĐT", "Phone number"],
+        "address" => &["Địa chỉ", "Nơi ở"],
+        _ => &[],
+    }
+}
+
+/// The field separator of a sheet: Excel saves "CSV" with semicolons where the
+/// decimal mark is a comma, as under Vietnamese regional settings.
+fn delimiter(content: &str) -> u8 {
+    let header = content.lines().next().unwrap_or("");
+    if header.matches(';').count() > header.matches(',').count() {
+        b';'
+    } else {
+        b','
+    }
+}
+
+/// A ward as written in a sheet, without "Phường " or "Xã " before its name.
+fn without_ward_prefix(text: &str) -> &str {
+    ["Phường ", "Xã ", "Thị trấn ", "phường ", "xã ", "thị trấn "]
+        .iter()
+        .find_map(|p| text.strip_prefix(p))
+        .unwrap_or(text)
+}
+
 /// Which field each column holds, by header label in either language.
 fn map_header(header: &csv::StringRecord) -> Vec<Option<&'static str>> {
     let mut labels: HashMap<String, &'static str> = HashMap::new();
     for (field, keys) in FIELDS {
         labels.insert(text::fold(field), field);
+        for other in other_names(field) {
+            labels.insert(text::fold(other), field);
+        }
         for key in keys {
             for label in both(key) {
                 labels.insert(text::fold(label), field);
@@ -213,6 +249,7 @@ pub fn read_people(
 ) -> Result<ImportPlan, ImportError> {
     let (content, used) = decode(bytes, encoding);
     let mut reader = csv::ReaderBuilder::new()
+        .delimiter(delimiter(&content))
         .has_headers(false)
         .flexible(true)
         .from_reader(content.as_bytes());
@@ -340,7 +377,9 @@ fn person_from(row: &mut Row, wards: &[&Ward], today: NaiveDate) -> Option<Perso
     let ward = wards
         .iter()
         .find(|w| {
-            w.code.eq_ignore_ascii_case(ward_text) || text::fold(&w.name) == text::fold(ward_text)
+            w.code.eq_ignore_ascii_case(ward_text)
+                || text::fold(&w.name) == text::fold(ward_text)
+                || text::fold(&w.name) == text::fold(without_ward_prefix(ward_text))
         })
         .map(|w| w.code.clone());
     if ward.is_none() {
@@ -451,6 +490,18 @@ mod tests {
         assert_eq!(plan.problems, vec![]);
         assert_eq!(plan.people[0].1.full_name, "=2+5");
         assert_eq!(plan.people[0].1.phone, "+84 912 000 111");
+    }
+
+    #[test]
+    fn a_sheet_saved_with_semicolons_and_its_own_headers_reads() {
+        let plan = read(
+            "Tên;Gender;Year of birth;Xã/phường;Đối tượng\n\
+             Lò Thị Mỷ;Nữ;1988;Phường Cao Thắng;Nạn nhân\n",
+        );
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people.len(), 1);
+        assert_eq!(plan.people[0].1.full_name, "Lò Thị Mỷ");
+        assert_eq!(plan.people[0].1.ward, "CT");
     }
 
     #[test]
