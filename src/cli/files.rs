@@ -26,6 +26,11 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     if r.include_names && !kind.can_carry_names() {
         return Err(Failure::text(lang, "cli.names_only_people", &[]));
     }
+    if let (Some(from), Some(to)) = (r.from, r.to)
+        && from > to
+    {
+        return Err(Failure::text(lang, "cli.from_after_to", &[]));
+    }
     let mut store = cli.open_store(OpenMode::MustExist)?;
     let ward = match r.ward {
         None => None,
