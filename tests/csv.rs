@@ -33,6 +33,20 @@ fn export(db: &Path, out: &Path, args: &[&str]) {
 
 /// Every report, in both languages (and people with names), byte for byte against the
 /// files under tests/golden. `UPDATE_GOLDEN=1` rewrites them after a reviewed change.
+/// `sinhke import people FILE --lang en`, whatever its outcome.
+fn import_en(db: &Path, file: &Path) -> std::process::Output {
+    run(
+        db,
+        &[
+            "import",
+            "people",
+            file.to_str().expect("path"),
+            "--lang",
+            "en",
+        ],
+    )
+}
+
 #[test]
 fn exports_match_the_golden_files_byte_for_byte() {
     let (dir, db) = fixed_db();
@@ -117,16 +131,7 @@ fn another_databases_people_come_in_with_fresh_codes_where_theirs_are_taken() {
     );
     std::fs::write(&sheet, theirs.join("\n")).expect("write");
     let people_before = open_store(&db).snapshot().people.len();
-    let out = run(
-        &db,
-        &[
-            "import",
-            "people",
-            sheet.to_str().expect("path"),
-            "--lang",
-            "en",
-        ],
-    );
+    let out = import_en(&db, &sheet);
     assert!(out.status.success(), "{}", stderr(&out));
     let added = theirs.len() - 1;
     assert_eq!(
@@ -159,16 +164,7 @@ fn bad_rows_are_named_by_line_and_nothing_is_imported() {
     )
     .expect("write sheet");
     let before = ok(&db, &["stats"]);
-    let out = run(
-        &db,
-        &[
-            "import",
-            "people",
-            sheet.to_str().expect("path"),
-            "--lang",
-            "en",
-        ],
-    );
+    let out = import_en(&db, &sheet);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
     for expected in [
@@ -190,16 +186,7 @@ fn a_dry_run_writes_nothing_and_duplicates_are_skipped_unless_allowed() {
     let names = dir.path().join("names.csv");
     export(&db, &names, &["people", "--include-names"]);
     // The same people again: every row is a likely duplicate.
-    let out = run(
-        &db,
-        &[
-            "import",
-            "people",
-            names.to_str().expect("path"),
-            "--lang",
-            "en",
-        ],
-    );
+    let out = import_en(&db, &names);
     assert!(out.status.success(), "{}", stderr(&out));
     assert!(
         stderr(&out).contains("likely the same person as"),

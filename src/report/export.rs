@@ -601,24 +601,23 @@ mod tests {
     use super::*;
     use crate::report::fixture::{programme, today};
 
-    fn write(kind: ExportKind, lang: Lang, names: bool) -> String {
-        let options = ExportOptions {
+    fn options(lang: Lang, names: bool, suppress_below: Option<u64>) -> ExportOptions {
+        ExportOptions {
             lang,
             include_names: names,
             filter: Filter::default(),
-            suppress_below: None,
-        };
+            suppress_below,
+        }
+    }
+
+    fn write_from(kind: ExportKind, snap: &Snapshot, options: &ExportOptions) -> String {
         let mut out = Vec::new();
-        export(
-            kind,
-            &programme(),
-            today(),
-            &options,
-            &mut out,
-            &mut |_, _| {},
-        )
-        .expect("export");
+        export(kind, snap, today(), options, &mut out, &mut |_, _| {}).expect("export");
         String::from_utf8(out).expect("utf-8")
+    }
+
+    fn write(kind: ExportKind, lang: Lang, names: bool) -> String {
+        write_from(kind, &programme(), &options(lang, names, None))
     }
 
     #[test]
@@ -629,23 +628,7 @@ mod tests {
         p.address = "@SUM(A1)".into();
         p.phone = "+84 912 000 111".into();
         snap.put_person(p);
-        let options = ExportOptions {
-            lang: Lang::En,
-            include_names: true,
-            filter: Filter::default(),
-            suppress_below: None,
-        };
-        let mut out = Vec::new();
-        export(
-            ExportKind::People,
-            &snap,
-            today(),
-            &options,
-            &mut out,
-            &mut |_, _| {},
-        )
-        .expect("export");
-        let text = String::from_utf8(out).expect("utf-8");
+        let text = write_from(ExportKind::People, &snap, &options(Lang::En, true, None));
         assert!(
             text.contains("\"'=HYPERLINK(\"\"http://x\"\",\"\"Bấm\"\")\""),
             "{text}"
@@ -728,23 +711,11 @@ mod tests {
 
     #[test]
     fn small_counts_are_withheld_on_request() {
-        let options = ExportOptions {
-            lang: Lang::En,
-            include_names: false,
-            filter: Filter::default(),
-            suppress_below: Some(11),
-        };
-        let mut out = Vec::new();
-        export(
+        let text = write_from(
             ExportKind::Wards,
             &programme(),
-            today(),
-            &options,
-            &mut out,
-            &mut |_, _| {},
-        )
-        .expect("export");
-        let text = String::from_utf8(out).expect("utf-8");
+            &options(Lang::En, false, Some(11)),
+        );
         assert!(text.contains("<11"));
         assert!(
             !text.contains(",6800000,"),
