@@ -236,57 +236,38 @@ impl PeopleScreen {
                 .render(table_area, buf);
             return cursor;
         }
+        // Every column from 110 wide; the status from 95 (it is on the person's page too);
+        // at 80 the name keeps room for a Vietnamese full name.
         let wide = area.width >= 110;
-        let header: Vec<String> = if wide {
-            [
-                "col.code",
-                "col.name",
-                "col.sex",
+        let with_status = area.width >= 95;
+        let mut columns: Vec<(&str, Constraint)> = vec![
+            ("col.code", Constraint::Length(7)),
+            ("col.name", Constraint::Fill(2)),
+            ("col.sex", Constraint::Length(4)),
+            (
                 "col.birth_year",
-                "col.ward",
+                Constraint::Length(if wide { 8 } else { 4 }),
+            ),
+            ("col.ward", Constraint::Length(if wide { 12 } else { 10 })),
+            (
                 "col.target",
-                "col.status",
-                "col.next_follow_up",
-            ]
-            .iter()
-            .map(|k| ctx.t(k).to_string())
-            .collect()
-        } else {
-            [
-                "col.code",
-                "col.name",
-                "col.sex",
-                "col.birth_year",
-                "col.ward",
-                "col.target",
-                "col.next_follow_up",
-            ]
-            .iter()
-            .map(|k| ctx.t(k).to_string())
-            .collect()
-        };
-        let widths: Vec<Constraint> = if wide {
-            vec![
-                Constraint::Length(7),
-                Constraint::Fill(2),
-                Constraint::Length(4),
-                Constraint::Length(8),
-                Constraint::Length(12),
-                Constraint::Fill(1),
-                Constraint::Length(13),
-                Constraint::Length(16),
-            ]
-        } else {
-            vec![
-                Constraint::Length(7),
-                Constraint::Fill(2),
-                Constraint::Length(4),
-                Constraint::Length(4),
-                Constraint::Length(10),
-                Constraint::Length(10),
-                Constraint::Length(11),
-            ]
-        };
+                if wide {
+                    Constraint::Fill(1)
+                } else {
+                    Constraint::Length(10)
+                },
+            ),
+        ];
+        if with_status {
+            columns.push(("col.status", Constraint::Length(if wide { 13 } else { 11 })));
+        }
+        // "dd/mm/yyyy !" for an overdue one.
+        columns.push((
+            "col.next_follow_up",
+            Constraint::Length(if wide { 16 } else { 12 }),
+        ));
+        let header: Vec<String> = columns.iter().map(|(k, _)| ctx.t(k).to_string()).collect();
+        let widths: Vec<Constraint> = columns.iter().map(|(_, w)| *w).collect();
         let theme = ctx.theme;
         render_table(
             table_area,
@@ -322,7 +303,7 @@ impl PeopleScreen {
                     Cell::from(ctx.snap.ward_name(&p.ward).to_string()),
                     Cell::from(group),
                 ];
-                if wide {
+                if with_status {
                     cells.push(Cell::from(ctx.t(p.status.key())));
                 }
                 cells.push(next_cell);
