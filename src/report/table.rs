@@ -64,7 +64,7 @@ impl Table {
         if k <= 1 || self.total.is_none() {
             return;
         }
-        for row in self.rows.iter_mut().chain(self.total.iter_mut()) {
+        for row in self.all_rows() {
             for cell in row.iter_mut() {
                 if matches!(cell, Cell::Count(n) if *n > 0 && *n < k) {
                     *cell = Cell::Suppressed(k);
