@@ -94,10 +94,9 @@ impl Store {
         problems: &mut Vec<LoadProblem>,
         id_of: impl Fn(&T) -> Id,
     ) -> Result<Table<T>, StoreError> {
-        // Memory at a province's size: records are decoded a slice at a time straight
-        // into rows sized exactly, which become the table itself; no table is ever held
-        // twice over, and no vector doubles as it grows.
-        // The raw values are read from sled a slice at a time too.
+        // Memory at a province's size: raw values are read from sled and decoded a slice
+        // at a time, straight into rows that become the table itself, so no table is
+        // ever held twice over.
         const SLICE: usize = 4_096;
         let mut rows = Vec::new();
         let mut raw = self.disk.tree(tree).iter();
