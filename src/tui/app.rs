@@ -49,7 +49,8 @@ pub struct App {
     pub version: u64,
     /// Shown in the header: this database is a throw-away demo.
     pub is_demo: bool,
-    /// The backup offered on quit is offered once a session.
+    /// The backup offered on quit, once accepted, is not offered again this session
+    /// (if it fails, the next q quits); a question closed with Esc is asked again.
     backup_offered: bool,
     /// An export waiting for the loop to write it (so a progress line can show).
     pub pending_export: Option<forms::ExportJob>,
@@ -190,11 +191,9 @@ impl App {
                         self.request(request);
                     }
                 }
-                // Esc answers neither: the question closes and nothing happens (q then
-                // Esc stays in the program, and the next q asks again).
+                // Esc answers neither: the question closes and nothing happens.
                 Action::Cmd(Cmd::Back) => {
                     self.modals.pop();
-                    self.backup_offered = false;
                 }
                 _ => {}
             },
@@ -264,6 +263,7 @@ impl App {
                 self.pending_export = Some(*job);
             }
             Request::Backup { then_quit } => {
+                self.backup_offered |= then_quit;
                 match self.store.backup_folder().map(std::path::Path::to_path_buf) {
                     Some(folder) => self.back_up_into(&folder, then_quit),
                     None => {
@@ -279,7 +279,6 @@ impl App {
     fn quit(&mut self) {
         let due = self.store.backup_due(crate::domain::dates::now_millis());
         if due && !self.is_demo && !self.backup_offered {
-            self.backup_offered = true;
             let question = t(self.lang, "confirm.backup_on_quit").to_string();
             self.modals.push(Modal::Confirm {
                 question,
