@@ -100,13 +100,9 @@ impl FollowUpsScreen {
                 && (query.is_empty() || text::matches_folded(ctx.snap.search_key(person), &query))
         };
         // At 10,000 people this list has some 25,000 lines: the old lines go before the
-        // new are made, into the same memory, sized for every open item (a vector that
-        // doubles as it grows would hold a third more).
-        let open_visits = ctx.snap.milestones.values().filter(|m| m.status.is_open());
-        let open_referrals = ctx.snap.referrals.values().filter(|r| r.status.is_open());
+        // new are made, into the same memory, not beside it.
         let keyed = &mut self.rows;
         keyed.clear();
-        keyed.reserve_exact(open_visits.count() + open_referrals.count());
         if !matches!(self.kind, Some(KindFilter::Referrals)) {
             for m in ctx.snap.milestones.values().filter(|m| m.status.is_open()) {
                 if self

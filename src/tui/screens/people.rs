@@ -95,10 +95,8 @@ impl PeopleScreen {
             } else {
                 people.sort_by(|a, b| a.code.cmp(&b.code));
             }
-            let text_len = people.iter().map(|p| ctx.snap.search_key(p.id).len()).sum();
             // Into the same memory as before, emptied first: no second copy alongside.
             self.search_text.clear();
-            self.search_text.reserve_exact(text_len);
             self.search_spans.clear();
             self.search_spans.reserve_exact(people.len());
             self.sorted_wards.clear();
