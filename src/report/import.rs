@@ -123,13 +123,13 @@ pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> (String, Encoding) {
 /// Headers that hand-made sheets use besides our own labels.
 fn other_names(field: &str) -> &'static [&'static str] {
     match field {
-        "full_name" => &["Name", "Tên", "Họ tên", "Full name"],
-        "sex" => &["Gender", "Giới"],
-        "birth_year" => &["Year of birth", "Năm", "Năm sinh", "Born"],
-        "ward" => &["Phường", "Xã", "Xã/phường", "Phường/Xã", "Commune"],
+        "full_name" => &["Tên"],
+        "sex" => &["Gender"],
+        "birth_year" => &["Year of birth", "Năm"],
+        "ward" => &["Phường", "Xã", "Xã/phường", "Commune"],
         "target" => &["Đối tượng", "Nhóm", "Group"],
         "phone" => &["Số điện thoại", "SĐT", "Phone number"],
-        "address" => &["Địa chỉ", "Nơi ở"],
+        "address" => &["Nơi ở"],
         _ => &[],
     }
 }
