@@ -256,7 +256,9 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
         StoreError::Damaged { path, detail } | StoreError::BadBackup { path, detail } => {
             (path.display().to_string(), detail.clone())
         }
-        StoreError::TargetNotEmpty(p) => (p.display().to_string(), String::new()),
+        StoreError::TargetNotEmpty(p)
+        | StoreError::ForeignFile(p)
+        | StoreError::NoBackupFile(p) => (p.display().to_string(), String::new()),
         StoreError::ReadOnly(d)
         | StoreError::Io(d)
         | StoreError::CodeTaken(d)

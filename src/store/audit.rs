@@ -222,6 +222,76 @@ impl Store {
     }
 }
 
+impl Store {
+    /// Appends to this (just restored) database's trail the entries of `replaced` that
+    /// came after the point where the two trails part: what was done to the replaced
+    /// database since the backup was made is not lost with it. Each keeps its time,
+    /// user, action and records, says where it came from, and is chained anew.
+    /// Returns how many were carried.
+    pub(crate) fn carry_over_trail(&mut self, replaced: &Store) -> Result<usize, StoreError> {
+        let theirs = replaced.audit_trail(None)?;
+        let ours = self.audit_head;
+        let common = theirs
+            .iter()
+            .position(|e| e.seq == ours.seq && e.hash() == ours.hash)
+            .map_or(0, |i| i + 1);
+        let later = &theirs[common..];
+        for batch in later.chunks(CARRY_CHUNK) {
+            let mut ops = Vec::new();
+            let mut head = self.audit_head;
+            for old in batch {
+                let entry = AuditEntry {
+                    seq: head.seq + 1,
+                    prev: head.hash,
+                    detail: format!("{} [carried over from the replaced database]", old.detail)
+                        .trim_start()
+                        .to_string(),
+                    ..old.clone()
+                };
+                let key = keys::seq_key(entry.seq);
+                let value = codec::seal(&entry, &self.sealing, keys::AUDIT, &key, entry.seq)
+                    .map_err(StoreError::from_codec)?;
+                let mut people: Vec<Id> = entry.records.iter().filter_map(|r| r.person).collect();
+                people.sort();
+                people.dedup();
+                for person in people {
+                    ops.push((
+                        keys::tree_index(keys::BY_AUDIT_PERSON),
+                        keys::audit_person_entry(person, entry.seq),
+                        Some(Vec::new()),
+                    ));
+                }
+                ops.push((keys::tree_index(keys::AUDIT), key, Some(value)));
+                head = AuditHead {
+                    seq: entry.seq,
+                    hash: entry.hash(),
+                };
+            }
+            let head_value = codec::seal(
+                &head,
+                &self.sealing,
+                keys::META,
+                keys::META_AUDIT_HEAD,
+                head.seq,
+            )
+            .map_err(StoreError::from_codec)?;
+            ops.push((
+                keys::tree_index(keys::META),
+                keys::META_AUDIT_HEAD.to_vec(),
+                Some(head_value),
+            ));
+            // The restored copy is not in place yet: a kill here discards it whole.
+            self.disk.write_chunk(&ops)?;
+            self.audit_head = head;
+        }
+        self.flush()?;
+        Ok(later.len())
+    }
+}
+
+/// Entries carried over per write while restoring.
+const CARRY_CHUNK: usize = 500;
+
 fn hex_seq(key: &[u8]) -> String {
     key.try_into()
         .map(|b: [u8; 8]| u64::from_be_bytes(b).to_string())
@@ -278,6 +348,26 @@ pub(crate) fn verify_chain(store: &Store) -> Vec<(String, &'static str)> {
             head.seq.to_string(),
             "the trail does not end where it was last written: entries removed or added",
         ));
+    }
+    // A trail cut at its end and capped with an older head (copied from an older
+    // database or backup) is consistent in itself; the values written by the removed
+    // entries are not: each carries, sealed, the sequence of the entry that wrote it.
+    let mut sealed_trees: Vec<&str> = keys::RECORD_TREES.to_vec();
+    sealed_trees.push(keys::META);
+    for tree in sealed_trees {
+        let Ok(values) = store.disk.entries(tree) else {
+            continue;
+        };
+        let late = values
+            .iter()
+            .filter(|(k, v)| codec::written_at(v) > head.seq && store.opens(tree, k, v))
+            .count();
+        if late > 0 {
+            problems.push((
+                format!("{tree} ({late})"),
+                "values were written after the trail's last entry: entries were removed",
+            ));
+        }
     }
     problems
 }

@@ -7,12 +7,16 @@
 //!
 //! Layout: "SINHKE-BACKUP\n", format (1 byte), schema (1 byte); frames of
 //! [tree name len u8][tree name][key len u32 LE][key][value len u32 LE][value];
-//! then 0xFF, frame count (u64 LE), SHA-256 (32 bytes).
+//! then 0xFF, frame count (u64 LE), SHA-256 (32 bytes) of everything before it, and
+//! (format 2) that digest sealed under the data key ([len u8][sealed]): the SHA-256
+//! finds a damaged file before anyone signs in; the seal, checked once the passphrase
+//! has opened the key, refuses a file altered by anyone without the key (frames
+//! removed, an older audit head put back, the checksum recomputed).
 
 use super::audit::AuditDraft;
 use super::disk::{self, Disk};
 use super::open::{Credentials, Locked};
-use super::{Op, OpenMode, Store, StoreError, keys, swap};
+use super::{Op, OpenMode, Store, StoreError, codec, keys, swap};
 use crate::domain::Permission;
 use sha2::{Digest, Sha256};
 use std::fs::File;
@@ -20,7 +24,11 @@ use std::io::{BufReader, BufWriter, Read, Write};
 use std::path::{Path, PathBuf};
 
 const MAGIC: &[u8] = b"SINHKE-BACKUP\n";
-const FORMAT: u8 = 1;
+const FORMAT: u8 = 2;
+/// Backups from before the keyed checksum: restored only into an empty folder.
+const FORMAT_UNKEYED: u8 = 1;
+/// What the sealed digest is bound to, so no other sealed value can stand in for it.
+const DIGEST_LABEL: &[u8] = b"sinhke-backup-digest";
 const END: u8 = 0xFF;
 /// No key or value comes near this; a damaged length must not allocate gigabytes.
 const MAX_FIELD: u32 = 16 << 20;
@@ -131,8 +139,12 @@ impl Store {
             out.write_all(&[END]).map_err(io)?;
             out.write_all(&frames.to_le_bytes()).map_err(io)?;
             let digest = out.hash.finalize_reset();
+            let seal = codec::seal_label(&self.sealing, DIGEST_LABEL, &digest)
+                .map_err(StoreError::from_codec)?;
             let mut file = out.inner;
             file.write_all(&digest).map_err(io)?;
+            file.write_all(&[seal.len() as u8]).map_err(io)?;
+            file.write_all(&seal).map_err(io)?;
             let file = file.into_inner().map_err(|e| io(e.into_error()))?;
             file.sync_all().map_err(io)?;
             Ok::<u64, StoreError>(frames)
@@ -171,17 +183,31 @@ fn write_frame(out: &mut impl Write, tree: &str, key: &[u8], value: &[u8]) -> st
     out.write_all(value)
 }
 
+/// What a backup file's trailer vouches for, checked against the key once it is open.
+struct Sealed {
+    /// None for a backup from before the keyed checksum (format 1).
+    digest: Option<([u8; 32], Vec<u8>)>,
+    frames: u64,
+}
+
 /// Reads a backup file frame by frame, handing each to `each`, and fails unless the
-/// whole file is there and its checksum matches. Returns the number of frames.
+/// whole file is there and its checksum matches. The sealed digest is returned to be
+/// checked once the data key is known.
 fn read_backup(
     path: &Path,
     mut each: impl FnMut((usize, Vec<u8>, Vec<u8>)) -> Result<(), StoreError>,
-) -> Result<u64, StoreError> {
+) -> Result<Sealed, StoreError> {
     let bad = |detail: &str| StoreError::BadBackup {
         path: path.to_path_buf(),
         detail: detail.to_string(),
     };
-    let file = File::open(path).map_err(|e| StoreError::from_io(e, path))?;
+    let file = File::open(path).map_err(|e| match e.kind() {
+        std::io::ErrorKind::NotFound => StoreError::NoBackupFile(path.to_path_buf()),
+        _ => StoreError::from_io(e, path),
+    })?;
+    if file.metadata().is_ok_and(|m| m.is_dir()) {
+        return Err(StoreError::NoBackupFile(path.to_path_buf()));
+    }
     let mut input = BufReader::new(file);
     let mut hash = Sha256::new();
     let mut read = |n: usize, hash: &mut Sha256| -> Result<Vec<u8>, StoreError> {
@@ -196,7 +222,8 @@ fn read_backup(
         return Err(bad("not a sinhke backup"));
     }
     let versions = read(2, &mut hash)?;
-    if versions[0] > FORMAT || versions[1] > keys::SCHEMA_VERSION {
+    let format = versions[0];
+    if format > FORMAT || versions[1] > keys::SCHEMA_VERSION {
         return Err(bad("made by a newer version of sinhke"));
     }
     let mut frames = 0u64;
@@ -231,6 +258,19 @@ fn read_backup(
     if stored != expected || count != frames {
         return Err(bad("the checksum does not match: the file is damaged"));
     }
+    let digest = if format == FORMAT_UNKEYED {
+        None
+    } else {
+        let mut len = [0u8; 1];
+        input
+            .read_exact(&mut len)
+            .map_err(|_| bad("the file is cut short"))?;
+        let mut seal = vec![0u8; len[0] as usize];
+        input
+            .read_exact(&mut seal)
+            .map_err(|_| bad("the file is cut short"))?;
+        Some((expected, seal))
+    };
     if input
         .read(&mut [0u8; 1])
         .map_err(|e| StoreError::from_io(e, path))?
@@ -238,13 +278,26 @@ fn read_backup(
     {
         return Err(bad("unexpected bytes after the end"));
     }
-    Ok(frames)
+    Ok(Sealed { digest, frames })
+}
+
+/// The database a restore would replace, signed into by the one who restores.
+enum Replaced {
+    /// Nothing there: a restore into an empty folder needs no one's permission.
+    Nothing,
+    /// A supervisor of that database signed in: its audit trail is carried over.
+    Signed(Store),
+    /// A database so damaged no one can sign in: replaced on the backup's say-so,
+    /// which the restore's audit entry records.
+    Unopenable(String),
 }
 
 /// Replaces the database in `dir` with the backup in `file`. A folder holding a
-/// database is replaced only with `force`; one holding anything else never is. Nothing
-/// in `dir` changes until the backup has been read whole, its checksum matched, the
-/// signer found to be a supervisor in it, and `check` passed on the restored copy.
+/// database is replaced only with `force`, and only by a supervisor of that database
+/// (who must be one in the backup too); one holding anything else never is. Nothing in
+/// `dir` changes until the backup has been read whole, its checksum matched under the
+/// key, the signer found to be a supervisor in it, and `check` passed on the restored
+/// copy. The replaced database's audit entries from after the backup are carried over.
 pub fn restore(
     file: &Path,
     dir: &Path,
@@ -259,10 +312,23 @@ pub fn restore(
     if has_db && !force {
         return Err(StoreError::TargetNotEmpty(dir.to_path_buf()));
     }
+    if !file.is_file() {
+        return Err(StoreError::NoBackupFile(file.to_path_buf()));
+    }
+    let replaced = if has_db {
+        swap::refuse_foreign(dir)?;
+        sign_into_replaced(dir, credentials)?
+    } else {
+        Replaced::Nothing
+    };
     // Hold the target's lock: it must not be open elsewhere while it is replaced.
-    let guard = if has_db { Some(Disk::open(dir)?) } else { None };
+    let guard = match &replaced {
+        Replaced::Signed(_) => None,
+        _ if has_db => Some(Disk::open(dir)?),
+        _ => None,
+    };
     let staging = swap::prepare_staging(dir)?;
-    let built = build_and_verify(file, &staging, credentials);
+    let built = build_and_verify(file, &staging, credentials, &replaced);
     let report = match built {
         Ok(report) => report,
         Err(e) => {
@@ -272,19 +338,45 @@ pub fn restore(
     };
     swap::mark_complete(dir)?;
     drop(guard);
+    drop(replaced);
     swap::swap_in(dir)?;
     Ok(report)
+}
+
+/// Signs into the database about to be replaced: a supervisor of it, or, if it is too
+/// damaged to open, no one (said in the audit entry). A wrong passphrase, an unknown
+/// user, an officer or a database open elsewhere stop the restore.
+fn sign_into_replaced(dir: &Path, credentials: &Credentials) -> Result<Replaced, StoreError> {
+    let opened = Locked::open(dir, OpenMode::MustExist).and_then(|locked| {
+        let unlocked = locked.sign_in(credentials)?;
+        locked.into_store(unlocked)
+    });
+    match opened {
+        Ok(store) => {
+            store.require(Permission::Restore)?;
+            Ok(Replaced::Signed(store))
+        }
+        Err(StoreError::Damaged { detail, .. }) => Ok(Replaced::Unopenable(detail)),
+        // sled's files with nothing in them: an empty folder, as far as anyone's data goes.
+        Err(StoreError::Missing(_)) => Ok(Replaced::Nothing),
+        Err(e) => Err(e),
+    }
 }
 
 fn build_and_verify(
     file: &Path,
     staging: &Path,
     credentials: &Credentials,
+    replaced: &Replaced,
 ) -> Result<RestoreReport, StoreError> {
-    let values = {
+    let bad = |detail: &str| StoreError::BadBackup {
+        path: file.to_path_buf(),
+        detail: detail.to_string(),
+    };
+    let sealed = {
         let disk = Disk::open(staging)?;
         let mut ops: Vec<Op> = Vec::new();
-        let values = read_backup(file, |(tree, key, value)| {
+        let sealed = read_backup(file, |(tree, key, value)| {
             ops.push((tree, key, Some(value)));
             if ops.len() == CHUNK {
                 disk.write_chunk(&ops)?;
@@ -294,22 +386,51 @@ fn build_and_verify(
         })?;
         disk.write_chunk(&ops)?;
         disk.flush()?;
-        values
+        sealed
     };
     let locked = Locked::open(staging, OpenMode::MustExist)?;
     let unlocked = locked.sign_in(credentials)?;
     let mut store = locked.into_store(unlocked)?;
     store.require(Permission::Restore)?;
+    match &sealed.digest {
+        Some((digest, seal)) => {
+            if !codec::label_is_authentic(&store.sealing, DIGEST_LABEL, digest, seal) {
+                return Err(bad(
+                    "it was altered after it was made (its sealed checksum does not match)",
+                ));
+            }
+        }
+        // An unkeyed file could have been altered without the key: never over a database.
+        None if !matches!(replaced, Replaced::Nothing) => {
+            return Err(bad(
+                "made by an older sinhke without a sealed checksum; restore it into an empty folder",
+            ));
+        }
+        None => {}
+    }
     let report = store.check();
     if !report.is_ok() {
-        return Err(StoreError::BadBackup {
-            path: file.to_path_buf(),
-            detail: format!("{} problems found by check", report.findings.len()),
-        });
+        return Err(bad(&format!(
+            "{} problems found by check",
+            report.findings.len()
+        )));
     }
-    store.commit(Vec::new(), &[], AuditDraft::new("restore"))?;
+    let detail = match replaced {
+        Replaced::Nothing if sealed.digest.is_none() => {
+            "into an empty folder; an older backup format, not sealed".to_string()
+        }
+        Replaced::Nothing => "into an empty folder".to_string(),
+        Replaced::Signed(old) => {
+            let carried = store.carry_over_trail(old)?;
+            format!("replaced a database; {carried} later audit entries carried over")
+        }
+        Replaced::Unopenable(why) => {
+            format!("replaced a database no one could open ({why}); its audit trail is lost")
+        }
+    };
+    store.commit(Vec::new(), &[], AuditDraft::new("restore").detail(detail))?;
     Ok(RestoreReport {
-        values,
+        values: sealed.frames,
         people: store.snapshot().people.len(),
         users: store.users().len(),
     })

@@ -146,7 +146,23 @@ fn associated_data(tree: &str, version: u8, key: &[u8]) -> Vec<u8> {
     aad
 }
 
-/// Version byte, then the body as `sealing` writes it.
+/// Set on the version byte of a sealed value that carries the audit sequence of the
+/// action that wrote it (8 bytes LE, right after the byte, bound into the seal). A
+/// trail cut at its end and capped with an older head is then found: values written
+/// by the removed entries carry sequences past the head (`check`).
+const WRITTEN_AT: u8 = 0x80;
+
+/// What a value is bound to: its tree, its format byte, its key, and (for values that
+/// carry one) the audit sequence that wrote it.
+fn bound_to(tree: &str, format: u8, key: &[u8], written_at: Option<u64>) -> Vec<u8> {
+    let mut aad = associated_data(tree, format, key);
+    if let Some(seq) = written_at {
+        aad.extend_from_slice(&seq.to_le_bytes());
+    }
+    aad
+}
+
+/// Version byte, then the body as `sealing` writes it (values of layout 1, migrated).
 pub fn seal_body(
     version: u8,
     body: &[u8],
@@ -162,15 +178,75 @@ pub fn seal_body(
     Ok(out)
 }
 
-/// The value stored under `tree`/`key` for `record`.
+/// The value stored under `tree`/`key` for `record`, written by audit entry `written_at`.
 pub fn seal<T: Stored>(
     record: &T,
     sealing: &Sealing,
     tree: &str,
     key: &[u8],
+    written_at: u64,
 ) -> Result<Vec<u8>, CodecError> {
     let body = zeroize::Zeroizing::new(encode_body(record));
-    seal_body(T::VERSION, &body, sealing, tree, key)
+    match sealing {
+        Sealing::Plain => seal_body(T::VERSION, &body, sealing, tree, key),
+        Sealing::Sealed(k) => {
+            let format = T::VERSION | WRITTEN_AT;
+            let mut out = vec![format];
+            out.extend_from_slice(&written_at.to_le_bytes());
+            out.extend(k.seal(&body, &bound_to(tree, format, key, Some(written_at)))?);
+            Ok(out)
+        }
+    }
+}
+
+/// Splits a sealed value into its format byte, the sequence that wrote it (if it
+/// carries one) and the sealed rest.
+fn envelope(bytes: &[u8]) -> Result<(u8, Option<u64>, &[u8]), CodecError> {
+    let (&format, rest) = bytes.split_first().ok_or(CodecError::Empty)?;
+    if format & WRITTEN_AT == 0 {
+        return Ok((format, None, rest));
+    }
+    let (seq, rest) = rest.split_at_checked(8).ok_or(CodecError::Undecryptable)?;
+    let seq = u64::from_le_bytes(seq.try_into().map_err(|_| CodecError::Undecryptable)?);
+    Ok((format, Some(seq), rest))
+}
+
+/// The audit sequence a sealed value says wrote it (0 for values from before it was
+/// kept). Trust it only once the value has been opened: the seal covers it.
+pub fn written_at(bytes: &[u8]) -> u64 {
+    envelope(bytes)
+        .ok()
+        .and_then(|(_, seq, _)| seq)
+        .unwrap_or(0)
+}
+
+/// `bytes` sealed under the data key and bound to `label`: a tag that only a holder
+/// of the key can make (empty for the measurement build's plaintext databases).
+pub fn seal_label(sealing: &Sealing, label: &[u8], bytes: &[u8]) -> Result<Vec<u8>, CodecError> {
+    match sealing {
+        Sealing::Plain => Ok(Vec::new()),
+        Sealing::Sealed(k) => Ok(k.seal(bytes, label)?),
+    }
+}
+
+/// Whether `sealed` is `bytes` as `seal_label` sealed them under this key and label.
+pub fn label_is_authentic(sealing: &Sealing, label: &[u8], bytes: &[u8], sealed: &[u8]) -> bool {
+    match sealing {
+        Sealing::Plain => true,
+        Sealing::Sealed(k) => k
+            .open(sealed, label)
+            .is_ok_and(|opened| opened.as_slice() == bytes),
+    }
+}
+
+/// Whether a sealed value is authentic where it lies (no record type needed).
+pub fn opens(bytes: &[u8], sealing: &Sealing, tree: &str, key: &[u8]) -> bool {
+    match sealing {
+        Sealing::Plain => true,
+        Sealing::Sealed(k) => envelope(bytes).is_ok_and(|(format, seq, rest)| {
+            k.open(rest, &bound_to(tree, format, key, seq)).is_ok()
+        }),
+    }
 }
 
 /// The record stored under `tree`/`key`; refused if it was sealed for another place.
@@ -180,12 +256,15 @@ pub fn unseal<T: Stored>(
     tree: &str,
     key: &[u8],
 ) -> Result<T, CodecError> {
-    let (&version, rest) = bytes.split_first().ok_or(CodecError::Empty)?;
     match sealing {
-        Sealing::Plain => T::decode_version(version, rest),
+        Sealing::Plain => {
+            let (&version, rest) = bytes.split_first().ok_or(CodecError::Empty)?;
+            T::decode_version(version, rest)
+        }
         Sealing::Sealed(k) => {
-            let body = k.open(rest, &associated_data(tree, version, key))?;
-            T::decode_version(version, &body)
+            let (format, seq, rest) = envelope(bytes)?;
+            let body = k.open(rest, &bound_to(tree, format, key, seq))?;
+            T::decode_version(format & !WRITTEN_AT, &body)
         }
     }
 }
@@ -199,8 +278,9 @@ mod tests {
     fn a_sealed_record_opens_under_its_own_key_and_no_other() {
         let sealing = Sealing::Sealed(DataKey::generate().expect("key"));
         let person = sample_person();
-        let bytes = seal(&person, &sealing, "people", b"key-1").expect("seal");
-        assert_eq!(bytes[0], Person::VERSION);
+        let bytes = seal(&person, &sealing, "people", b"key-1", 7).expect("seal");
+        assert_eq!(bytes[0] & !WRITTEN_AT, Person::VERSION);
+        assert_eq!(written_at(&bytes), 7);
         assert_eq!(
             unseal::<Person>(&bytes, &sealing, "people", b"key-1"),
             Ok(person)
@@ -215,8 +295,15 @@ mod tests {
             Err(CodecError::Undecryptable),
             "moved to another tree"
         );
+        let mut other_seq = bytes.clone();
+        other_seq[1] ^= 1;
+        assert_eq!(
+            unseal::<Person>(&other_seq, &sealing, "people", b"key-1"),
+            Err(CodecError::Undecryptable),
+            "the sequence that wrote it is bound too"
+        );
         let mut other_version = bytes.clone();
-        other_version[0] = 2;
+        other_version[0] = 2 | WRITTEN_AT;
         assert_eq!(
             unseal::<Person>(&other_version, &sealing, "people", b"key-1"),
             Err(CodecError::Undecryptable),
@@ -228,10 +315,10 @@ mod tests {
     fn a_sealed_value_does_not_contain_the_name() {
         let sealing = Sealing::Sealed(DataKey::generate().expect("key"));
         let person = sample_person();
-        let bytes = seal(&person, &sealing, "people", b"k").expect("seal");
+        let bytes = seal(&person, &sealing, "people", b"k", 1).expect("seal");
         let name = person.full_name.as_bytes();
         assert!(!bytes.windows(name.len()).any(|w| w == name));
-        let plain = seal(&person, &Sealing::Plain, "people", b"k").expect("plain");
+        let plain = seal(&person, &Sealing::Plain, "people", b"k", 1).expect("plain");
         assert!(
             plain.windows(name.len()).any(|w| w == name),
             "the test can fail"

@@ -65,6 +65,12 @@ pub enum StoreError {
     BadBackup { path: PathBuf, detail: String },
     #[error("{0} is not empty")]
     TargetNotEmpty(PathBuf),
+    #[error("there is no backup file at {0}")]
+    NoBackupFile(PathBuf),
+    /// A file, folder or link in a database folder that sinhke did not make: nothing
+    /// that would replace or wipe the folder goes ahead while it is there.
+    #[error("{0} was not made by sinhke")]
+    ForeignFile(PathBuf),
 }
 
 impl StoreError {
@@ -96,6 +102,8 @@ impl StoreError {
             StoreError::NoRandomness => "store.no_randomness",
             StoreError::BadBackup { .. } => "store.bad_backup",
             StoreError::TargetNotEmpty(_) => "store.target_not_empty",
+            StoreError::ForeignFile(_) => "store.foreign_file",
+            StoreError::NoBackupFile(_) => "store.no_backup_file",
         }
     }
 

@@ -142,14 +142,23 @@ impl Store {
         codec::unseal(value, &self.sealing, tree, key)
     }
 
-    /// The one place records are turned into values: sealed with a fresh nonce.
+    /// Whether a stored value opens under the data key where it lies (its sealed
+    /// envelope, sequence included, is authentic), whatever record it holds.
+    fn opens(&self, tree: &str, key: &[u8], value: &[u8]) -> bool {
+        codec::opens(value, &self.sealing, tree, key)
+    }
+
+    /// The one place records are turned into values: sealed with a fresh nonce, and
+    /// bound to the audit entry about to be written (the next in the trail), so a trail
+    /// cut short shows in the values written after its end.
     fn encode_value<T: codec::Stored>(
         &self,
         tree: &str,
         key: &[u8],
         record: &T,
     ) -> Result<Vec<u8>, StoreError> {
-        codec::seal(record, &self.sealing, tree, key).map_err(StoreError::from_codec)
+        codec::seal(record, &self.sealing, tree, key, self.audit_head.seq + 1)
+            .map_err(StoreError::from_codec)
     }
 
     pub fn path(&self) -> &Path {

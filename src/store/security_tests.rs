@@ -383,3 +383,55 @@ fn an_altered_audit_entry_is_detected() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_trail_cut_at_its_end_and_capped_with_an_older_head_is_detected() {
+    let (_dir, mut store) = five_entries();
+    // Someone without the key keeps the head as it was after entry 5...
+    let old_head = store
+        .tree(keys::META)
+        .get(keys::META_AUDIT_HEAD)
+        .expect("get")
+        .expect("head");
+    store.record_export("people", true).expect("export");
+    store.save_person(new_person()).expect("person");
+    // ...then removes what came after and puts the old head back: the chain itself
+    // is whole again, but the person saved by entry 7 says it came after the head.
+    for seq in [6, 7] {
+        store
+            .tree(keys::AUDIT)
+            .remove(keys::seq_key(seq))
+            .expect("remove");
+    }
+    store
+        .tree(keys::META)
+        .insert(keys::META_AUDIT_HEAD, old_head)
+        .expect("insert");
+    let findings = store.check().findings;
+    assert!(
+        findings
+            .iter()
+            .any(|f| f.tree == keys::AUDIT
+                && matches!(f.problem, check::FindingKind::AuditBroken(_))),
+        "{findings:?}"
+    );
+}
+
+#[test]
+fn a_value_whose_writing_sequence_was_changed_does_not_open() {
+    let (_dir, mut store) = fresh();
+    let person = store.save_person(new_person()).expect("person");
+    let key = keys::id_key(person.id);
+    let mut value = store
+        .tree(keys::PEOPLE)
+        .get(&key)
+        .expect("get")
+        .expect("value")
+        .to_vec();
+    value[1] = 0; // the sequence, lowered to slip under an older head
+    store
+        .tree(keys::PEOPLE)
+        .insert(&key, value)
+        .expect("insert");
+    assert!(!store.check().is_ok());
+}

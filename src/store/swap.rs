@@ -128,40 +128,158 @@ pub(crate) fn clean_leftovers(dir: &Path) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Overwrites every file under `path` with zeros, then removes it. On SSDs and
-/// journaling file systems the old blocks may survive elsewhere: see README.
-pub(crate) fn wipe_and_remove(path: &Path) -> Result<(), StoreError> {
-    wipe(path);
-    match fs::remove_dir_all(path) {
-        Ok(()) => Ok(()),
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(()),
-        Err(e) => Err(io(e, path)),
+/// What sled keeps in a database folder: `conf`, `db`, its snapshots (`snap.*`) and
+/// `blobs/` of numbered files. Anything else there was put by someone else.
+fn is_sled_file(name: &str) -> bool {
+    name == "conf" || name == "db" || name.starts_with("snap.")
+}
+
+fn is_blob_file(name: &str) -> bool {
+    !name.is_empty() && name.bytes().all(|b| b.is_ascii_digit())
+}
+
+/// The first entry of a database folder that sinhke did not make: a link of any kind,
+/// a folder other than `blobs`, a file sled does not write. A folder holding one is
+/// never replaced or wiped (the caller names it and stops).
+pub(crate) fn foreign_entry(dir: &Path) -> Result<Option<PathBuf>, StoreError> {
+    let entries = match fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(io(e, dir)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| io(e, dir))?;
+        let path = entry.path();
+        let kind = fs::symlink_metadata(&path)
+            .map_err(|e| io(e, &path))?
+            .file_type();
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let ours = if kind.is_file() {
+            is_sled_file(&name)
+        } else if kind.is_dir() && name == "blobs" {
+            if let Some(inside) = foreign_blob(&path)? {
+                return Ok(Some(inside));
+            }
+            true
+        } else {
+            false
+        };
+        if !ours {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+fn foreign_blob(blobs: &Path) -> Result<Option<PathBuf>, StoreError> {
+    for entry in fs::read_dir(blobs).map_err(|e| io(e, blobs))? {
+        let entry = entry.map_err(|e| io(e, blobs))?;
+        let path = entry.path();
+        let kind = fs::symlink_metadata(&path)
+            .map_err(|e| io(e, &path))?
+            .file_type();
+        if !(kind.is_file() && is_blob_file(&entry.file_name().to_string_lossy())) {
+            return Ok(Some(path));
+        }
+    }
+    Ok(None)
+}
+
+/// Refuses a database folder holding anything sinhke did not make, before an
+/// operation that would replace or wipe it.
+pub(crate) fn refuse_foreign(dir: &Path) -> Result<(), StoreError> {
+    match foreign_entry(dir)? {
+        Some(path) => Err(StoreError::ForeignFile(path)),
+        None => Ok(()),
     }
 }
 
-fn wipe(path: &Path) {
-    let Ok(entries) = fs::read_dir(path) else {
+/// Overwrites sled's files in the database folder `path` with zeros, then removes them
+/// and the folder. Never through a link: a link is removed, not followed; a file with
+/// a second hard link (a copy a backup tool made) is unlinked, not overwritten; and a
+/// folder holding anything sinhke did not make is left as it is, with an error naming
+/// it. On SSDs and journaling file systems the old blocks may survive: see README.
+pub(crate) fn wipe_and_remove(path: &Path) -> Result<(), StoreError> {
+    let kind = match fs::symlink_metadata(path) {
+        Ok(m) => m.file_type(),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(io(e, path)),
+    };
+    if kind.is_symlink() {
+        // A link where a folder of ours was: take the link away, never what it points to.
+        return fs::remove_file(path).map_err(|e| io(e, path));
+    }
+    if !kind.is_dir() {
+        return Err(StoreError::ForeignFile(path.to_path_buf()));
+    }
+    refuse_foreign(path)?;
+    let blobs = path.join("blobs");
+    if fs::symlink_metadata(&blobs).is_ok_and(|m| m.is_dir()) {
+        wipe_files_in(&blobs)?;
+        fs::remove_dir(&blobs).map_err(|e| io(e, &blobs))?;
+    }
+    wipe_files_in(path)?;
+    fs::remove_dir(path).map_err(|e| io(e, path))
+}
+
+/// Zeroes and removes every plain file directly in `dir` (checked to be sled's).
+fn wipe_files_in(dir: &Path) -> Result<(), StoreError> {
+    for entry in fs::read_dir(dir).map_err(|e| io(e, dir))? {
+        let path = entry.map_err(|e| io(e, dir))?.path();
+        let meta = fs::symlink_metadata(&path).map_err(|e| io(e, &path))?;
+        if meta.is_dir() {
+            continue;
+        }
+        if meta.is_file() && link_count(&meta) == 1 {
+            zero_file(&path, &meta);
+        }
+        fs::remove_file(&path).map_err(|e| io(e, &path))?;
+    }
+    Ok(())
+}
+
+#[cfg(unix)]
+fn link_count(meta: &fs::Metadata) -> u64 {
+    std::os::unix::fs::MetadataExt::nlink(meta)
+}
+
+/// Windows' link count is not in the standard library yet; hard links to a database
+/// file are rare there, and links are never followed in any case.
+#[cfg(not(unix))]
+fn link_count(_meta: &fs::Metadata) -> u64 {
+    1
+}
+
+/// Overwrites one file with zeros, opened without following a link and checked to be
+/// the very file that was inspected (not one swapped in since).
+fn zero_file(path: &Path, inspected: &fs::Metadata) {
+    let mut options = fs::OpenOptions::new();
+    options.write(true);
+    #[cfg(unix)]
+    std::os::unix::fs::OpenOptionsExt::custom_flags(&mut options, libc::O_NOFOLLOW);
+    let Ok(mut file) = options.open(path) else {
         return;
     };
-    for entry in entries.flatten() {
-        let p = entry.path();
-        if p.is_dir() {
-            wipe(&p);
-        } else if let Ok(len) = entry.metadata().map(|m| m.len())
-            && let Ok(mut file) = fs::OpenOptions::new().write(true).open(&p)
-        {
-            let zeros = vec![0u8; 64 * 1024];
-            let mut left = len;
-            while left > 0 {
-                let n = left.min(zeros.len() as u64) as usize;
-                if file.write_all(&zeros[..n]).is_err() {
-                    break;
-                }
-                left -= n as u64;
-            }
-            let _ = file.sync_all();
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::MetadataExt;
+        let same = file.metadata().is_ok_and(|m| {
+            m.dev() == inspected.dev() && m.ino() == inspected.ino() && m.nlink() == 1
+        });
+        if !same {
+            return;
         }
     }
+    let zeros = vec![0u8; 64 * 1024];
+    let mut left = inspected.len();
+    while left > 0 {
+        let n = left.min(zeros.len() as u64) as usize;
+        if file.write_all(&zeros[..n]).is_err() {
+            break;
+        }
+        left -= n as u64;
+    }
+    let _ = file.sync_all();
 }
 
 #[cfg(test)]

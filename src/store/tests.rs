@@ -182,9 +182,15 @@ fn check_finds_a_dangling_reference() {
         .tree(keys::PLANS)
         .insert(
             keys::id_key(orphan.id),
-            store
-                .encode_value(keys::PLANS, &keys::id_key(orphan.id), &orphan)
-                .expect("seal"),
+            // As written by the last action: a value from after it is a cut trail.
+            codec::seal(
+                &orphan,
+                &store.sealing,
+                keys::PLANS,
+                &keys::id_key(orphan.id),
+                store.audit_head.seq,
+            )
+            .expect("seal"),
         )
         .expect("plant");
     store
