@@ -152,3 +152,94 @@ fn a_flipped_byte_anywhere_never_panics_and_check_names_the_damage() {
         }
     }
 }
+
+/// What sinhke may never touch while it replaces or upgrades a database: a file
+/// elsewhere that a link in the database folder points to, a folder a link points to,
+/// and a hard-linked copy of a database file (as backup tools make).
+#[cfg(unix)]
+mod links_in_the_database_folder {
+    use super::*;
+    use std::path::Path;
+
+    const PRECIOUS: &str = "a file of the officer's own, not sinhke's";
+
+    fn precious(path: &Path) {
+        std::fs::create_dir_all(path.parent().expect("parent")).expect("mkdir");
+        std::fs::write(path, PRECIOUS).expect("write");
+    }
+
+    fn untouched(path: &Path) {
+        assert_eq!(
+            std::fs::read_to_string(path).expect("still there"),
+            PRECIOUS,
+            "{} was changed",
+            path.display()
+        );
+    }
+
+    fn backup_of(dir: &Path, db: &Path) -> String {
+        let file = dir.join("b.backup");
+        ok(db, &["backup", "--out", file.to_str().expect("path")]);
+        file.to_string_lossy().into_owned()
+    }
+
+    #[test]
+    fn a_restore_over_a_folder_holding_a_link_or_a_stranger_stops_and_changes_nothing() {
+        let (dir, db) = demo_db(8);
+        let file = backup_of(dir.path(), &db);
+        let outside = dir.path().join("elsewhere").join("notes.txt");
+        precious(&outside);
+        let before = ok(&db, &["stats"]);
+        for planted in ["link", "folder-link", "stranger"] {
+            let at = db.join(planted);
+            match planted {
+                "link" => std::os::unix::fs::symlink(&outside, &at).expect("symlink"),
+                "folder-link" => {
+                    std::os::unix::fs::symlink(outside.parent().expect("p"), &at).expect("symlink")
+                }
+                _ => std::fs::write(&at, "someone's file").expect("write"),
+            }
+            let out = run(&db, &["restore", "--force", &file]);
+            assert_clean_failure(&out, "was not made by sinhke");
+            untouched(&outside);
+            assert!(std::fs::symlink_metadata(&at).is_ok(), "{planted} kept");
+            assert_eq!(ok(&db, &["stats"]), before);
+            std::fs::remove_file(&at).expect("unplant");
+        }
+        // With the folder clean again, the restore goes through: the test can fail.
+        ok(&db, &["restore", "--force", &file]);
+        untouched(&outside);
+    }
+
+    #[test]
+    fn a_hard_linked_copy_of_the_database_survives_a_restore_whole() {
+        let (dir, db) = demo_db(8);
+        let file = backup_of(dir.path(), &db);
+        let copy = dir.path().join("backup-tool-copy-of-db");
+        std::fs::hard_link(db.join("db"), &copy).expect("hard link");
+        let before = std::fs::read(&copy).expect("read");
+        assert!(before.iter().any(|&b| b != 0));
+        ok(&db, &["restore", "--force", &file]);
+        assert_eq!(std::fs::read(&copy).expect("read"), before, "not zeroed");
+        assert_eq!(ok(&db, &["check"]).trim(), "ok");
+    }
+
+    #[test]
+    fn the_upgrade_of_an_old_database_with_a_link_in_its_folder_stops_and_zeroes_nothing() {
+        let dir = tempfile::tempdir().expect("tempdir");
+        let db = dir.path().join("old");
+        copy_dir(
+            &Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures/db-v1"),
+            &db,
+        );
+        let outside = dir.path().join("elsewhere.txt");
+        precious(&outside);
+        std::os::unix::fs::symlink(&outside, db.join("link-to-notes")).expect("symlink");
+        let out = run(&db, &["stats"]);
+        assert_clean_failure(&out, "was not made by sinhke");
+        untouched(&outside);
+        std::fs::remove_file(db.join("link-to-notes")).expect("unplant");
+        assert!(ok(&db, &["stats"]).contains("people: 12"));
+        untouched(&outside);
+    }
+}

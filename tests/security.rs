@@ -198,3 +198,226 @@ fn backup_of_a_database_open_in_the_program_says_where_to_make_it() {
         stderr(&out)
     );
 }
+
+/// A backup file taken apart and put back together as someone without the key could:
+/// its frames, and a writer that recomputes the plain checksum (not the sealed one).
+mod backup_file {
+    use sha2::{Digest, Sha256};
+
+    pub struct Parts {
+        pub head: Vec<u8>,
+        pub frames: Vec<(String, Vec<u8>, Vec<u8>)>,
+        pub seal: Vec<u8>,
+    }
+
+    fn take<'a>(bytes: &mut &'a [u8], n: usize) -> &'a [u8] {
+        let (a, b) = bytes.split_at(n);
+        *bytes = b;
+        a
+    }
+
+    fn len32(bytes: &mut &[u8]) -> usize {
+        u32::from_le_bytes(take(bytes, 4).try_into().expect("4 bytes")) as usize
+    }
+
+    pub fn parse(file: &[u8]) -> Parts {
+        let mut rest = file;
+        let head = take(&mut rest, 16).to_vec();
+        let mut frames = Vec::new();
+        loop {
+            let n = take(&mut rest, 1)[0];
+            if n == 0xFF {
+                break;
+            }
+            let tree = String::from_utf8(take(&mut rest, n as usize).to_vec()).expect("name");
+            let k = len32(&mut rest);
+            let key = take(&mut rest, k).to_vec();
+            let v = len32(&mut rest);
+            let value = take(&mut rest, v).to_vec();
+            frames.push((tree, key, value));
+        }
+        take(&mut rest, 8 + 32);
+        let n = take(&mut rest, 1)[0] as usize;
+        let seal = take(&mut rest, n).to_vec();
+        Parts { head, frames, seal }
+    }
+
+    /// The file again, with a correct plain checksum; `keyed` keeps format 2 and the
+    /// old sealed digest, else it claims format 1 (no sealed digest at all).
+    pub fn write(parts: &Parts, keyed: bool) -> Vec<u8> {
+        let mut out = parts.head.clone();
+        if !keyed {
+            out[14] = 1;
+        }
+        for (tree, key, value) in &parts.frames {
+            out.push(tree.len() as u8);
+            out.extend_from_slice(tree.as_bytes());
+            out.extend_from_slice(&(key.len() as u32).to_le_bytes());
+            out.extend_from_slice(key);
+            out.extend_from_slice(&(value.len() as u32).to_le_bytes());
+            out.extend_from_slice(value);
+        }
+        out.push(0xFF);
+        out.extend_from_slice(&(parts.frames.len() as u64).to_le_bytes());
+        let digest = Sha256::digest(&out);
+        out.extend_from_slice(&digest);
+        if keyed {
+            out.push(parts.seal.len() as u8);
+            out.extend_from_slice(&parts.seal);
+        }
+        out
+    }
+}
+
+#[test]
+fn an_officer_cannot_wipe_the_real_database_by_restoring_a_backup_of_their_own() {
+    let (dir, db) = demo_db(20);
+    let new = [("SINHKE_NEW_PASSPHRASE", "officer passphrase")];
+    let out = with_env(&db, &["users", "add", "Trần Văn Nam", "--ward", "CT"], &new);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let officer = [
+        ("SINHKE_USER", "Trần Văn Nam"),
+        ("SINHKE_PASSPHRASE", "officer passphrase"),
+    ];
+    // Their own database, where they are the first user and so a supervisor.
+    let own = dir.path().join("own");
+    assert!(
+        with_env(
+            &own,
+            &["wards", "add", "--code", "CT", "--name", "Cao Thắng"],
+            &officer
+        )
+        .status
+        .success()
+    );
+    let file = dir.path().join("own.backup");
+    let out = with_env(
+        &own,
+        &["backup", "--out", file.to_str().expect("path")],
+        &officer,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let before = ok(&db, &["stats"]);
+    let out = with_env(
+        &db,
+        &["restore", "--force", file.to_str().expect("path")],
+        &officer,
+    );
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(stderr(&out).contains("supervisor"), "{}", stderr(&out));
+    assert_eq!(
+        ok(&db, &["stats"]),
+        before,
+        "the real database is untouched"
+    );
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+#[test]
+fn a_backup_whose_trail_was_cut_without_the_key_is_refused() {
+    let (dir, db) = demo_db(10);
+    let older = dir.path().join("older.backup");
+    ok(&db, &["backup", "--out", older.to_str().expect("path")]);
+    let csv = dir.path().join("names.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            "people",
+            "--include-names",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    );
+    let newer = dir.path().join("newer.backup");
+    ok(&db, &["backup", "--out", newer.to_str().expect("path")]);
+
+    // Remove the entries after the older backup and put its audit head back.
+    let old_parts = backup_file::parse(&std::fs::read(&older).expect("read"));
+    let mut parts = backup_file::parse(&std::fs::read(&newer).expect("read"));
+    let old_audit: std::collections::BTreeSet<Vec<u8>> = old_parts
+        .frames
+        .iter()
+        .filter(|f| f.0 == "audit")
+        .map(|f| f.1.clone())
+        .collect();
+    parts
+        .frames
+        .retain(|f| f.0 != "audit" || old_audit.contains(&f.1));
+    let old_head = old_parts
+        .frames
+        .iter()
+        .find(|f| f.0 == "meta" && f.1 == b"audit_head")
+        .expect("head")
+        .clone();
+    for f in parts.frames.iter_mut() {
+        if f.0 == "meta" && f.1 == b"audit_head" {
+            *f = old_head.clone();
+        }
+    }
+    let before = ok(&db, &["stats"]);
+    for keyed in [true, false] {
+        let cut = dir.path().join("cut.backup");
+        std::fs::write(&cut, backup_file::write(&parts, keyed)).expect("write");
+        let out = run(&db, &["restore", "--force", cut.to_str().expect("path")]);
+        assert_eq!(
+            out.status.code(),
+            Some(1),
+            "keyed {keyed}: {}",
+            stdout(&out)
+        );
+        assert!(stderr(&out).contains("cannot be used"), "{}", stderr(&out));
+        assert_eq!(ok(&db, &["stats"]), before);
+    }
+    // The same file untouched is accepted: the test can fail.
+    let whole = dir.path().join("whole.backup");
+    std::fs::write(&whole, backup_file::write(&parts_of(&newer), true)).expect("write");
+    ok(&db, &["restore", "--force", whole.to_str().expect("path")]);
+}
+
+fn parts_of(path: &Path) -> backup_file::Parts {
+    backup_file::parse(&std::fs::read(path).expect("read"))
+}
+
+#[test]
+fn restoring_an_older_backup_keeps_the_audit_entries_made_after_it() {
+    let (dir, db) = demo_db(10);
+    let file = dir.path().join("b.backup");
+    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    let csv = dir.path().join("names.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            "people",
+            "--include-names",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    );
+    ok(&db, &["restore", "--force", file.to_str().expect("path")]);
+    let trail = ok(&db, &["audit"]);
+    let exports: Vec<&str> = trail.lines().filter(|l| l.contains("export")).collect();
+    assert_eq!(exports.len(), 1, "{trail}");
+    assert!(exports[0].contains("carried over"), "{trail}");
+    assert!(
+        trail.lines().last().expect("line").contains("restore"),
+        "{trail}"
+    );
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+#[test]
+fn a_missing_backup_file_is_named_as_missing() {
+    let (dir, db) = demo_db(3);
+    let out = run(
+        &db,
+        &[
+            "restore",
+            "--force",
+            dir.path().join("nope.backup").to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no backup file"), "{}", stderr(&out));
+}

@@ -118,9 +118,18 @@ impl StoreError {
     pub(crate) fn from_sled(err: sled::Error, path: &std::path::Path) -> StoreError {
         match err {
             sled::Error::Io(io) => StoreError::from_io(io, path),
+            // sled's own words ("corrupt data at None") mean nothing to an officer.
             sled::Error::Corruption { at, .. } => StoreError::Damaged {
                 path: path.to_path_buf(),
-                detail: format!("corrupt data at {at:?}"),
+                detail: match at {
+                    Some(at) => format!("a damaged file, at {at}"),
+                    None => "a damaged file".to_string(),
+                },
+            },
+            // e.g. "sled version earlier than 0.29" for a mangled `conf` file.
+            sled::Error::Unsupported(_) => StoreError::Damaged {
+                path: path.to_path_buf(),
+                detail: "its files are damaged or are not a database's".to_string(),
             },
             other => StoreError::Damaged {
                 path: path.to_path_buf(),

@@ -18,6 +18,8 @@ const SEALED_META: [&[u8]; 1] = [keys::META_SCHEDULE];
 pub(crate) fn run(old: Disk, unlocked: Unlocked) -> Result<Store, StoreError> {
     let dir = old.path.clone();
     let slot = unlocked.new_slot.clone().ok_or(StoreError::NotFound)?;
+    // The old folder is wiped once the new one is in: only if all of it is sled's.
+    swap::refuse_foreign(&dir)?;
     let staging = swap::prepare_staging(&dir)?;
     let built = (|| {
         let new = Disk::open(&staging)?;
