@@ -8,6 +8,7 @@ mod common;
 use common::{SIZES, demo_db, today};
 use criterion::{BenchmarkId, Criterion, criterion_group, criterion_main};
 use sinhke::i18n::Lang;
+use sinhke::output::OutputFile;
 use sinhke::report::Filter;
 use sinhke::report::export::{ExportKind, ExportOptions, export, export_to_file};
 use std::hint::black_box;
@@ -48,6 +49,7 @@ fn milestones(c: &mut Criterion) {
         let rows = snap.milestones.len();
         let dir = tempfile::tempdir().expect("tempdir");
         let path = dir.path().join("milestones.csv");
+        let target = OutputFile::outside(&path, store.path()).expect("outside the database");
         group.bench_with_input(BenchmarkId::new("to_file", people), &people, |b, _| {
             b.iter(|| {
                 export_to_file(
@@ -55,7 +57,7 @@ fn milestones(c: &mut Criterion) {
                     snap,
                     today(),
                     &options(),
-                    &path,
+                    &target,
                     &mut |_, _| {},
                 )
                 .expect("export")

@@ -316,3 +316,53 @@ fn a_restore_killed_midway_leaves_the_old_database_or_the_new_one() {
         assert_eq!(ok(&target, &["check"]).trim(), "ok");
     }
 }
+
+/// An export with names killed at any moment leaves either the whole file under its
+/// name or nothing at all: no half-written temporary with people's names in the folder.
+#[test]
+fn an_export_with_names_killed_midway_leaves_no_half_file_behind() {
+    let (dir, db) = demo_db(2_000);
+    let out = dir.path().join("usb");
+    std::fs::create_dir_all(&out).expect("mkdir");
+    let file = out.join("people.csv");
+    let whole = {
+        ok(
+            &db,
+            &[
+                "export",
+                "people",
+                "--include-names",
+                "--out",
+                file.to_str().expect("path"),
+            ],
+        );
+        std::fs::read(&file).expect("read")
+    };
+    for delay in delays(0xe4).take(KILLS / 5) {
+        let _ = std::fs::remove_file(&file);
+        kill_cli_after(
+            &db,
+            &[
+                "export",
+                "people",
+                "--include-names",
+                "--out",
+                file.to_str().expect("path"),
+            ],
+            delay,
+        );
+        let names: Vec<String> = std::fs::read_dir(&out)
+            .expect("dir")
+            .flatten()
+            .map(|e| e.file_name().to_string_lossy().into_owned())
+            .collect();
+        assert!(names.iter().all(|n| n == "people.csv"), "{names:?}");
+        if file.exists() {
+            assert_eq!(
+                std::fs::read(&file).expect("read"),
+                whole,
+                "whole or absent"
+            );
+        }
+    }
+}

@@ -243,3 +243,78 @@ mod links_in_the_database_folder {
         untouched(&outside);
     }
 }
+
+#[test]
+fn an_export_or_backup_aimed_inside_the_database_folder_is_refused_and_changes_nothing() {
+    let (_dir, db) = demo_db(10);
+    let before = ok(&db, &["stats"]);
+    for (args, target) in [
+        (vec!["export", "people"], db.join("db")),
+        (vec!["export", "wards"], db.join("conf")),
+        (vec!["backup"], db.join("db")),
+        (vec!["backup"], db.join("new.backup")),
+    ] {
+        let sled_file = std::fs::read(db.join("db")).expect("read");
+        let mut full = args.clone();
+        full.extend(["--out", target.to_str().expect("path")]);
+        let out = run(&db, &full);
+        assert_clean_failure(&out, "inside the database folder");
+        assert_eq!(std::fs::read(db.join("db")).expect("read"), sled_file);
+        assert!(!db.join("new.backup").exists());
+    }
+    assert_eq!(ok(&db, &["stats"]), before);
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+#[cfg(unix)]
+#[test]
+fn a_link_planted_where_an_export_writes_is_never_followed() {
+    let (dir, db) = demo_db(10);
+    let victim = dir.path().join("victim.txt");
+    std::fs::write(&victim, "not sinhke's").expect("write");
+    let target = dir.path().join("people.csv");
+    // Where the old code wrote its temporary, and the target itself.
+    std::os::unix::fs::symlink(&victim, dir.path().join("people.csv.partial")).expect("link");
+    std::os::unix::fs::symlink(&victim, &target).expect("link");
+    ok(
+        &db,
+        &["export", "people", "--out", target.to_str().expect("path")],
+    );
+    assert_eq!(
+        std::fs::read_to_string(&victim).expect("read"),
+        "not sinhke's"
+    );
+    assert!(
+        std::fs::read_to_string(&target)
+            .expect("read")
+            .contains("CT-")
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn files_holding_names_are_readable_by_their_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let (dir, db) = demo_db(5);
+    let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode();
+    assert_eq!(mode(&db) & 0o077, 0, "database folder {:o}", mode(&db));
+    let csv = dir.path().join("names.csv");
+    ok(
+        &db,
+        &[
+            "export",
+            "people",
+            "--include-names",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(mode(&csv) & 0o077, 0, "export {:o}", mode(&csv));
+    let backup = dir.path().join("b.backup");
+    ok(&db, &["backup", "--out", backup.to_str().expect("path")]);
+    assert_eq!(mode(&backup) & 0o077, 0, "backup {:o}", mode(&backup));
+    // A database folder made readable by others is closed again when opened.
+    std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o755)).expect("chmod");
+    ok(&db, &["stats"]);
+    assert_eq!(mode(&db) & 0o077, 0);
+}

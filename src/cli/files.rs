@@ -2,6 +2,7 @@
 
 use super::{Cli, Failure};
 use crate::i18n::{t, tf};
+use crate::output::OutputFile;
 use crate::report::Filter;
 use crate::report::export::{ExportKind, ExportOptions, export_to_file};
 use crate::report::import::{DuplicateOf, Encoding, read_people};
@@ -47,6 +48,12 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
                 .ok_or_else(|| Failure::text(lang, "err.unknown_ward", &[]))?,
         ),
     };
+    // Refused before anything is recorded: a target inside the database would
+    // overwrite sled's own files.
+    let target = OutputFile::outside(r.out, store.path()).map_err(|e| Failure {
+        message: e.message(lang),
+        code: 1,
+    })?;
     // Who exported what is recorded first; exports with names are refused to officers.
     store
         .record_export(kind.name(), r.include_names)
@@ -66,7 +73,7 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
         store.snapshot(),
         store.today(),
         &options,
-        r.out,
+        &target,
         &mut |_, _| {},
     )
     .map_err(|e| Failure::text(lang, "cli.export_failed", &[("detail", &e)]))?;

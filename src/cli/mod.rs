@@ -259,6 +259,7 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
         StoreError::TargetNotEmpty(p)
         | StoreError::ForeignFile(p)
         | StoreError::NoBackupFile(p) => (p.display().to_string(), String::new()),
+        StoreError::Output(e) => e.path_and_detail(),
         StoreError::ReadOnly(d)
         | StoreError::Io(d)
         | StoreError::CodeTaken(d)

@@ -10,9 +10,9 @@ use super::table::Cell;
 use crate::domain::dates::iso_date;
 use crate::domain::*;
 use crate::i18n::{Lang, t};
+use crate::output::{OutputError, OutputFile};
 use chrono::NaiveDate;
 use std::io::Write;
-use std::path::Path;
 
 /// What `sinhke export` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -104,6 +104,15 @@ impl From<std::io::Error> for ExportError {
     }
 }
 
+impl From<OutputError> for ExportError {
+    fn from(e: OutputError) -> Self {
+        match e {
+            OutputError::Io(e) => ExportError::Io(e.to_string()),
+            other => ExportError::Io(other.to_string()),
+        }
+    }
+}
+
 impl From<csv::Error> for ExportError {
     fn from(e: csv::Error) -> Self {
         ExportError::Io(e.to_string())
@@ -145,34 +154,18 @@ pub fn export(
     Ok(rows)
 }
 
-/// Writes beside `path` and renames when complete, so a half-written export never
-/// looks finished (a kill, a full disk, a pulled USB stick).
+/// Writes into a temporary beside the target and renames it when complete, so a
+/// half-written export never looks finished (a kill, a full disk, a pulled USB stick);
+/// the target was checked to be outside the database (`OutputFile::outside`).
 pub fn export_to_file(
     kind: ExportKind,
     snap: &Snapshot,
     today: NaiveDate,
     options: &ExportOptions,
-    path: &Path,
+    target: &OutputFile,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let mut partial = path.as_os_str().to_owned();
-    partial.push(".partial");
-    let partial = std::path::PathBuf::from(partial);
-    let result = (|| {
-        let file = std::fs::File::create(&partial)?;
-        let mut out = std::io::BufWriter::new(file);
-        let rows = export(kind, snap, today, options, &mut out, progress)?;
-        let file = out
-            .into_inner()
-            .map_err(|e| ExportError::Io(e.to_string()))?;
-        file.sync_all()?;
-        std::fs::rename(&partial, path)?;
-        Ok(rows)
-    })();
-    if result.is_err() {
-        let _ = std::fs::remove_file(&partial);
-    }
-    result
+    target.write(|out| export(kind, snap, today, options, out, progress))
 }
 
 type Csv<'a> = csv::Writer<&'a mut dyn Write>;

@@ -18,10 +18,11 @@ use super::disk::{self, Disk};
 use super::open::{Credentials, Locked};
 use super::{Op, OpenMode, Store, StoreError, codec, keys, swap};
 use crate::domain::Permission;
+use crate::output::OutputFile;
 use sha2::{Digest, Sha256};
 use std::fs::File;
-use std::io::{BufReader, BufWriter, Read, Write};
-use std::path::{Path, PathBuf};
+use std::io::{BufReader, Read, Write};
+use std::path::Path;
 
 const MAGIC: &[u8] = b"SINHKE-BACKUP\n";
 const FORMAT: u8 = 2;
@@ -62,13 +63,22 @@ impl<W: Write> Write for Hashing<W> {
     }
 }
 
-fn partial_path(path: &Path) -> PathBuf {
-    let mut name = path
-        .file_name()
-        .map(|n| n.to_os_string())
-        .unwrap_or_default();
-    name.push(".partial");
-    path.with_file_name(name)
+/// Reads back the file just written through `file` (rewound to its start): a disk
+/// that lost bytes shows now, not on the day of the restore.
+fn read_written(file: &mut std::io::BufWriter<File>, path: &Path) -> Result<(), StoreError> {
+    use std::io::{Seek, SeekFrom};
+    let inner = file.get_mut();
+    inner
+        .seek(SeekFrom::Start(0))
+        .map_err(|e| StoreError::from_io(e, path))?;
+    let copy = inner
+        .try_clone()
+        .map_err(|e| StoreError::from_io(e, path))?;
+    read_backup_from(BufReader::new(copy), path, |_| Ok(()))?;
+    inner
+        .seek(SeekFrom::End(0))
+        .map_err(|e| StoreError::from_io(e, path))?;
+    Ok(())
 }
 
 impl Store {
@@ -113,12 +123,11 @@ impl Store {
     /// Writes a backup file of the whole database (any signed-in user may), then
     /// records when, with an audit entry. The file appears whole or not at all.
     pub fn backup_to(&mut self, path: &Path) -> Result<u64, StoreError> {
-        let partial = partial_path(path);
+        let target = OutputFile::outside(path, self.path())?;
         let io = |e: std::io::Error| StoreError::from_io(e, path);
-        let written = (|| {
-            let file = File::create(&partial).map_err(io)?;
+        let frames = target.write(|file| {
             let mut out = Hashing {
-                inner: BufWriter::new(file),
+                inner: file,
                 hash: Sha256::new(),
             };
             out.write_all(MAGIC).map_err(io)?;
@@ -141,22 +150,15 @@ impl Store {
             let digest = out.hash.finalize_reset();
             let seal = codec::seal_label(&self.sealing, DIGEST_LABEL, &digest)
                 .map_err(StoreError::from_codec)?;
-            let mut file = out.inner;
+            let file = out.inner;
             file.write_all(&digest).map_err(io)?;
             file.write_all(&[seal.len() as u8]).map_err(io)?;
             file.write_all(&seal).map_err(io)?;
-            let file = file.into_inner().map_err(|e| io(e.into_error()))?;
-            file.sync_all().map_err(io)?;
+            file.flush().map_err(io)?;
+            // Read back what was written before it takes the file's name.
+            read_written(file, path)?;
             Ok::<u64, StoreError>(frames)
-        })();
-        let frames = match written.and_then(|n| read_backup(&partial, |_| Ok(())).map(|_| n)) {
-            Ok(n) => n,
-            Err(e) => {
-                let _ = std::fs::remove_file(&partial);
-                return Err(e);
-            }
-        };
-        std::fs::rename(&partial, path).map_err(io)?;
+        })?;
         let now = crate::domain::dates::now_millis();
         let value = self.encode_value(keys::META, keys::META_LAST_BACKUP, &now)?;
         let ops = vec![(
@@ -195,12 +197,8 @@ struct Sealed {
 /// checked once the data key is known.
 fn read_backup(
     path: &Path,
-    mut each: impl FnMut((usize, Vec<u8>, Vec<u8>)) -> Result<(), StoreError>,
+    each: impl FnMut((usize, Vec<u8>, Vec<u8>)) -> Result<(), StoreError>,
 ) -> Result<Sealed, StoreError> {
-    let bad = |detail: &str| StoreError::BadBackup {
-        path: path.to_path_buf(),
-        detail: detail.to_string(),
-    };
     let file = File::open(path).map_err(|e| match e.kind() {
         std::io::ErrorKind::NotFound => StoreError::NoBackupFile(path.to_path_buf()),
         _ => StoreError::from_io(e, path),
@@ -208,7 +206,19 @@ fn read_backup(
     if file.metadata().is_ok_and(|m| m.is_dir()) {
         return Err(StoreError::NoBackupFile(path.to_path_buf()));
     }
-    let mut input = BufReader::new(file);
+    read_backup_from(BufReader::new(file), path, each)
+}
+
+/// `read_backup` over an open file; `path` names it in messages.
+fn read_backup_from(
+    mut input: impl Read,
+    path: &Path,
+    mut each: impl FnMut((usize, Vec<u8>, Vec<u8>)) -> Result<(), StoreError>,
+) -> Result<Sealed, StoreError> {
+    let bad = |detail: &str| StoreError::BadBackup {
+        path: path.to_path_buf(),
+        detail: detail.to_string(),
+    };
     let mut hash = Sha256::new();
     let mut read = |n: usize, hash: &mut Sha256| -> Result<Vec<u8>, StoreError> {
         let mut buf = vec![0u8; n];

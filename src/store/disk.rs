@@ -74,10 +74,32 @@ pub(crate) fn is_occupied(dir: &Path) -> bool {
             .unwrap_or(false)
 }
 
+/// The database folder is its owner's alone (0700): sled creates its files with the
+/// usual umask (0644), and the folder is what keeps other users of the computer out of
+/// them. Best effort: a read-only copy, or a folder of someone else's, stays as it is.
+/// On Windows the folder keeps the permissions it inherits (see README).
+fn restrict_to_owner(dir: &Path) {
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::{MetadataExt, PermissionsExt};
+        if let Ok(meta) = std::fs::symlink_metadata(dir)
+            && meta.is_dir()
+            && meta.mode() & 0o077 != 0
+            // SAFETY: geteuid has no preconditions.
+            && meta.uid() == unsafe { libc::geteuid() }
+        {
+            let _ = std::fs::set_permissions(dir, std::fs::Permissions::from_mode(0o700));
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = dir;
+}
+
 impl Disk {
     /// Opens (creating if needed) the sled database in `dir` with every tree.
     pub fn open(dir: &Path) -> Result<Disk, StoreError> {
         std::fs::create_dir_all(dir).map_err(|e| StoreError::from_io(e, dir))?;
+        restrict_to_owner(dir);
         let config = sled::Config::new()
             .path(dir)
             .cache_capacity(CACHE_BYTES)

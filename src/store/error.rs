@@ -65,6 +65,8 @@ pub enum StoreError {
     BadBackup { path: PathBuf, detail: String },
     #[error("{0} is not empty")]
     TargetNotEmpty(PathBuf),
+    #[error(transparent)]
+    Output(#[from] crate::output::OutputError),
     #[error("there is no backup file at {0}")]
     NoBackupFile(PathBuf),
     /// A file, folder or link in a database folder that sinhke did not make: nothing
@@ -104,6 +106,7 @@ impl StoreError {
             StoreError::TargetNotEmpty(_) => "store.target_not_empty",
             StoreError::ForeignFile(_) => "store.foreign_file",
             StoreError::NoBackupFile(_) => "store.no_backup_file",
+            StoreError::Output(e) => e.message_key(),
         }
     }
 

@@ -9,6 +9,7 @@ use super::theme::Theme;
 use super::widgets::form::{Form, FormOutcome};
 use crate::domain::Id;
 use crate::i18n::{Lang, t};
+use crate::output::OutputFile;
 use crate::report::export::{ExportKind, export_to_file};
 use crate::store::Store;
 
@@ -313,6 +314,13 @@ impl App {
         let Some(job) = self.pending_export.take() else {
             return;
         };
+        let target = match OutputFile::outside(&job.path, self.store.path()) {
+            Ok(target) => target,
+            Err(e) => {
+                self.status = Some((e.message(self.lang), StatusKind::Error));
+                return;
+            }
+        };
         if let Err(e) = self
             .store
             .record_export(job.kind.name(), job.options.include_names)
@@ -326,7 +334,7 @@ impl App {
             self.store.snapshot(),
             today,
             &job.options,
-            &job.path,
+            &target,
             progress,
         );
         self.status = Some(match result {
