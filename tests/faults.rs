@@ -318,3 +318,46 @@ fn files_holding_names_are_readable_by_their_owner_only() {
     ok(&db, &["stats"]);
     assert_eq!(mode(&db) & 0o077, 0);
 }
+
+#[test]
+#[cfg(target_os = "linux")]
+fn a_full_disk_while_opening_leaves_the_database_whole_once_there_is_room() {
+    let Some(disk) = SmallDisk::mount("4m") else {
+        return;
+    };
+    let db = disk.path("db");
+    ok(&db, &["demo", "--people", "30"]);
+    for n in 1..=5 {
+        let code = format!("X{n}");
+        ok(
+            &db,
+            &[
+                "wards",
+                "add",
+                "--code",
+                &code,
+                "--name",
+                &format!("Phường {n}"),
+            ],
+        );
+    }
+    let fill = disk.path("fill");
+    let _ = Command::new("dd")
+        .args(["if=/dev/zero", "bs=1k"])
+        .arg(format!("of={}", fill.display()))
+        .output();
+    let out = run(&db, &["stats"]);
+    assert_clean_failure(&out, "disk is full");
+    let unfinished = std::fs::read_dir(&db)
+        .expect("dir")
+        .flatten()
+        .any(|e| e.file_name().to_string_lossy().ends_with(".generating"));
+    assert!(unfinished, "sled began a snapshot it could not finish");
+    std::fs::remove_file(&fill).expect("free space");
+    let stats = ok(&db, &["stats"]);
+    assert!(
+        stats.contains("people: 30") && stats.contains("wards: "),
+        "{stats}"
+    );
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}

@@ -61,6 +61,27 @@ fn open_sled(config: &sled::Config, dir: &Path) -> Result<sled::Db, StoreError> 
     }
 }
 
+/// Removes sled's unfinished snapshots (`snap.*.generating`, plain files) from `dir`;
+/// says whether there were any.
+fn remove_unfinished_snapshots(dir: &Path) -> bool {
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return false;
+    };
+    let mut removed = false;
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().into_owned();
+        let path = entry.path();
+        if name.starts_with("snap.")
+            && name.ends_with(".generating")
+            && std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+            && std::fs::remove_file(&path).is_ok()
+        {
+            removed = true;
+        }
+    }
+    removed
+}
+
 /// Whether `dir` holds a sled database.
 pub(crate) fn has_database(dir: &Path) -> bool {
     dir.join("db").is_file() && dir.join("conf").is_file()
@@ -104,7 +125,16 @@ impl Disk {
             .path(dir)
             .cache_capacity(CACHE_BYTES)
             .flush_every_ms(None);
-        let db = open_sled(&config, dir)?;
+        let db = match open_sled(&config, dir) {
+            // A snapshot sled began and could not finish (the disk filled while it
+            // wrote one) makes it call the whole database damaged. Such a file holds
+            // nothing the log does not; removed, the database opens as it was. Only
+            // after sled's lock was free (AlreadyOpen is never this arm).
+            Err(StoreError::Damaged { .. }) if remove_unfinished_snapshots(dir) => {
+                open_sled(&config, dir)?
+            }
+            other => other?,
+        };
         let trees = keys::TREES
             .iter()
             .map(|name| db.open_tree(name))
