@@ -201,3 +201,24 @@ fn output_piped_into_a_reader_that_stops_early_ends_quietly() {
     child.wait().expect("wait");
     assert!(!err.contains("panicked"), "{err}");
 }
+
+#[test]
+fn index_damage_is_named_as_such_and_check_repair_mends_it() {
+    let (_dir, db) = demo_db(15);
+    let before = ok(&db, &["stats"]);
+    {
+        let sled = sled::open(&db).expect("open sled");
+        let index = sled.open_tree("idx_ward").expect("tree");
+        let (first, _) = index.iter().next().expect("entry").expect("read");
+        index.remove(first).expect("remove");
+        sled.flush().expect("flush");
+    }
+    let out = run(&db, &["check"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("check --repair"), "{}", stderr(&out));
+    let fixed = ok(&db, &["check", "--repair"]);
+    assert!(fixed.contains("1 added"), "{fixed}");
+    assert!(fixed.trim_end().ends_with("ok"), "{fixed}");
+    assert_eq!(ok(&db, &["stats"]), before);
+    assert!(ok(&db, &["audit"]).contains("repair_indexes"));
+}

@@ -9,7 +9,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
     match command {
         Command::Demo { people, seed } => demo(cli, *people, *seed),
         Command::Stats => stats(cli),
-        Command::Check => check(cli),
+        Command::Check { repair } => check(cli, *repair),
         Command::Wards { action } => wards(cli, action.as_ref().unwrap_or(&WardAction::List)),
         Command::Users { action } => security::users(cli, action.as_ref()),
         Command::Audit { since } => security::audit(cli, *since),
@@ -78,8 +78,21 @@ fn stats(cli: &Cli) -> Result<(), Failure> {
     Ok(())
 }
 
-fn check(cli: &Cli) -> Result<(), Failure> {
-    let store = cli.open_store(OpenMode::MustExist)?;
+fn check(cli: &Cli, repair: bool) -> Result<(), Failure> {
+    let mut store = cli.open_store(OpenMode::MustExist)?;
+    if repair {
+        let fixed = store
+            .repair_indexes()
+            .map_err(|e| Failure::store(&e, cli.lang))?;
+        println!(
+            "{}",
+            tf(
+                cli.lang,
+                "cli.repaired",
+                &[("removed", &fixed.removed), ("added", &fixed.added)]
+            )
+        );
+    }
     let report = store.check();
     if report.is_ok() {
         println!("ok");
@@ -88,12 +101,14 @@ fn check(cli: &Cli) -> Result<(), Failure> {
     for finding in &report.findings {
         println!("{finding}");
     }
+    let only_indexes = report.findings.iter().all(|f| f.problem.is_index_only());
+    let key = if only_indexes && !repair {
+        "cli.check_failed_indexes"
+    } else {
+        "cli.check_failed"
+    };
     Err(Failure {
-        message: tf(
-            cli.lang,
-            "cli.check_failed",
-            &[("count", &report.findings.len())],
-        ),
+        message: tf(cli.lang, key, &[("count", &report.findings.len())]),
         code: 1,
     })
 }

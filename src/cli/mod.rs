@@ -66,7 +66,11 @@ pub enum Command {
     /// Count the records: one `name: count` line each
     Stats,
     /// Verify every value, reference and index entry; prints `ok` or what is wrong
-    Check,
+    Check {
+        /// First rebuild every index from the records, in one atomic write
+        #[arg(long)]
+        repair: bool,
+    },
     /// List or add the wards (phường/xã) of this database
     Wards {
         #[command(subcommand)]

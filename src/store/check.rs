@@ -1,8 +1,9 @@
 //! Integrity check over what is on disk: every value decodes, every reference resolves,
 //! every index entry matches its record, and no record is missing from an index.
 
+use super::audit::AuditDraft;
 use super::keys::{self, IndexEntry, Indexed, Tag};
-use super::{Store, codec::Stored};
+use super::{Op, Store, StoreError, codec::Stored};
 use crate::domain::*;
 use std::collections::{BTreeSet, HashMap};
 use std::fmt;
@@ -37,6 +38,14 @@ pub enum FindingKind {
 }
 
 impl FindingKind {
+    /// Damage `check --repair` mends: the records are intact, an index disagrees.
+    pub fn is_index_only(&self) -> bool {
+        matches!(
+            self,
+            FindingKind::StaleIndexEntry | FindingKind::MissingIndexEntry { .. }
+        )
+    }
+
     pub fn message_key(&self) -> &'static str {
         match self {
             FindingKind::Undecodable(_) => "check.undecodable",
@@ -178,31 +187,11 @@ pub(super) fn run(store: &Store) -> CheckReport {
         .into_iter()
         .map(|(_, w)| (w.code.clone(), w))
         .collect();
-    let people: HashMap<Id, Person> = c
-        .read::<Person>(keys::PEOPLE)
-        .into_iter()
-        .map(|(_, r)| (r.id, r))
-        .collect();
-    let plans: HashMap<Id, LivelihoodPlan> = c
-        .read::<LivelihoodPlan>(keys::PLANS)
-        .into_iter()
-        .map(|(_, r)| (r.id, r))
-        .collect();
-    let grants: HashMap<Id, Grant> = c
-        .read::<Grant>(keys::GRANTS)
-        .into_iter()
-        .map(|(_, r)| (r.id, r))
-        .collect();
-    let milestones: HashMap<Id, Milestone> = c
-        .read::<Milestone>(keys::MILESTONES)
-        .into_iter()
-        .map(|(_, r)| (r.id, r))
-        .collect();
-    let referrals: HashMap<Id, Referral> = c
-        .read::<Referral>(keys::REFERRALS)
-        .into_iter()
-        .map(|(_, r)| (r.id, r))
-        .collect();
+    let people: HashMap<Id, Person> = by_id(c.read::<Person>(keys::PEOPLE), |r| r.id);
+    let plans: HashMap<Id, LivelihoodPlan> = by_id(c.read::<LivelihoodPlan>(keys::PLANS), |r| r.id);
+    let grants: HashMap<Id, Grant> = by_id(c.read::<Grant>(keys::GRANTS), |r| r.id);
+    let milestones: HashMap<Id, Milestone> = by_id(c.read::<Milestone>(keys::MILESTONES), |r| r.id);
+    let referrals: HashMap<Id, Referral> = by_id(c.read::<Referral>(keys::REFERRALS), |r| r.id);
     if let Ok(Some(bytes)) = store.tree(keys::META).get(keys::META_SCHEDULE)
         && let Err(e) = store.decode_value::<Schedule>(keys::META, keys::META_SCHEDULE, &bytes)
     {
@@ -318,36 +307,154 @@ pub(super) fn run(store: &Store) -> CheckReport {
     }
 
     // Indexes: what the records say they need, against what the index trees hold.
+    let records = Records {
+        people: &people,
+        plans: &plans,
+        grants: &grants,
+        milestones: &milestones,
+        referrals: &referrals,
+    };
+    for (index, wrong) in index_differences(&mut c, &records) {
+        let key = describe_index_key(index, wrong.key());
+        let problem = match wrong {
+            IndexFix::Remove(_) => FindingKind::StaleIndexEntry,
+            IndexFix::Add(..) => FindingKind::MissingIndexEntry { index },
+        };
+        c.find(index, key, problem);
+    }
+    c.report
+}
+
+/// The records as read from disk, which the indexes must agree with.
+struct Records<'a> {
+    people: &'a HashMap<Id, Person>,
+    plans: &'a HashMap<Id, LivelihoodPlan>,
+    grants: &'a HashMap<Id, Grant>,
+    milestones: &'a HashMap<Id, Milestone>,
+    referrals: &'a HashMap<Id, Referral>,
+}
+
+/// One index entry that does not agree with the records.
+pub(crate) enum IndexFix {
+    /// An entry no record needs.
+    Remove(Vec<u8>),
+    /// An entry a record needs, with its value.
+    Add(Vec<u8>, Vec<u8>),
+}
+
+impl IndexFix {
+    fn key(&self) -> &[u8] {
+        match self {
+            IndexFix::Remove(k) | IndexFix::Add(k, _) => k,
+        }
+    }
+}
+
+/// The index trees whose entries are derived from the records.
+const INDEXES: [&str; 4] = [keys::BY_WARD, keys::BY_PERSON, keys::BY_DUE, keys::BY_CODE];
+
+fn index_differences(c: &mut Checker, records: &Records) -> Vec<(&'static str, IndexFix)> {
     let mut expected: HashMap<&'static str, IndexSet> = HashMap::new();
     let mut add = |entries: Vec<IndexEntry>| {
         for (t, k, v) in entries {
             expected.entry(t).or_default().insert((k, v));
         }
     };
-    people.values().for_each(|r| add(r.index_entries()));
-    plans.values().for_each(|r| add(r.index_entries()));
-    grants.values().for_each(|r| add(r.index_entries()));
-    milestones.values().for_each(|r| add(r.index_entries()));
-    referrals.values().for_each(|r| add(r.index_entries()));
-    for index in [keys::BY_WARD, keys::BY_PERSON, keys::BY_DUE, keys::BY_CODE] {
+    records.people.values().for_each(|r| add(r.index_entries()));
+    records.plans.values().for_each(|r| add(r.index_entries()));
+    records.grants.values().for_each(|r| add(r.index_entries()));
+    records
+        .milestones
+        .values()
+        .for_each(|r| add(r.index_entries()));
+    records
+        .referrals
+        .values()
+        .for_each(|r| add(r.index_entries()));
+    let mut out = Vec::new();
+    for index in INDEXES {
         let actual = c.index_keys(index);
         let wanted = expected.remove(index).unwrap_or_default();
         for (k, _) in actual.difference(&wanted) {
-            c.find(
-                index,
-                describe_index_key(index, k),
-                FindingKind::StaleIndexEntry,
-            );
+            out.push((index, IndexFix::Remove(k.clone())));
         }
-        for (k, _) in wanted.difference(&actual) {
-            c.find(
-                index,
-                describe_index_key(index, k),
-                FindingKind::MissingIndexEntry { index },
-            );
+        for (k, v) in wanted.difference(&actual) {
+            out.push((index, IndexFix::Add(k.clone(), v.clone())));
         }
     }
-    c.report
+    out
+}
+
+/// What `check --repair` did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct RepairReport {
+    pub removed: usize,
+    pub added: usize,
+}
+
+impl Store {
+    /// Rebuilds every index from the records as they are on disk, in one atomic write
+    /// (with its audit entry): stale entries removed, missing ones added. Records are
+    /// never changed; values that do not open stay for `check` to report.
+    pub fn repair_indexes(&mut self) -> Result<RepairReport, StoreError> {
+        let fixes = {
+            let mut c = Checker {
+                store: self,
+                report: CheckReport::default(),
+            };
+            let people = by_id(c.read::<Person>(keys::PEOPLE), |r: &Person| r.id);
+            let plans = by_id(c.read::<LivelihoodPlan>(keys::PLANS), |r| r.id);
+            let grants = by_id(c.read::<Grant>(keys::GRANTS), |r| r.id);
+            let milestones = by_id(c.read::<Milestone>(keys::MILESTONES), |r| r.id);
+            let referrals = by_id(c.read::<Referral>(keys::REFERRALS), |r| r.id);
+            let records = Records {
+                people: &people,
+                plans: &plans,
+                grants: &grants,
+                milestones: &milestones,
+                referrals: &referrals,
+            };
+            index_differences(&mut c, &records)
+        };
+        let mut report = RepairReport::default();
+        if fixes.is_empty() {
+            return Ok(report);
+        }
+        let ops: Vec<Op> = fixes
+            .into_iter()
+            .map(|(index, fix)| match fix {
+                IndexFix::Remove(k) => {
+                    report.removed += 1;
+                    (keys::tree_index(index), k, None)
+                }
+                IndexFix::Add(k, v) => {
+                    report.added += 1;
+                    (keys::tree_index(index), k, Some(v))
+                }
+            })
+            .collect();
+        let detail = format!("{} removed, {} added", report.removed, report.added);
+        self.commit(ops, &[], AuditDraft::new("repair_indexes").detail(detail))?;
+        Ok(report)
+    }
+
+    /// A quick look, without decoding anything, at whether the indexes have as many
+    /// entries as the records need: what the terminal program asks on start, to say
+    /// when `check --repair` is needed. (`check` compares every entry.)
+    pub fn indexes_look_whole(&self) -> bool {
+        let count = |tree: &str| self.tree(tree).iter().keys().count();
+        let people = count(keys::PEOPLE);
+        let milestones = count(keys::MILESTONES);
+        let linked = count(keys::PLANS) + count(keys::GRANTS) + milestones + count(keys::REFERRALS);
+        count(keys::BY_WARD) == people
+            && count(keys::BY_CODE) == people
+            && count(keys::BY_DUE) == milestones
+            && count(keys::BY_PERSON) == linked
+    }
+}
+
+fn by_id<T>(records: Vec<(Vec<u8>, T)>, id: impl Fn(&T) -> Id) -> HashMap<Id, T> {
+    records.into_iter().map(|(_, r)| (id(&r), r)).collect()
 }
 
 fn sorted<T>(map: &HashMap<Id, T>) -> Vec<&T> {

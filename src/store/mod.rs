@@ -27,7 +27,7 @@ pub use audit::{AuditEntry, AuditRecord, HistoryItem, RecordChange};
 
 pub use backup::{BACKUP_EVERY_MILLIS, RestoreReport, restore};
 pub use changes::Change;
-pub use check::{CheckReport, Finding, FindingKind};
+pub use check::{CheckReport, Finding, FindingKind, RepairReport};
 pub use crypto::KdfParams;
 pub use error::{Rejected, StoreError};
 pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked};

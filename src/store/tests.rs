@@ -395,3 +395,50 @@ fn a_large_import_interrupted_at_any_point_leaves_none_or_all_after_reopening() 
         assert!(store.tree(keys::JOURNAL).is_empty());
     }
 }
+
+#[test]
+fn check_repair_rebuilds_lost_and_stale_index_entries_and_changes_no_record() {
+    let (_dir, mut store) = fresh();
+    let person = store.save_person(new_person()).expect("person");
+    store.save_person(new_person()).expect("person");
+    assert!(store.indexes_look_whole());
+    let people_before = store.snapshot().people.len();
+    // One entry lost, one left behind by a record that is gone.
+    store
+        .tree(keys::BY_WARD)
+        .remove(keys::ward_entry(&person.ward, person.id))
+        .expect("remove");
+    store
+        .tree(keys::BY_CODE)
+        .insert(b"XX-9999", keys::id_key(Id(5)))
+        .expect("plant");
+    let findings = store.check().findings;
+    assert_eq!(findings.len(), 2, "{findings:?}");
+    assert!(findings.iter().all(|f| f.problem.is_index_only()));
+    let repaired = store.repair_indexes().expect("repair");
+    assert_eq!(
+        repaired,
+        RepairReport {
+            removed: 1,
+            added: 1
+        }
+    );
+    assert!(store.check().is_ok(), "{:?}", store.check().findings);
+    assert!(store.indexes_look_whole());
+    assert_eq!(store.snapshot().people.len(), people_before);
+    assert_eq!(
+        store.repair_indexes().expect("again"),
+        RepairReport::default()
+    );
+}
+
+#[test]
+fn the_quick_index_look_notices_a_lost_entry() {
+    let (_dir, mut store) = fresh();
+    let person = store.save_person(new_person()).expect("person");
+    store
+        .tree(keys::BY_CODE)
+        .remove(person.code.as_bytes())
+        .expect("remove");
+    assert!(!store.indexes_look_whole());
+}

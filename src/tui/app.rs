@@ -87,6 +87,19 @@ impl App {
         app
     }
 
+    /// Says on the status line when the indexes disagree with the records, and how to
+    /// mend them; returns whether it said so.
+    pub fn warn_if_indexes_need_repair(&mut self) -> bool {
+        if self.store.indexes_look_whole() {
+            return false;
+        }
+        self.status = Some((
+            crate::i18n::t(self.lang, "status.needs_repair").to_string(),
+            StatusKind::Error,
+        ));
+        true
+    }
+
     pub fn ctx(&self) -> Ctx<'_> {
         Ctx::new(&self.store, self.lang, self.theme, self.version)
     }

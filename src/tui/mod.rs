@@ -185,10 +185,16 @@ fn restore() {
 
 fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
     let mut needs_draw = true;
+    let mut first_frame = true;
     loop {
         if needs_draw {
             terminal.draw(|frame| render(app, frame))?;
             needs_draw = false;
+        }
+        // Once the officer sees the program: a quick look at the indexes (tens of
+        // milliseconds at a province's size), kept out of the first frame's budget.
+        if std::mem::take(&mut first_frame) && app.warn_if_indexes_need_repair() {
+            terminal.draw(|frame| render(app, frame))?;
         }
         // Block until something happens, then take everything already queued before drawing
         // once: pasted or fast-typed text costs one frame, not one per key.
