@@ -106,14 +106,43 @@ fn an_interrupted_fill_on_a_full_disk_is_undone_once_there_is_room() {
 
 #[test]
 #[cfg(target_os = "linux")]
-fn a_read_only_disk_is_named() {
+fn a_read_only_disk_can_be_read_checked_exported_and_backed_up_but_not_changed() {
     let Some(disk) = SmallDisk::mount("8m") else {
         return;
     };
     let db = disk.path("db");
     ok(&db, &["demo", "--people", "20"]);
+    let before = ok(&db, &["stats"]);
     disk.remount_read_only();
-    assert_clean_failure(&run(&db, &["stats"]), "cannot be written to");
+    // A CD or a locked stick: read, checked, exported and backed up from a copy.
+    assert_eq!(ok(&db, &["stats"]), before);
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+    let elsewhere = tempfile::tempdir().expect("tempdir");
+    let csv = elsewhere.path().join("people.csv");
+    ok(
+        &db,
+        &["export", "people", "--out", csv.to_str().expect("path")],
+    );
+    assert!(std::fs::read_to_string(&csv).expect("csv").contains("CT-"));
+    let backup = elsewhere.path().join("b.backup");
+    ok(&db, &["backup", "--out", backup.to_str().expect("path")]);
+    let restored = elsewhere.path().join("restored");
+    ok(&restored, &["restore", backup.to_str().expect("path")]);
+    assert_eq!(ok(&restored, &["stats"]), before);
+    // What would change it, or would have to be recorded, is refused and says why.
+    let names = run(
+        &db,
+        &[
+            "export",
+            "people",
+            "--include-names",
+            "--out",
+            csv.to_str().expect("path"),
+        ],
+    );
+    assert_clean_failure(&names, "cannot be written");
+    let add = run(&db, &["wards", "add", "--code", "ZZ", "--name", "Mới"]);
+    assert_clean_failure(&add, "cannot be written");
 }
 
 #[test]

@@ -359,16 +359,32 @@ impl Cli {
     /// `open_store`, leaving store errors to the caller (the outer error: no credentials).
     pub fn try_open_store(&self, mode: OpenMode) -> Result<Result<Store, StoreError>, Failure> {
         let credentials = self.credentials()?;
+        let dir = self.db_dir();
         let open = || {
-            let locked = Locked::open(&self.db_dir(), mode)?.with_kdf_for_new(self.kdf_for_new());
+            let locked = Locked::open(&dir, mode)?.with_kdf_for_new(self.kdf_for_new());
             let unlocked = locked.sign_in(&credentials)?;
-            let mut store = locked.into_store(unlocked)?;
+            locked.into_store(unlocked)
+        };
+        let opened = match open() {
+            // A CD or a locked stick: read, check, export and back up from a copy.
+            Err(StoreError::ReadOnly(_)) if mode == OpenMode::MustExist => {
+                let store = crate::store::open_read_only_copy(&dir, &credentials);
+                if store.is_ok() {
+                    eprintln!(
+                        "{}",
+                        tf(self.lang, "cli.read_only_copy", &[("path", &dir.display())])
+                    );
+                }
+                store
+            }
+            other => other,
+        };
+        Ok(opened.map(|mut store| {
             if let Some(today) = self.today {
                 store.set_today(today);
             }
-            Ok(store)
-        };
-        Ok(open())
+            store
+        }))
     }
 }
 

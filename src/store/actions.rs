@@ -48,6 +48,15 @@ impl Store {
         if with_names {
             self.require(Permission::ExportWithNames)?;
         }
+        if self.is_read_only() {
+            // Nothing can be recorded on a read-only medium: names, which must be, wait
+            // for a copy that can; codes alone may leave unrecorded.
+            return if with_names {
+                self.refuse_if_read_only()
+            } else {
+                Ok(())
+            };
+        }
         let names = if with_names {
             "with names"
         } else {

@@ -159,6 +159,9 @@ impl Store {
             read_written(file, path)?;
             Ok::<u64, StoreError>(frames)
         })?;
+        if self.is_read_only() {
+            return Ok(frames);
+        }
         let now = crate::domain::dates::now_millis();
         let value = self.encode_value(keys::META, keys::META_LAST_BACKUP, &now)?;
         let ops = vec![(

@@ -88,6 +88,7 @@ impl Store {
         draft: AuditDraft,
         into_empty: bool,
     ) -> Result<(), StoreError> {
+        self.refuse_if_read_only()?;
         let (audit, head_ops, head) = self.audit_ops(draft)?;
         ops.extend(audit);
         debug_assert!(

@@ -82,6 +82,29 @@ fn remove_unfinished_snapshots(dir: &Path) -> bool {
     removed
 }
 
+/// Copies sled's files of the database in `from` into the new folder `to` (plain
+/// files only, never through a link; anything else in `from` stops the copy).
+pub(crate) fn copy_database(from: &Path, to: &Path) -> Result<(), StoreError> {
+    super::swap::refuse_foreign(from)?;
+    let copy_files = |src: &Path, dst: &Path| -> Result<(), StoreError> {
+        std::fs::create_dir_all(dst).map_err(|e| StoreError::from_io(e, dst))?;
+        for entry in std::fs::read_dir(src).map_err(|e| StoreError::from_io(e, src))? {
+            let path = entry.map_err(|e| StoreError::from_io(e, src))?.path();
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.is_file())
+                && let Some(name) = path.file_name()
+            {
+                std::fs::copy(&path, dst.join(name)).map_err(|e| StoreError::from_io(e, &path))?;
+            }
+        }
+        Ok(())
+    };
+    copy_files(from, to)?;
+    if from.join("blobs").is_dir() {
+        copy_files(&from.join("blobs"), &to.join("blobs"))?;
+    }
+    Ok(())
+}
+
 /// Whether `dir` holds a sled database.
 pub(crate) fn has_database(dir: &Path) -> bool {
     dir.join("db").is_file() && dir.join("conf").is_file()

@@ -67,6 +67,9 @@ pub enum StoreError {
     TargetNotEmpty(PathBuf),
     #[error(transparent)]
     Output(#[from] crate::output::OutputError),
+    /// A change asked of a database opened from a medium that cannot be written.
+    #[error("the database at {0} is on a disk that cannot be written")]
+    ReadOnlyMedium(PathBuf),
     #[error("there is no backup file at {0}")]
     NoBackupFile(PathBuf),
     /// A file, folder or link in a database folder that sinhke did not make: nothing
@@ -106,6 +109,7 @@ impl StoreError {
             StoreError::TargetNotEmpty(_) => "store.target_not_empty",
             StoreError::ForeignFile(_) => "store.foreign_file",
             StoreError::NoBackupFile(_) => "store.no_backup_file",
+            StoreError::ReadOnlyMedium(_) => "store.read_only_medium",
             StoreError::Output(e) => e.message_key(),
         }
     }

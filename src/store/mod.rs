@@ -30,7 +30,7 @@ pub use changes::Change;
 pub use check::{CheckReport, Finding, FindingKind, RepairReport};
 pub use crypto::KdfParams;
 pub use error::{Rejected, StoreError};
-pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked};
+pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked, open_read_only_copy};
 
 use crate::domain::*;
 use audit::AuditHead;
@@ -73,6 +73,9 @@ pub struct Store {
     last_backup: Option<i64>,
     backup_folder: Option<std::path::PathBuf>,
     today: Option<NaiveDate>,
+    /// Set when the database lies on a medium that cannot be written and this is a
+    /// private copy of it (declared after `disk`, so sled closes before it is wiped).
+    read_only: Option<open::ReadOnlyCopy>,
     #[cfg(test)]
     fail_after_writes: Option<usize>,
     #[cfg(test)]
@@ -116,6 +119,7 @@ impl Store {
             last_backup: None,
             backup_folder: None,
             today: None,
+            read_only: None,
             #[cfg(test)]
             fail_after_writes: None,
             #[cfg(test)]
@@ -161,8 +165,27 @@ impl Store {
             .map_err(StoreError::from_codec)
     }
 
+    /// The database folder as the user named it (for a read-only medium, the
+    /// original, not the private copy that is open).
     pub fn path(&self) -> &Path {
-        &self.disk.path
+        match &self.read_only {
+            Some(copy) => &copy.original,
+            None => &self.disk.path,
+        }
+    }
+
+    /// Whether this is a copy of a database on a medium that cannot be written: it
+    /// can be read, checked, exported and backed up; nothing can be changed.
+    pub fn is_read_only(&self) -> bool {
+        self.read_only.is_some()
+    }
+
+    /// Refuses a write to a read-only copy: it would be lost with the copy.
+    fn refuse_if_read_only(&self) -> Result<(), StoreError> {
+        match &self.read_only {
+            Some(copy) => Err(StoreError::ReadOnlyMedium(copy.original.clone())),
+            None => Ok(()),
+        }
     }
 
     pub fn snapshot(&self) -> &Snapshot {

@@ -326,3 +326,43 @@ impl Store {
         Ok(())
     }
 }
+
+/// A private copy of a database whose folder cannot be written (a CD, a locked USB
+/// stick), made so it can still be read, checked, exported and backed up. Wiped and
+/// removed when the store that has it open is dropped.
+pub(crate) struct ReadOnlyCopy {
+    pub original: std::path::PathBuf,
+    folder: tempfile::TempDir,
+}
+
+impl Drop for ReadOnlyCopy {
+    fn drop(&mut self) {
+        let _ = swap::wipe_and_remove(&self.folder.path().join("db"));
+    }
+}
+
+/// Opens the database in `dir`, which cannot be written, through a private copy: the
+/// copy's values are as sealed as the original's, and it is owner-only.
+pub fn open_read_only_copy(dir: &Path, credentials: &Credentials) -> Result<Store, StoreError> {
+    if !disk::has_database(dir) {
+        return Err(StoreError::Missing(dir.to_path_buf()));
+    }
+    let folder = tempfile::Builder::new()
+        .prefix("sinhke-read-only-")
+        .tempdir()
+        .map_err(|e| StoreError::Io(e.to_string()))?;
+    let copy = folder.path().join("db");
+    disk::copy_database(dir, &copy)?;
+    let locked = Locked::open(&copy, OpenMode::MustExist)?;
+    let unlocked = locked.sign_in(credentials)?;
+    if locked.state() != DbState::Encrypted {
+        // An unencrypted database is upgraded on first open, which needs writing.
+        return Err(StoreError::ReadOnlyMedium(dir.to_path_buf()));
+    }
+    let mut store = locked.into_store(unlocked)?;
+    store.read_only = Some(ReadOnlyCopy {
+        original: dir.to_path_buf(),
+        folder,
+    });
+    Ok(store)
+}

@@ -212,6 +212,7 @@ impl Store {
         codes: &[(Vec<u8>, Vec<u8>)],
         draft: AuditDraft,
     ) -> Result<(), StoreError> {
+        self.refuse_if_read_only()?;
         let (audit, head_ops, head) = self.audit_ops(draft)?;
         ops.extend(audit);
         ops.extend(head_ops);
