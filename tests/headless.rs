@@ -222,3 +222,14 @@ fn index_damage_is_named_as_such_and_check_repair_mends_it() {
     assert_eq!(ok(&db, &["stats"]), before);
     assert!(ok(&db, &["audit"]).contains("repair_indexes"));
 }
+
+#[cfg(target_os = "linux")]
+#[test]
+fn output_that_cannot_be_written_is_a_message_not_a_panic() {
+    let (_dir, db) = demo_db(5);
+    let full = std::fs::File::create("/dev/full").expect("/dev/full");
+    let out = sinhke(&db).arg("audit").stdout(full).output().expect("run");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
+    assert!(stderr(&out).contains("No space left"), "{}", stderr(&out));
+}

@@ -55,7 +55,7 @@ fn demo(cli: &Cli, people: usize, seed: u64) -> Result<(), Failure> {
     store
         .fill_empty(data)
         .map_err(|e| Failure::store(&e, cli.lang))?;
-    println!(
+    say!(
         "{}",
         tf(
             cli.lang,
@@ -69,12 +69,12 @@ fn demo(cli: &Cli, people: usize, seed: u64) -> Result<(), Failure> {
 fn stats(cli: &Cli) -> Result<(), Failure> {
     let store = cli.open_store(OpenMode::MustExist)?;
     let s = store.snapshot();
-    println!("people: {}", s.people.len());
-    println!("plans: {}", s.plans.len());
-    println!("grants: {}", s.grants.len());
-    println!("milestones: {}", s.milestones.len());
-    println!("referrals: {}", s.referrals.len());
-    println!("wards: {}", s.wards.len());
+    say!("people: {}", s.people.len());
+    say!("plans: {}", s.plans.len());
+    say!("grants: {}", s.grants.len());
+    say!("milestones: {}", s.milestones.len());
+    say!("referrals: {}", s.referrals.len());
+    say!("wards: {}", s.wards.len());
     Ok(())
 }
 
@@ -84,7 +84,7 @@ fn check(cli: &Cli, repair: bool) -> Result<(), Failure> {
         let fixed = store
             .repair_indexes()
             .map_err(|e| Failure::store(&e, cli.lang))?;
-        println!(
+        say!(
             "{}",
             tf(
                 cli.lang,
@@ -95,11 +95,11 @@ fn check(cli: &Cli, repair: bool) -> Result<(), Failure> {
     }
     let report = store.check();
     if report.is_ok() {
-        println!("ok");
+        say!("ok");
         return Ok(());
     }
     for finding in &report.findings {
-        println!("{finding}");
+        say!("{finding}");
     }
     let only_indexes = report.findings.iter().all(|f| f.problem.is_index_only());
     let key = if only_indexes && !repair {
@@ -118,7 +118,7 @@ fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
         WardAction::List => {
             let store = cli.open_store(OpenMode::MustExist)?;
             for w in store.snapshot().wards.values() {
-                println!("{}\t{}\t{}\t{}", w.code, w.name, w.district, w.province);
+                say!("{}\t{}\t{}\t{}", w.code, w.name, w.district, w.province);
             }
             Ok(())
         }
@@ -137,7 +137,7 @@ fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
             };
             match store.add_ward(ward) {
                 Ok(w) => {
-                    println!(
+                    say!(
                         "{}",
                         tf(
                             cli.lang,

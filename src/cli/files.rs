@@ -77,7 +77,7 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
         &mut |_, _| {},
     )
     .map_err(|e| Failure::text(lang, "cli.export_failed", &[("detail", &e)]))?;
-    println!(
+    say!(
         "{}",
         tf(
             lang,
@@ -170,7 +170,7 @@ pub fn import_people(
         duplicate_lines.len()
     };
     if dry_run {
-        println!(
+        say!(
             "{}",
             tf(
                 lang,
@@ -183,7 +183,7 @@ pub fn import_people(
     let count = people.len();
     match store.import_people(people) {
         Ok(_) => {
-            println!(
+            say!(
                 "{}",
                 tf(
                     lang,

@@ -1,6 +1,16 @@
 //! The command line: clap definitions and the headless commands, each a thin call into
 //! the store or the reports. Run bare, sinhke opens the terminal program.
 
+/// `println!` for commands: a closed pipe (`sinhke audit | head`, or Windows' error
+/// 232/233 when the reader went away) ends the command quietly, and any other failure
+/// to write (a full disk under `> file`) is said on stderr with a non-zero exit,
+/// instead of the panic `println!` gives.
+macro_rules! say {
+    ($($arg:tt)*) => {
+        $crate::cli::write_line(format_args!($($arg)*))
+    };
+}
+
 mod commands;
 mod files;
 mod security;
@@ -219,6 +229,34 @@ fn parse_day(text: &str) -> Result<NaiveDate, String> {
         .ok_or_else(|| format!("not a date: '{text}' (use yyyy-mm-dd)"))
 }
 
+/// Writes one line of a command's output; see `say!`.
+pub(crate) fn write_line(args: std::fmt::Arguments) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let written = out
+        .write_fmt(args)
+        .and_then(|_| out.write_all(b"\n"))
+        .and_then(|_| out.flush());
+    if let Err(e) = written {
+        output_failed(&e);
+    }
+}
+
+/// Whether a write failed because the reading end of a pipe has gone.
+fn is_closed_pipe(e: &std::io::Error) -> bool {
+    // 232: ERROR_NO_DATA, 233: ERROR_PIPE_NOT_CONNECTED (Windows).
+    e.kind() == std::io::ErrorKind::BrokenPipe || matches!(e.raw_os_error(), Some(232 | 233))
+}
+
+fn output_failed(e: &std::io::Error) -> ! {
+    use std::io::Write;
+    if is_closed_pipe(e) {
+        std::process::exit(0);
+    }
+    let _ = writeln!(std::io::stderr(), "sinhke: {e}");
+    std::process::exit(1);
+}
+
 /// Where data lives when no --db is given: the platform's local data folder
 /// (not the roaming one: these records must not travel with a Windows profile).
 pub fn default_db_dir() -> PathBuf {
@@ -398,7 +436,8 @@ pub fn run() -> ExitCode {
         Ok(()) => ExitCode::SUCCESS,
         Err(failure) => {
             if !failure.message.is_empty() {
-                eprintln!("sinhke: {}", failure.message);
+                use std::io::Write;
+                let _ = writeln!(std::io::stderr(), "sinhke: {}", failure.message);
             }
             ExitCode::from(failure.code)
         }

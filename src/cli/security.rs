@@ -27,7 +27,7 @@ pub fn users(cli: &Cli, action: Option<&UserAction>) -> Result<(), Failure> {
                     .ward
                     .clone()
                     .unwrap_or_else(|| t(cli.lang, "users.all_wards").into());
-                println!("{}\t{}\t{}", u.name, u.role.code(), ward);
+                say!("{}\t{}\t{}", u.name, u.role.code(), ward);
             }
         }
         UserAction::Add {
@@ -40,7 +40,7 @@ pub fn users(cli: &Cli, action: Option<&UserAction>) -> Result<(), Failure> {
             let user = store
                 .add_user(name, *role, ward.as_deref(), &passphrase)
                 .map_err(fail(cli))?;
-            println!(
+            say!(
                 "{}",
                 tf(
                     cli.lang,
@@ -54,7 +54,7 @@ pub fn users(cli: &Cli, action: Option<&UserAction>) -> Result<(), Failure> {
         }
         UserAction::Remove { name } => {
             store.remove_user(name).map_err(fail(cli))?;
-            println!("{}", tf(cli.lang, "cli.user_removed", &[("name", name)]));
+            say!("{}", tf(cli.lang, "cli.user_removed", &[("name", name)]));
         }
         UserAction::Passwd {
             name,
@@ -65,7 +65,7 @@ pub fn users(cli: &Cli, action: Option<&UserAction>) -> Result<(), Failure> {
             store
                 .change_passphrase(&whose, &passphrase)
                 .map_err(fail(cli))?;
-            println!(
+            say!(
                 "{}",
                 tf(cli.lang, "cli.passphrase_changed", &[("name", &whose)])
             );
@@ -86,7 +86,7 @@ fn local_time(millis: i64) -> String {
 
 /// One line per entry, then one indented line per record it touched.
 fn print_entry(entry: &AuditEntry) {
-    println!(
+    say!(
         "{}\t{}\t{}\t{}\t{}",
         entry.seq,
         local_time(entry.at),
@@ -101,7 +101,7 @@ fn print_entry(entry: &AuditEntry) {
             RecordChange::Changed(fields) if fields.is_empty() => "saved unchanged".to_string(),
             RecordChange::Changed(fields) => format!("changed: {}", fields.join(", ")),
         };
-        println!("\t{} {}\t{}", r.tree, r.id, change);
+        say!("\t{} {}\t{}", r.tree, r.id, change);
     }
 }
 
@@ -129,7 +129,7 @@ pub fn backup(cli: &Cli, out: &Path) -> Result<(), Failure> {
         Err(e) => return Err(Failure::store(&e, cli.lang)),
     };
     let values = store.backup_to(out).map_err(fail(cli))?;
-    println!(
+    say!(
         "{}",
         tf(
             cli.lang,
@@ -144,7 +144,7 @@ pub fn restore(cli: &Cli, file: &Path, force: bool) -> Result<(), Failure> {
     let credentials = cli.credentials()?;
     let dir = cli.db_dir();
     let report = crate::store::restore(file, &dir, &credentials, force).map_err(fail(cli))?;
-    println!(
+    say!(
         "{}",
         tf(
             cli.lang,
