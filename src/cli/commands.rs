@@ -139,6 +139,12 @@ fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
                 Err(e) => Err(Failure::store(&e, cli.lang)),
             }
         }
+        WardAction::Edit {
+            code,
+            name,
+            district,
+            province,
+        } => super::wards::edit(cli, code, name, district, province),
     }
 }
 

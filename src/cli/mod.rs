@@ -4,6 +4,7 @@
 mod commands;
 mod files;
 mod security;
+mod wards;
 
 use crate::i18n::{Lang, tf};
 use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store, StoreError};
@@ -67,7 +68,7 @@ pub enum Command {
     Stats,
     /// Verify every value, reference and index entry; prints `ok` or what is wrong
     Check,
-    /// List or add the wards (phường/xã) of this database
+    /// List, add or edit the wards (phường/xã) of this database
     Wards {
         #[command(subcommand)]
         action: Option<WardAction>,
@@ -194,6 +195,21 @@ pub enum WardAction {
         district: String,
         #[arg(long, default_value = "")]
         province: String,
+    },
+    /// Change a ward's name, district or province (supervisors); its code never changes
+    Edit {
+        /// The code of the ward to change (CT)
+        #[arg(long)]
+        code: String,
+        /// The new name [default: unchanged]
+        #[arg(long)]
+        name: Option<String>,
+        /// The new district [default: unchanged]
+        #[arg(long)]
+        district: Option<String>,
+        /// The new province [default: unchanged]
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 
