@@ -143,7 +143,7 @@ pub enum ImportWhat {
         /// Add likely duplicates too (same name, birth year and ward)
         #[arg(long)]
         allow_duplicates: bool,
-        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the file is not UTF-8]
+        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the whole file reads as Vietnamese in it]
         #[arg(long)]
         encoding: Option<String>,
     },
