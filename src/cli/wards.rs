@@ -1,5 +1,6 @@
-//! `wards edit`: changing a ward that exists. Adding and listing live with the other
-//! commands; an edit names the ward by its code, which itself never changes.
+//! `wards edit`: changing a ward that exists, and a ward's problems in the user's
+//! words. Adding and listing live with the other commands; an edit names the ward by
+//! its code, which itself never changes.
 
 use super::{Cli, Failure};
 use crate::i18n::tf;
@@ -40,9 +41,32 @@ pub fn edit(
             Ok(())
         }
         Err(StoreError::Invalid(rejected)) => Err(Failure {
-            message: super::commands::problems_text(cli, &rejected),
+            message: problems_text(cli, &rejected),
             code: 1,
         }),
         Err(e) => Err(Failure::store(&e, cli.lang)),
     }
+}
+
+/// "Code: A ward with this code exists already", each field by its label on the form.
+pub(super) fn problems_text(cli: &Cli, rejected: &[crate::store::Rejected]) -> String {
+    rejected
+        .iter()
+        .flat_map(|r| &r.problems)
+        .map(|p| {
+            let label = match p.field {
+                "code" => "field.ward_code",
+                "name" => "field.ward_name",
+                "district" => "field.district",
+                "province" => "field.province",
+                _ => "",
+            };
+            let reason = crate::i18n::t(cli.lang, p.key);
+            match label {
+                "" => format!("{}: {reason}", p.field),
+                key => format!("{}: {reason}", crate::i18n::t(cli.lang, key)),
+            }
+        })
+        .collect::<Vec<_>>()
+        .join("; ")
 }
