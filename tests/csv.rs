@@ -392,6 +392,29 @@ fn a_quote_left_open_in_an_optional_column_refuses_the_file_at_its_line() {
 }
 
 #[test]
+fn a_quote_left_open_in_a_note_or_a_column_not_imported_refuses_the_file_too() {
+    // Neither column has a length limit: these were "3 people imported" of 2,000, exit 0.
+    let (dir, db) = fixed_db();
+    for column in ["Household note", "Ghi chú khác"] {
+        let mut lines = vec![format!(
+            "Full name,Sex,Birth year,Ward,Target group,{column}"
+        )];
+        lines.extend((0..2000).map(|n| format!("Người Mới {n},Female,1990,CT,Victim,")));
+        lines[3] = "Người Mới 2,Female,1990,CT,Victim,\"mẹ đơn thân".into();
+        let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &["--dry-run"]);
+        assert!(
+            err.contains("Line 4: a quote (\") opens a cell and is never closed"),
+            "{column}: {err}"
+        );
+        // Closed again by a stray quote further down: the rows in between are still named.
+        lines[500] = "Người Mới 498,Female,1990,CT,Victim,\"x\"".into();
+        let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+        assert!(err.starts_with("sinhke: Line 4: "), "{column}: {err}");
+        assert!(err.contains("quote (\")"), "{column}: {err}");
+    }
+}
+
+#[test]
 fn one_bad_byte_in_a_utf8_file_refuses_it_at_its_line_instead_of_garbling_every_name() {
     let (dir, db) = fixed_db();
     let mut bytes = sheet_of(5).join("\n").into_bytes();
