@@ -440,6 +440,11 @@ fn a_utf16_file_is_named_as_such_and_a_tab_separated_one_is_read() {
     let err = refused_import(&db, dir.path(), &utf16, &[]);
     assert!(err.contains("UTF-16") && err.contains("CSV UTF-8"), "{err}");
     assert!(!err.contains("column is missing"), "{err}");
+    let err = refused_import(&db, dir.path(), b"PK\x03\x04\x14\x00\x06\x00", &[]);
+    assert!(
+        err.contains("is an Excel workbook, not a CSV file"),
+        "{err}"
+    );
     let tabs = dir.path().join("tabs.txt");
     std::fs::write(&tabs, &text).expect("write");
     let before = open_store(&db).snapshot().people.len();

@@ -83,6 +83,10 @@ pub enum ImportError {
     TooLarge { limit_mb: u64 },
     #[error("the file is UTF-16 (Excel's Unicode text)")]
     Utf16,
+    #[error("the file is an Excel workbook, not CSV")]
+    Workbook,
+    #[error("the file is UTF-8 text, not Windows-1258")]
+    IsUtf8,
     #[error("line {line} is neither UTF-8 nor Windows-1258 text")]
     BadEncoding { line: usize },
     #[error("the quote that opens a cell on line {line} is never closed")]
@@ -115,6 +119,8 @@ impl ImportError {
             ImportError::Unreadable(_) => "cli.cannot_read",
             ImportError::TooLarge { .. } => "import.too_large",
             ImportError::Utf16 => "import.utf16",
+            ImportError::Workbook => "import.workbook",
+            ImportError::IsUtf8 => "import.is_utf8",
             ImportError::BadEncoding { .. } => "import.bad_encoding",
             ImportError::UnclosedQuote { .. } => "import.unclosed_quote",
             ImportError::CellTooLong { .. } => "import.cell_too_long",
@@ -126,7 +132,11 @@ impl ImportError {
     /// The values the message names: `line`, `until`, `limit`, `column`, `detail`.
     pub fn values(&self) -> Vec<(&'static str, String)> {
         match self {
-            ImportError::NotATable | ImportError::Empty | ImportError::Utf16 => vec![],
+            ImportError::NotATable
+            | ImportError::Empty
+            | ImportError::Utf16
+            | ImportError::Workbook
+            | ImportError::IsUtf8 => vec![],
             ImportError::Unreadable(detail) => vec![("detail", detail.clone())],
             ImportError::TooLarge { limit_mb } => vec![("limit", limit_mb.to_string())],
             ImportError::BadEncoding { line } | ImportError::UnclosedQuote { line } => {

@@ -40,11 +40,21 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, ImportError> {
 /// or when the file as a whole reads as Vietnamese in it. Anything else is refused at
 /// its first line that fits neither: one stray byte must not turn every name to mojibake.
 pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encoding), ImportError> {
+    if is_workbook(bytes) {
+        return Err(ImportError::Workbook);
+    }
     if looks_like_utf16(bytes) {
         return Err(ImportError::Utf16);
     }
     let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
     match (std::str::from_utf8(bytes), encoding) {
+        // Vietnamese in UTF-8, read as 1258, is mojibake in every name: not what was
+        // meant. (A 1258 file that happens to be valid UTF-8 reads as odd letters.)
+        (Ok(s), Some(Encoding::Windows1258))
+            if !s.is_ascii() && first_line_not_vietnamese(&text::nfc(s)).is_none() =>
+        {
+            Err(ImportError::IsUtf8)
+        }
         (_, Some(Encoding::Windows1258)) => Ok((from_1258(bytes), Encoding::Windows1258)),
         (Ok(s), _) => Ok((text::nfc(s), Encoding::Utf8)),
         (Err(e), Some(Encoding::Utf8)) => Err(bad_encoding_at(bytes, e.valid_up_to())),
@@ -65,14 +75,26 @@ fn from_1258(bytes: &[u8]) -> String {
     text::nfc(&s)
 }
 
+/// An Excel workbook itself (.xlsx is a zip file, .xls an OLE one), not a CSV file.
+fn is_workbook(bytes: &[u8]) -> bool {
+    bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
+}
+
 /// Excel's "Unicode text" is UTF-16: a byte-order mark, or a zero byte beside most
-/// letters of the first line.
+/// letters of the first line, always on the same side.
 fn looks_like_utf16(bytes: &[u8]) -> bool {
     if bytes.starts_with(&[0xFF, 0xFE]) || bytes.starts_with(&[0xFE, 0xFF]) {
         return true;
     }
     let head = &bytes[..bytes.len().min(200)];
-    head.len() >= 4 && head.iter().filter(|b| **b == 0).count() * 3 >= head.len()
+    let zeros_at = |parity: usize| {
+        head.iter()
+            .enumerate()
+            .filter(|(i, b)| i % 2 == parity && **b == 0)
+            .count()
+    };
+    let (even, odd) = (zeros_at(0), zeros_at(1));
+    head.len() >= 4 && even.max(odd) * 3 >= head.len() && even.min(odd) * 4 < even.max(odd)
 }
 
 /// Whether the bytes hold at least one valid UTF-8 character beyond ASCII.
@@ -245,6 +267,19 @@ mod tests {
         }
         assert_eq!(decode(&bytes, None), Err(ImportError::Utf16));
         assert_eq!(decode(&bytes[2..], None), Err(ImportError::Utf16));
+    }
+
+    #[test]
+    fn a_workbook_is_told_from_a_csv_file_and_utf8_is_not_read_as_1258() {
+        assert_eq!(
+            decode(b"PK\x03\x04\x14\0\x06\0", None),
+            Err(ImportError::Workbook)
+        );
+        assert_eq!(
+            decode("Họ và tên\n".as_bytes(), Some(Encoding::Windows1258)),
+            Err(ImportError::IsUtf8)
+        );
+        assert!(decode(b"Full name\n", Some(Encoding::Windows1258)).is_ok());
     }
 
     #[test]
