@@ -331,7 +331,7 @@ mod tests {
             OutputFile::outside(&db, &db),
             Err(OutputError::IsFolder(_))
         ));
-        assert!(OutputFile::outside(&tmp.path().join("people.csv"), &db).is_ok());
+        assert!(OutputFile::outside(&tmp.path().join("ward-figures.csv"), &db).is_ok());
     }
 
     #[cfg(unix)]

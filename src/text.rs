@@ -6,10 +6,28 @@ use std::cmp::Ordering;
 use unicode_normalization::UnicodeNormalization;
 use unicode_normalization::char::is_combining_mark;
 
-/// NFC-normalises text and trims it, collapsing runs of whitespace to one space.
+/// NFC-normalises text and trims it, collapsing runs of spaces to one space. A tab or
+/// line break inside is not a space to collapse: it stays, for validation to refuse
+/// beside its field (`has_control`) rather than change the text without a word.
 pub fn clean(input: &str) -> String {
     let nfc: String = input.nfc().collect();
-    nfc.split_whitespace().collect::<Vec<_>>().join(" ")
+    nfc.trim()
+        .split(|c: char| c.is_whitespace() && !c.is_control())
+        .filter(|w| !w.is_empty())
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+/// Whether one-line text holds a control character: NUL, ESC, tab, line break... They
+/// would reach CSV files and terminals raw (ESC starts a terminal command).
+pub fn has_control(text: &str) -> bool {
+    text.chars().any(char::is_control)
+}
+
+/// The same for a note, whose tabs and line breaks are its own.
+pub fn note_has_control(text: &str) -> bool {
+    text.chars()
+        .any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\r'))
 }
 
 /// NFC-normalises without touching whitespace (for multi-line notes).
@@ -170,6 +188,17 @@ mod tests {
         let mut names = vec!["Trần Văn Bình", "Nguyễn Thị An", "Lê Thị Bình"];
         names.sort_by_key(|n| name_sort_key(n));
         assert_eq!(names, vec!["Nguyễn Thị An", "Lê Thị Bình", "Trần Văn Bình"]);
+    }
+
+    #[test]
+    fn control_characters_are_kept_for_validation_to_refuse_never_dropped() {
+        assert_eq!(clean("  Lò\u{0}Thị  Mỷ \n"), "Lò\u{0}Thị Mỷ");
+        assert_eq!(clean("Lò\tThị"), "Lò\tThị");
+        assert!(has_control("Lò\u{1b}[2JThị"));
+        assert!(has_control("Lò\tThị"));
+        assert!(!has_control("Nguyễn Thị Hoa"));
+        assert!(!note_has_control("Hai con\n\tđang đi học"));
+        assert!(note_has_control("Hai con\u{0}"));
     }
 
     #[test]

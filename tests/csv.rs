@@ -172,7 +172,7 @@ fn bad_rows_are_named_by_line_and_nothing_is_imported() {
         "line 4: Ward: No such ward",
         "line 5: Full name: Required",
         "line 6: Enrolled on: Date as dd/mm/yyyy",
-        "4 rows have problems; nobody was imported",
+        "Lines with problems: 4. Nobody was imported",
     ] {
         assert!(err.contains(expected), "missing {expected:?} in:\n{err}");
     }
@@ -309,4 +309,271 @@ fn an_import_killed_at_any_moment_adds_everyone_or_no_one() {
         }
     }
     let _ = landed;
+}
+
+/// A database with a supervisor's demo data and "Cán bộ Tâm", an officer of ward CT only.
+fn db_with_ward_officer() -> (tempfile::TempDir, PathBuf) {
+    let (dir, db) = fixed_db();
+    let added = sinhke(&db)
+        .env("SINHKE_NEW_PASSPHRASE", "officer passphrase")
+        .args([
+            "users",
+            "add",
+            "Cán bộ Tâm",
+            "--role",
+            "officer",
+            "--ward",
+            "CT",
+        ])
+        .output()
+        .expect("add officer");
+    assert!(added.status.success(), "{}", stderr(&added));
+    (dir, db)
+}
+
+fn as_ward_officer(db: &Path, args: &[&str]) -> std::process::Output {
+    sinhke(db)
+        .env("SINHKE_USER", "Cán bộ Tâm")
+        .env("SINHKE_PASSPHRASE", "officer passphrase")
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+/// A sheet of `rows` new people, the header on line 1 and person n on line n + 2.
+fn sheet_of(rows: usize) -> Vec<String> {
+    let mut lines = vec!["Full name,Sex,Birth year,Ward,Target group,Address".to_string()];
+    lines.extend((0..rows).map(|n| format!("Người Mới {n},Female,1990,CT,Victim,Tổ {n}")));
+    lines
+}
+
+/// Imports `bytes` as a file and checks that it was refused and nothing changed.
+fn refused_import(db: &Path, dir: &Path, bytes: &[u8], extra: &[&str]) -> String {
+    let sheet = dir.join("refused.csv");
+    std::fs::write(&sheet, bytes).expect("write");
+    let before = ok(db, &["stats"]);
+    let mut args = vec![
+        "import",
+        "people",
+        sheet.to_str().expect("path"),
+        "--lang",
+        "en",
+    ];
+    args.extend_from_slice(extra);
+    let out = run(db, &args);
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        stdout(&out),
+        stderr(&out)
+    );
+    assert_eq!(ok(db, &["stats"]), before, "nothing imported");
+    stderr(&out)
+}
+
+#[test]
+fn a_quote_left_open_in_an_optional_column_refuses_the_file_at_its_line() {
+    let (dir, db) = fixed_db();
+    let mut lines = sheet_of(2000);
+    lines[3] = "Người Mới 2,Female,1990,CT,Victim,\"Tổ 2".into();
+    let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+    assert!(
+        err.contains("Line 4: a quote (\") opens a cell and is never closed"),
+        "{err}"
+    );
+    // Closed again 100 lines later by a stray quote: still that line, still nobody.
+    lines[104] = "Người Mới 103,Female,1990,CT,Victim,Tổ \"103\"".into();
+    let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+    assert!(
+        err.contains("Line 4: a quote (\") opens a cell of the column \"Address\""),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_quote_left_open_in_a_note_or_a_column_not_imported_refuses_the_file_too() {
+    // Neither column has a length limit: these were "3 people imported" of 2,000, exit 0.
+    let (dir, db) = fixed_db();
+    for column in ["Household note", "Ghi chú khác"] {
+        let mut lines = vec![format!(
+            "Full name,Sex,Birth year,Ward,Target group,{column}"
+        )];
+        lines.extend((0..2000).map(|n| format!("Người Mới {n},Female,1990,CT,Victim,")));
+        lines[3] = "Người Mới 2,Female,1990,CT,Victim,\"mẹ đơn thân".into();
+        let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &["--dry-run"]);
+        assert!(
+            err.contains("Line 4: a quote (\") opens a cell and is never closed"),
+            "{column}: {err}"
+        );
+        // Closed again by a stray quote further down: the rows in between are still named.
+        lines[500] = "Người Mới 498,Female,1990,CT,Victim,\"x\"".into();
+        let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+        assert!(err.starts_with("sinhke: Line 4: "), "{column}: {err}");
+        assert!(err.contains("quote (\")"), "{column}: {err}");
+    }
+}
+
+#[test]
+fn one_bad_byte_in_a_utf8_file_refuses_it_at_its_line_instead_of_garbling_every_name() {
+    let (dir, db) = fixed_db();
+    let mut bytes = sheet_of(5).join("\n").into_bytes();
+    let at = bytes
+        .iter()
+        .rposition(|b| *b == b'T')
+        .expect("a T on the last line");
+    bytes.insert(at, 0xFF);
+    let err = refused_import(&db, dir.path(), &bytes, &[]);
+    assert!(err.contains("Line 6 of"), "{err}");
+    assert!(err.contains("--encoding windows-1258"), "{err}");
+    // Asking for UTF-8 is no way round it.
+    let err = refused_import(&db, dir.path(), &bytes, &["--encoding", "utf-8"]);
+    assert!(err.contains("Line 6 of"), "{err}");
+}
+
+#[test]
+fn a_utf16_file_is_named_as_such_and_a_tab_separated_one_is_read() {
+    let (dir, db) = fixed_db();
+    let text = sheet_of(3).join("\r\n").replace(',', "\t");
+    let mut utf16 = vec![0xFF, 0xFE];
+    utf16.extend(text.encode_utf16().flat_map(u16::to_le_bytes));
+    let err = refused_import(&db, dir.path(), &utf16, &[]);
+    assert!(err.contains("UTF-16") && err.contains("CSV UTF-8"), "{err}");
+    assert!(!err.contains("column is missing"), "{err}");
+    let err = refused_import(&db, dir.path(), b"PK\x03\x04\x14\x00\x06\x00", &[]);
+    assert!(
+        err.contains("is an Excel workbook, not a CSV file"),
+        "{err}"
+    );
+    let tabs = dir.path().join("tabs.txt");
+    std::fs::write(&tabs, &text).expect("write");
+    let before = open_store(&db).snapshot().people.len();
+    let out = import_en(&db, &tabs);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(open_store(&db).snapshot().people.len(), before + 3);
+}
+
+#[test]
+fn an_endless_file_or_an_overlong_cell_is_refused_with_the_cap_named() {
+    let (dir, db) = fixed_db();
+    #[cfg(unix)]
+    {
+        let out = import_en(&db, Path::new("/dev/zero"));
+        assert_eq!(out.status.code(), Some(1));
+        assert!(
+            stderr(&out).contains("larger than 20 MB"),
+            "{}",
+            stderr(&out)
+        );
+    }
+    let mut lines = sheet_of(3);
+    lines[2] = format!("Người Mới 1,Female,1990,CT,Victim,{}", "x".repeat(6000));
+    let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+    assert!(
+        err.contains("Line 3: a cell holds more than 5000 characters"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_header_without_the_needed_columns_is_called_the_header_not_one_row() {
+    let (dir, db) = fixed_db();
+    let err = refused_import(&db, dir.path(), b"Surname,Sex\nLan,Female\n", &[]);
+    assert!(
+        err.contains("The first line of the file names no column for: Full name"),
+        "{err}"
+    );
+    assert!(!err.contains("rows have problems"), "{err}");
+}
+
+#[test]
+fn allowed_duplicates_are_said_to_be_imported_not_skipped() {
+    let (dir, db) = fixed_db();
+    let names = dir.path().join("names.csv");
+    export(&db, &names, &["people", "--include-names"]);
+    let out = run(
+        &db,
+        &[
+            "import",
+            "people",
+            names.to_str().expect("path"),
+            "--allow-duplicates",
+            "--dry-run",
+        ],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let all = stdout(&out) + &stderr(&out);
+    assert!(all.contains("imported anyway"), "{all}");
+    assert!(!all.contains("skipped"), "{all}");
+}
+
+#[test]
+fn an_officer_of_one_ward_is_refused_another_wards_export_and_import() {
+    let (dir, db) = db_with_ward_officer();
+    let out_file = dir.path().join("tc.csv");
+    let out = as_ward_officer(
+        &db,
+        &[
+            "export",
+            "people",
+            "--ward",
+            "TC",
+            "--out",
+            out_file.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("You work in ward Cao Thắng only"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!out_file.exists());
+    // The summary by ward is theirs alone, not their ward beside zeros for the others.
+    let wards = dir.path().join("wards.csv");
+    let out = as_ward_officer(
+        &db,
+        &["export", "wards", "--out", wards.to_str().expect("path")],
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = std::fs::read_to_string(&wards).expect("wards");
+    assert!(
+        text.contains("Cao Thắng") && !text.contains("Tuần Châu"),
+        "{text}"
+    );
+    let sheet = dir.path().join("tc-people.csv");
+    std::fs::write(
+        &sheet,
+        "Full name,Sex,Birth year,Ward,Target group\nNgười A,Female,1990,CT,Victim\nNgười B,Female,1990,TC,Victim\n",
+    )
+    .expect("write");
+    let out = as_ward_officer(
+        &db,
+        &[
+            "import",
+            "people",
+            sheet.to_str().expect("path"),
+            "--dry-run",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("line 3: Ward: you work in another ward"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn control_characters_in_a_sheet_are_refused_beside_their_field() {
+    let (dir, db) = fixed_db();
+    let mut lines = sheet_of(3);
+    lines[2] = "Người\u{1b}[2J Mới,Female,1990,CT,Victim,Tổ 1".into();
+    lines[3] = "Người Mới 2,Female,1990,CT,Victim,Tổ\u{0}2".into();
+    let err = refused_import(&db, dir.path(), lines.join("\n").as_bytes(), &[]);
+    assert!(
+        err.contains("line 3: Full name: Holds a line break, tab or invisible control"),
+        "{err}"
+    );
+    assert!(err.contains("line 4: Address: Holds"), "{err}");
 }

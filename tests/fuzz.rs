@@ -77,3 +77,68 @@ proptest! {
         prop_assert_eq!(sinhke::text::clean(&sinhke::text::clean(&text)), sinhke::text::clean(&text));
     }
 }
+
+/// A database with ward CT, and its supervisor, for reading sheets.
+fn import_setting() -> (Snapshot, User) {
+    let mut snap = Snapshot::default();
+    snap.put_ward(Ward {
+        code: "CT".into(),
+        name: "Cao Thắng".into(),
+        district: String::new(),
+        province: String::new(),
+    });
+    let user = User {
+        id: Id(1),
+        name: "Lan".into(),
+        role: Role::Supervisor,
+        ward: None,
+        stamp: Stamp::default(),
+    };
+    (snap, user)
+}
+
+proptest! {
+    // Each case reads a whole sheet: fewer cases than the byte-level properties above.
+    #![proptest_config(ProptestConfig { cases: (cases() / 20).max(200), ..ProptestConfig::default() })]
+
+    /// Whatever one optional cell holds (quotes, separators, line breaks, any text),
+    /// the import refuses the file, names a problem, or reads every one of its rows:
+    /// rows never vanish into another row's cell.
+    #[test]
+    fn an_import_never_loses_rows_without_a_word(
+        rows in 1usize..40,
+        at in 0usize..40,
+        column in 0usize..3,
+        cell in "[\"\n,;a-zĐđ ]{0,12}|\\PC{0,12}",
+    ) {
+        let (snap, user) = import_setting();
+        // The cell goes into the address, the household note (which may hold line
+        // breaks) or a column the import does not read.
+        let mut text =
+            String::from("Full name,Sex,Birth year,Ward,Target group,Address,Household note,Ghi chú\n");
+        for n in 0..rows {
+            let mut optional = ["Tổ 1", "", ""];
+            if n == at % rows {
+                optional[column] = cell.as_str();
+            }
+            text.push_str(&format!("Người {n},Female,1990,CT,Victim,{}\n", optional.join(",")));
+        }
+        let today = parse_date("2025-06-01").expect("date");
+        if let Ok(plan) = sinhke::report::import::read_people(text.as_bytes(), None, &snap, &user, today) {
+            prop_assert!(
+                !plan.problems.is_empty() || plan.people.len() == rows,
+                "{} of {rows} rows read, no problem named:\n{text}",
+                plan.people.len()
+            );
+        }
+    }
+
+    #[test]
+    fn any_bytes_as_a_sheet_give_a_plan_or_a_refusal_never_a_panic(
+        bytes in proptest::collection::vec(any::<u8>(), 0..600),
+    ) {
+        let (snap, user) = import_setting();
+        let today = parse_date("2025-06-01").expect("date");
+        let _ = sinhke::report::import::read_people(&bytes, None, &snap, &user, today);
+    }
+}

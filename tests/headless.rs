@@ -233,3 +233,55 @@ fn output_that_cannot_be_written_is_a_message_not_a_panic() {
     assert!(!stderr(&out).contains("panicked"), "{}", stderr(&out));
     assert!(stderr(&out).contains("No space left"), "{}", stderr(&out));
 }
+
+#[test]
+fn adding_a_ward_whose_code_exists_is_refused_and_an_edit_keeps_the_code() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(
+        &db,
+        &[
+            "wards",
+            "add",
+            "--code",
+            "CT",
+            "--name",
+            "Cao Thắng",
+            "--province",
+            "Quảng Ninh",
+        ],
+    );
+    let out = run(
+        &db,
+        &["wards", "add", "--code", "ct", "--name", "Tuần Châu"],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("A ward with this code exists already"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(ok(&db, &["wards", "list"]).contains("CT\tCao Thắng\t\tQuảng Ninh"));
+    let edited = ok(
+        &db,
+        &["wards", "edit", "--code", "CT", "--district", "Hạ Long"],
+    );
+    assert!(edited.contains("Ward CT (Cao Thắng) changed"), "{edited}");
+    assert!(ok(&db, &["wards", "list"]).contains("CT\tCao Thắng\tHạ Long\tQuảng Ninh"));
+    let out = run(&db, &["wards", "edit", "--code", "ZZ", "--name", "x"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("No such ward"), "{}", stderr(&out));
+    let out = run(
+        &db,
+        &[
+            "wards",
+            "add",
+            "--code",
+            "TC",
+            "--name",
+            "Tuần\u{1b}[2JChâu",
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1), "a control character is refused");
+    assert!(!ok(&db, &["wards", "list"]).contains("TC"));
+}

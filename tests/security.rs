@@ -102,7 +102,7 @@ fn the_audit_trail_names_who_did_what_and_filters_by_day() {
     let (_dir, db) = demo_db(5);
     ok(
         &db,
-        &["wards", "add", "--code", "TC", "--name", "Tuần Châu"],
+        &["wards", "add", "--code", "NX", "--name", "Nghi Xuân"],
     );
     let trail = ok(&db, &["audit"]);
     assert!(
@@ -111,7 +111,7 @@ fn the_audit_trail_names_who_did_what_and_filters_by_day() {
     );
     assert!(trail.contains(&format!("{USER}\tdemo")), "{trail}");
     assert!(
-        trail.contains("add_ward") && trail.contains("wards TC\tcreated"),
+        trail.contains("add_ward") && trail.contains("wards NX\tcreated"),
         "{trail}"
     );
     assert!(

@@ -148,12 +148,18 @@ fn wards(cli: &Cli, action: &WardAction) -> Result<(), Failure> {
                     Ok(())
                 }
                 Err(StoreError::Invalid(rejected)) => Err(Failure {
-                    message: problems_text(cli, &rejected),
+                    message: super::wards::problems_text(cli, &rejected),
                     code: 1,
                 }),
                 Err(e) => Err(Failure::store(&e, cli.lang)),
             }
         }
+        WardAction::Edit {
+            code,
+            name,
+            district,
+            province,
+        } => super::wards::edit(cli, code, name, district, province),
     }
 }
 

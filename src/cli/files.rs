@@ -1,12 +1,14 @@
 //! `export` and `import`: CSV files in and out, through the report layer.
 
 use super::{Cli, Failure};
+use crate::i18n::Lang;
 use crate::i18n::{t, tf};
 use crate::output::OutputFile;
 use crate::report::Filter;
 use crate::report::export::{ExportKind, ExportOptions, export_to_file};
-use crate::report::import::{DuplicateOf, Encoding, read_people};
-use crate::store::{OpenMode, StoreError};
+use crate::report::import::{DuplicateOf, Encoding, ImportError, ImportPlan, read_people};
+use crate::report::sheet::read_capped;
+use crate::store::{OpenMode, Store, StoreError};
 use chrono::NaiveDate;
 use std::path::Path;
 
@@ -33,21 +35,7 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
         return Err(Failure::text(lang, "cli.from_after_to", &[]));
     }
     let mut store = cli.open_store(OpenMode::MustExist)?;
-    let ward = match r.ward {
-        None => None,
-        Some(w) => Some(
-            store
-                .snapshot()
-                .wards
-                .values()
-                .find(|x| {
-                    x.code.eq_ignore_ascii_case(w)
-                        || crate::text::fold(&x.name) == crate::text::fold(w)
-                })
-                .map(|x| x.code.clone())
-                .ok_or_else(|| Failure::text(lang, "err.unknown_ward", &[]))?,
-        ),
-    };
+    let ward = export_ward(&store, r.ward, lang)?;
     // Refused before anything is recorded: a target inside the database would
     // overwrite sled's own files.
     let target = OutputFile::outside(r.out, store.path()).map_err(|e| Failure {
@@ -88,6 +76,40 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     Ok(())
 }
 
+/// The ward an export covers: the one asked for (by code or name), or all. An officer
+/// of one ward exports that ward: no other ward's records are loaded for them, so an
+/// export of another would be an empty file that looks true, and zeros for every other ward.
+fn export_ward(store: &Store, asked: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> {
+    let wards = &store.snapshot().wards;
+    let asked = match asked {
+        None => None,
+        Some(w) => Some(
+            wards
+                .values()
+                .find(|x| {
+                    x.code.eq_ignore_ascii_case(w)
+                        || crate::text::fold(&x.name) == crate::text::fold(w)
+                })
+                .map(|x| x.code.clone())
+                .ok_or_else(|| Failure::text(lang, "err.unknown_ward", &[]))?,
+        ),
+    };
+    let Some(own) = store.user().ward.clone() else {
+        return Ok(asked);
+    };
+    match asked {
+        Some(other) if !store.user().covers_ward(&other) => {
+            let name = |code: &str| wards.get(code).map_or(code.to_string(), |w| w.name.clone());
+            Err(Failure::text(
+                lang,
+                "cli.export_other_ward",
+                &[("own", &name(&own)), ("ward", &name(&other))],
+            ))
+        }
+        _ => Ok(Some(own)),
+    }
+}
+
 pub fn import_people(
     cli: &Cli,
     file: &Path,
@@ -103,16 +125,24 @@ pub fn import_people(
                 .ok_or_else(|| Failure::text(lang, "cli.unknown_encoding", &[("name", &name)]))?,
         ),
     };
-    let bytes = std::fs::read(file).map_err(|e| {
-        Failure::text(
-            lang,
-            "cli.cannot_read",
-            &[("path", &file.display()), ("detail", &e)],
-        )
-    })?;
+    let bytes = read_capped(file).map_err(|e| import_failure(lang, file, &e))?;
     let mut store = cli.open_store(OpenMode::MustExist)?;
-    let plan = read_people(&bytes, encoding, store.snapshot(), store.today())
-        .map_err(|_| Failure::text(lang, "cli.not_a_table", &[("path", &file.display())]))?;
+    let plan = read_people(
+        &bytes,
+        encoding,
+        store.snapshot(),
+        store.user(),
+        store.today(),
+    )
+    .map_err(|e| import_failure(lang, file, &e))?;
+    if let Some(missing) = missing_columns(&plan) {
+        let names: Vec<String> = missing.iter().map(|f| field_label(lang, f)).collect();
+        return Err(Failure::text(
+            lang,
+            "import.header_refused",
+            &[("columns", &names.join(", "))],
+        ));
+    }
     if !plan.problems.is_empty() {
         for p in &plan.problems {
             let field = field_label(lang, p.field);
@@ -133,10 +163,16 @@ pub fn import_people(
             plan.problems.iter().map(|p| p.line).collect();
         return Err(Failure::text(
             lang,
-            "cli.import_refused",
+            "import.refused",
             &[("count", &lines.len())],
         ));
     }
+    // With --allow-duplicates a likely duplicate is imported, and is said to be.
+    let duplicate_key = if allow_duplicates {
+        "import.row_duplicate_kept"
+    } else {
+        "cli.row_duplicate"
+    };
     for d in &plan.duplicates {
         let of = match &d.of {
             DuplicateOf::Person(code) => code.clone(),
@@ -144,7 +180,7 @@ pub fn import_people(
         };
         eprintln!(
             "{}",
-            tf(lang, "cli.row_duplicate", &[("line", &d.line), ("of", &of)])
+            tf(lang, duplicate_key, &[("line", &d.line), ("of", &of)])
         );
     }
     let duplicate_lines: Vec<usize> = plan.duplicates.iter().map(|d| d.line).collect();
@@ -164,33 +200,31 @@ pub fn import_people(
         .into_iter()
         .filter(|(line, _)| allow_duplicates || !duplicate_lines.contains(line))
         .unzip();
-    let skipped = if allow_duplicates {
-        0
+    let duplicates = duplicate_lines.len();
+    let count = people.len();
+    let (checked_key, imported_key) = if allow_duplicates {
+        ("import.checked_keeping", "import.imported_keeping")
     } else {
-        duplicate_lines.len()
+        ("cli.import_checked", "cli.imported")
+    };
+    let summary = |key: &str| {
+        tf(
+            lang,
+            key,
+            &[
+                ("count", &count),
+                ("skipped", &duplicates),
+                ("duplicates", &duplicates),
+            ],
+        )
     };
     if dry_run {
-        say!(
-            "{}",
-            tf(
-                lang,
-                "cli.import_checked",
-                &[("count", &people.len()), ("skipped", &skipped)]
-            )
-        );
+        say!("{}", summary(checked_key));
         return Ok(());
     }
-    let count = people.len();
     match store.import_people(people) {
         Ok(_) => {
-            say!(
-                "{}",
-                tf(
-                    lang,
-                    "cli.imported",
-                    &[("count", &count), ("skipped", &skipped)]
-                )
-            );
+            say!("{}", summary(imported_key));
             Ok(())
         }
         // The store checks again, against what it holds at the moment of writing.
@@ -215,12 +249,34 @@ pub fn import_people(
             }
             Err(Failure::text(
                 lang,
-                "cli.import_refused",
+                "import.refused",
                 &[("count", &rejected.len())],
             ))
         }
         Err(e) => Err(Failure::store(&e, lang)),
     }
+}
+
+/// A file refused as a whole, in the user's words.
+fn import_failure(lang: Lang, file: &Path, err: &ImportError) -> Failure {
+    let mut args: Vec<(&str, String)> = vec![("path", file.display().to_string())];
+    args.extend(err.values());
+    let args: Vec<(&str, &dyn std::fmt::Display)> = args
+        .iter()
+        .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
+        .collect();
+    Failure::text(lang, err.message_key(), &args)
+}
+
+/// The columns a file's header lacks, when that is all that is wrong: then it is the
+/// header, not "1 row", that has a problem.
+fn missing_columns(plan: &ImportPlan) -> Option<Vec<&'static str>> {
+    let header_only = !plan.problems.is_empty()
+        && plan
+            .problems
+            .iter()
+            .all(|p| p.line == 1 && p.key == "import.missing_column");
+    header_only.then(|| plan.problems.iter().map(|p| p.field).collect())
 }
 
 /// A column's name in the user's words.

@@ -14,6 +14,7 @@ macro_rules! say {
 mod commands;
 mod files;
 mod security;
+mod wards;
 
 use crate::i18n::{Lang, tf};
 use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store, StoreError};
@@ -81,7 +82,7 @@ pub enum Command {
         #[arg(long)]
         repair: bool,
     },
-    /// List or add the wards (phường/xã) of this database
+    /// List, add or edit the wards (phường/xã) of this database
     Wards {
         #[command(subcommand)]
         action: Option<WardAction>,
@@ -156,7 +157,7 @@ pub enum ImportWhat {
         /// Add likely duplicates too (same name, birth year and ward)
         #[arg(long)]
         allow_duplicates: bool,
-        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the file is not UTF-8]
+        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the whole file reads as Vietnamese in it]
         #[arg(long)]
         encoding: Option<String>,
     },
@@ -208,6 +209,21 @@ pub enum WardAction {
         district: String,
         #[arg(long, default_value = "")]
         province: String,
+    },
+    /// Change a ward's name, district or province (supervisors); its code never changes
+    Edit {
+        /// The code of the ward to change (CT)
+        #[arg(long)]
+        code: String,
+        /// The new name [default: unchanged]
+        #[arg(long)]
+        name: Option<String>,
+        /// The new district [default: unchanged]
+        #[arg(long)]
+        district: Option<String>,
+        /// The new province [default: unchanged]
+        #[arg(long)]
+        province: Option<String>,
     },
 }
 

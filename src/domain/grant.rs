@@ -42,6 +42,12 @@ impl Grant {
 
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
+        p.one_line(&[
+            ("item", &self.item),
+            ("unit", &self.unit),
+            ("handover_record_no", &self.handover_record_no),
+            ("supplier", &self.supplier),
+        ]);
         p.check(
             lookup.person(self.person_id).is_some(),
             "person",

@@ -83,6 +83,12 @@ impl Milestone {
 
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
+        p.one_line(&[
+            ("assigned_to", &self.assigned_to),
+            ("done_by", &self.visit.done_by),
+            ("reason", &self.visit.reason),
+        ]);
+        p.note("notes", &self.visit.notes);
         p.check(
             lookup.person(self.person_id).is_some(),
             "person",
@@ -141,7 +147,7 @@ impl Milestone {
         p.check(
             self.visit.notes.chars().count() <= 1000,
             "notes",
-            "err.too_long",
+            "err.too_long_1000",
         );
         p.0
     }

@@ -80,9 +80,15 @@ impl Person {
 
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
+        p.one_line(&[
+            ("full_name", &self.full_name),
+            ("address", &self.address),
+            ("collaborator", &self.collaborator),
+        ]);
+        p.note("household_note", &self.household_note);
         let name_len = self.full_name.chars().count();
         p.check(name_len > 0, "full_name", "err.required");
-        p.check(name_len <= 100, "full_name", "err.too_long");
+        p.check(name_len <= 100, "full_name", "err.too_long_100");
         p.check(
             (EARLIEST_BIRTH_YEAR..=today.year()).contains(&self.birth_year),
             "birth_year",
@@ -103,7 +109,7 @@ impl Person {
         p.check(
             self.address.chars().count() <= 200,
             "address",
-            "err.too_long",
+            "err.too_long_200",
         );
         p.check(
             self.enrolled_on <= today,

@@ -35,6 +35,11 @@ impl LivelihoodPlan {
 
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
+        p.one_line(&[
+            ("business_detail", &self.business_detail),
+            ("approved_by", &self.approved_by),
+        ]);
+        p.note("goal", &self.goal);
         p.check(
             lookup.person(self.person_id).is_some(),
             "person",
@@ -46,7 +51,7 @@ impl LivelihoodPlan {
             "err.required",
         );
         p.check(!self.goal.is_empty(), "goal", "err.required");
-        p.check(self.goal.chars().count() <= 500, "goal", "err.too_long");
+        p.check(self.goal.chars().count() <= 500, "goal", "err.too_long_500");
         p.check(self.budget.0 >= 0, "budget", "err.negative_amount");
         p.check(self.created_on <= today, "created_on", "err.date_in_future");
         if self.is_approved() {

@@ -25,6 +25,8 @@ pub struct Referral {
 impl Referral {
     pub fn validate(&self, today: NaiveDate, lookup: &dyn Lookup) -> Vec<Problem> {
         let mut p = Problems::default();
+        p.one_line(&[("to_whom", &self.to_whom)]);
+        p.note("outcome", &self.outcome);
         match lookup.person(self.person_id) {
             None => p.check(false, "person", "err.unknown_person"),
             Some(person) => p.check(

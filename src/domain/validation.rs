@@ -34,4 +34,18 @@ impl Problems {
             self.0.push(Problem::new(field, key));
         }
     }
+
+    /// One-line text fields hold no control character (tab, line break, NUL, ESC).
+    pub fn one_line(&mut self, fields: &[(&'static str, &str)]) {
+        for (field, value) in fields {
+            let clean = !crate::text::has_control(value);
+            self.check(clean, field, "err.control_char_line");
+        }
+    }
+
+    /// A note may hold tabs and line breaks, but no other control character.
+    pub fn note(&mut self, field: &'static str, value: &str) {
+        let clean = !crate::text::note_has_control(value);
+        self.check(clean, field, "err.control_char");
+    }
 }

@@ -12,6 +12,24 @@ pub struct Ward {
 }
 
 impl Ward {
+    /// What is wrong with a ward's own fields (whether its code is free is the store's
+    /// question).
+    pub fn validate(&self) -> Vec<super::Problem> {
+        let mut p = super::validation::Problems::default();
+        p.check(
+            Ward::is_valid_code(&self.code),
+            "code",
+            "err.ward_code_format",
+        );
+        p.check(!self.name.is_empty(), "name", "err.required");
+        p.one_line(&[
+            ("name", &self.name),
+            ("district", &self.district),
+            ("province", &self.province),
+        ]);
+        p.0
+    }
+
     pub fn is_valid_code(code: &str) -> bool {
         (1..=6).contains(&code.len())
             && code

@@ -3,6 +3,7 @@
 //! byte-order mark or Windows-1258 from old Excel. Every row is checked before anything
 //! is written; the caller writes all of them in one atomic action, or none.
 
+use super::sheet;
 use crate::domain::dates::parse_date;
 use crate::domain::*;
 use crate::i18n::both;
@@ -69,12 +70,97 @@ pub struct ImportPlan {
     pub encoding: Option<Encoding>,
 }
 
+/// Why a whole file is refused before any row is checked. Each names the line to look at.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
 pub enum ImportError {
     #[error("the file is not a table")]
     NotATable,
     #[error("the file has no header row")]
     Empty,
+    #[error("the file cannot be read: {0}")]
+    Unreadable(String),
+    #[error("the file is larger than {limit_mb} MB")]
+    TooLarge { limit_mb: u64 },
+    #[error("the file is UTF-16 (Excel's Unicode text)")]
+    Utf16,
+    #[error("the file is an Excel workbook, not CSV")]
+    Workbook,
+    #[error("the file is UTF-8 text, not Windows-1258")]
+    IsUtf8,
+    #[error("line {line} is neither UTF-8 nor Windows-1258 text")]
+    BadEncoding { line: usize },
+    #[error("the quote that opens a cell on line {line} is never closed")]
+    UnclosedQuote { line: usize },
+    #[error("a cell on line {line} holds more than {limit} characters")]
+    CellTooLong { line: usize, limit: usize },
+    /// A quoted cell of a one-line column runs over several lines. `column` is the
+    /// column's header as the file writes it: what the officer sees in the sheet.
+    #[error("the quoted cell of {column} on line {line} runs on to line {until}")]
+    CellSpansLines {
+        line: usize,
+        until: usize,
+        column: String,
+    },
+    /// A quoted note holds lines shaped like rows of the sheet: a quote left open.
+    #[error("the quoted cell of {column} on line {line} takes in rows up to line {until}")]
+    CellSwallowsRows {
+        line: usize,
+        until: usize,
+        column: String,
+    },
+}
+
+impl ImportError {
+    /// The i18n key of the message a user sees; its values come from `values`.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            ImportError::NotATable => "cli.not_a_table",
+            ImportError::Empty => "import.empty",
+            ImportError::Unreadable(_) => "cli.cannot_read",
+            ImportError::TooLarge { .. } => "import.too_large",
+            ImportError::Utf16 => "import.utf16",
+            ImportError::Workbook => "import.workbook",
+            ImportError::IsUtf8 => "import.is_utf8",
+            ImportError::BadEncoding { .. } => "import.bad_encoding",
+            ImportError::UnclosedQuote { .. } => "import.unclosed_quote",
+            ImportError::CellTooLong { .. } => "import.cell_too_long",
+            ImportError::CellSpansLines { .. } => "import.cell_spans_lines",
+            ImportError::CellSwallowsRows { .. } => "import.cell_swallows_rows",
+        }
+    }
+
+    /// The values the message names: `line`, `until`, `limit`, `column`, `detail`.
+    pub fn values(&self) -> Vec<(&'static str, String)> {
+        match self {
+            ImportError::NotATable
+            | ImportError::Empty
+            | ImportError::Utf16
+            | ImportError::Workbook
+            | ImportError::IsUtf8 => vec![],
+            ImportError::Unreadable(detail) => vec![("detail", detail.clone())],
+            ImportError::TooLarge { limit_mb } => vec![("limit", limit_mb.to_string())],
+            ImportError::BadEncoding { line } | ImportError::UnclosedQuote { line } => {
+                vec![("line", line.to_string())]
+            }
+            ImportError::CellTooLong { line, limit } => {
+                vec![("line", line.to_string()), ("limit", limit.to_string())]
+            }
+            ImportError::CellSpansLines {
+                line,
+                until,
+                column,
+            }
+            | ImportError::CellSwallowsRows {
+                line,
+                until,
+                column,
+            } => vec![
+                ("line", line.to_string()),
+                ("until", until.to_string()),
+                ("column", column.clone()),
+            ],
+        }
+    }
 }
 
 /// The fields an import understands, by the header labels that name them.
@@ -102,24 +188,6 @@ const FIELDS: [(&str, &[&str]); 19] = [
 
 const REQUIRED: [&str; 5] = ["full_name", "sex", "birth_year", "ward", "target"];
 
-/// Turns the file's bytes into text: UTF-8 (a byte-order mark is dropped), or
-/// Windows-1258 when asked or when the bytes are not UTF-8. NFC either way: 1258 writes
-/// tone marks as separate characters.
-pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> (String, Encoding) {
-    let bytes = bytes.strip_prefix("\u{feff}".as_bytes()).unwrap_or(bytes);
-    let utf8 = match encoding {
-        Some(Encoding::Windows1258) => None,
-        _ => std::str::from_utf8(bytes).ok(),
-    };
-    match utf8 {
-        Some(s) => (text::nfc(s), Encoding::Utf8),
-        None => {
-            let (s, _, _) = encoding_rs::WINDOWS_1258.decode(bytes);
-            (text::nfc(&s), Encoding::Windows1258)
-        }
-    }
-}
-
 /// Headers that hand-made sheets use besides our own labels.
 fn other_names(field: &str) -> &'static [&'static str] {
     match field {
@@ -131,17 +199,6 @@ fn other_names(field: &str) -> &'static [&'static str] {
         "phone" => &["Số điện thoại", "SĐT", "Phone number"],
         "address" => &["Nơi ở"],
         _ => &[],
-    }
-}
-
-/// The field separator of a sheet: Excel saves "CSV" with semicolons where the
-/// decimal mark is a comma, as under Vietnamese regional settings.
-fn delimiter(content: &str) -> u8 {
-    let header = content.lines().next().unwrap_or("");
-    if header.matches(';').count() > header.matches(',').count() {
-        b';'
-    } else {
-        b','
     }
 }
 
@@ -240,16 +297,71 @@ impl<'a> Row<'a> {
     }
 }
 
-/// Reads and checks every row. Nothing is written here.
+/// Fields whose text may run over several lines; every other cell holds one line.
+const MULTI_LINE: [&str; 1] = ["household_note"];
+
+/// A quoted cell that runs over several lines where one line belongs, or that holds
+/// lines shaped like rows of this sheet: both are a quote left open, and the rows it
+/// took in would be lost without a word. `line` is where the record starts.
+fn cell_shape(
+    record: &csv::StringRecord,
+    header: &csv::StringRecord,
+    columns: &[Option<&'static str>],
+    line: usize,
+    delimiter: u8,
+) -> Result<(), ImportError> {
+    let separators_in_a_row = columns.len().saturating_sub(1).max(1);
+    let looks_like_a_row =
+        |l: &str| l.bytes().filter(|b| *b == delimiter).count() >= separators_in_a_row;
+    let mut cell_line = line;
+    for (n, cell) in record.iter().enumerate() {
+        let breaks = cell.matches('\n').count();
+        if breaks == 0 {
+            continue;
+        }
+        let until = cell_line + breaks;
+        let column = header
+            .get(n)
+            .and_then(|h| h.lines().next())
+            .map_or_else(|| (n + 1).to_string(), |h| h.trim().to_string());
+        let multi_line = columns
+            .get(n)
+            .copied()
+            .flatten()
+            .is_some_and(|f| MULTI_LINE.contains(&f));
+        if !multi_line {
+            return Err(ImportError::CellSpansLines {
+                line: cell_line,
+                until,
+                column,
+            });
+        }
+        if cell.split('\n').skip(1).any(looks_like_a_row) {
+            return Err(ImportError::CellSwallowsRows {
+                line: cell_line,
+                until,
+                column,
+            });
+        }
+        cell_line = until;
+    }
+    Ok(())
+}
+
+/// Reads and checks every row. Nothing is written here. `user` is who imports: a row
+/// of a ward they do not work in is a problem of that row, found here, not at writing.
 pub fn read_people(
     bytes: &[u8],
     encoding: Option<Encoding>,
     snap: &Snapshot,
+    user: &User,
     today: NaiveDate,
 ) -> Result<ImportPlan, ImportError> {
-    let (content, used) = decode(bytes, encoding);
+    let (content, used) = sheet::decode(bytes, encoding)?;
+    let delimiter = sheet::delimiter(&content);
+    sheet::check_cells(&content, delimiter)?;
     let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter(&content))
+        .delimiter(delimiter)
         .has_headers(false)
         .flexible(true)
         .from_reader(content.as_bytes());
@@ -260,6 +372,7 @@ pub fn read_people(
         None => return Err(ImportError::Empty),
     };
     let columns = map_header(&header);
+    cell_shape(&header, &header, &columns, 1, delimiter)?;
     let mut plan = ImportPlan {
         encoding: Some(used),
         ..ImportPlan::default()
@@ -290,16 +403,23 @@ pub fn read_people(
     for w in snap.wards.values() {
         accepted.put_ward(w.clone());
     }
-    for (n, record) in records.enumerate() {
-        let line = n + 2;
+    let mut next_line = 2;
+    for record in records {
         let Ok(record) = record else {
             plan.problems.push(RowProblem {
-                line,
+                line: next_line,
                 field: "row",
                 key: "import.bad_row",
             });
             continue;
         };
+        // The line a record starts on, counting the line breaks inside quoted cells.
+        let line = record
+            .position()
+            .and_then(|p| usize::try_from(p.line()).ok())
+            .unwrap_or(next_line);
+        next_line = line + 1;
+        cell_shape(&record, &header, &columns, line, delimiter)?;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
@@ -316,6 +436,9 @@ pub fn read_people(
             plan.problems.extend(row.problems);
             continue;
         };
+        if !person.ward.is_empty() && !user.covers_ward(&person.ward) {
+            row.problem("ward", "import.outside_your_ward");
+        }
         let mut problems = row.problems;
         let mut tidy = person.clone();
         tidy.tidy();
@@ -464,8 +587,120 @@ mod tests {
     use super::*;
     use crate::report::fixture::{programme, today};
 
+    fn user(ward: Option<&str>) -> User {
+        User {
+            id: Id(1),
+            name: "Lan".into(),
+            role: if ward.is_none() {
+                Role::Supervisor
+            } else {
+                Role::Officer
+            },
+            ward: ward.map(str::to_string),
+            stamp: Stamp::default(),
+        }
+    }
+
+    fn try_read(text: &str) -> Result<ImportPlan, ImportError> {
+        read_people(text.as_bytes(), None, &programme(), &user(None), today())
+    }
+
     fn read(text: &str) -> ImportPlan {
-        read_people(text.as_bytes(), None, &programme(), today()).expect("a table")
+        try_read(text).expect("a table")
+    }
+
+    const HEADER: &str = "Full name,Sex,Birth year,Ward,Target group,Address,Household note\n";
+
+    /// A sheet of `rows` good rows, with `broken` put in place of row `at`.
+    fn sheet_with(rows: usize, at: usize, broken: &str) -> String {
+        let mut text = HEADER.to_string();
+        for n in 0..rows {
+            if n == at {
+                text.push_str(broken);
+            } else {
+                text.push_str(&format!("Người {n},Female,1990,CT,Victim,,\n"));
+            }
+        }
+        text
+    }
+
+    #[test]
+    fn an_unterminated_quote_in_an_optional_column_refuses_the_file_at_its_line() {
+        let text = sheet_with(2000, 0, "Người A,Female,1990,CT,Victim,\"Tổ 5,\n");
+        assert_eq!(
+            try_read(&text).err(),
+            Some(ImportError::UnclosedQuote { line: 2 })
+        );
+    }
+
+    #[test]
+    fn a_quote_closed_rows_later_by_a_stray_one_refuses_the_file_at_the_first() {
+        for stray in ["Tổ \"6\"", "\"x\""] {
+            let text = sheet_with(50, 3, "Người A,Female,1990,CT,Victim,\"Tổ 5,\n")
+                + &format!("Người B,Female,1990,CT,Victim,{stray},\n");
+            assert_eq!(
+                try_read(&text).err(),
+                Some(ImportError::CellSpansLines {
+                    line: 5,
+                    until: 52,
+                    column: "Address".into()
+                }),
+                "closed by {stray}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_note_that_takes_in_rows_refuses_the_file_but_a_note_of_two_lines_reads() {
+        let swallowing = sheet_with(10, 2, "Người A,Female,1990,CT,Victim,,\"Mẹ đơn thân\n")
+            + "Người B,Female,1990,CT,Victim,,\"\n";
+        assert_eq!(
+            try_read(&swallowing).err().map(|e| e.message_key()),
+            Some("import.cell_swallows_rows")
+        );
+        let two_lines = sheet_with(
+            3,
+            1,
+            "Người A,Female,1990,CT,Victim,,\"Mẹ đơn thân\nhai con\"\n",
+        );
+        let plan = read(&two_lines);
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people.len(), 3);
+        assert_eq!(plan.people[1].1.household_note, "Mẹ đơn thân\nhai con");
+        assert_eq!(
+            plan.people[2].0, 5,
+            "the row after a two-line note is on line 5"
+        );
+    }
+
+    #[test]
+    fn a_tab_separated_sheet_reads() {
+        let plan = read(
+            "Họ và tên\tGiới tính\tNăm sinh\tPhường/xã\tNhóm đối tượng\nLò Thị Mỷ\tNữ\t1988\tCT\tNạn nhân\n",
+        );
+        assert_eq!(plan.problems, vec![]);
+        assert_eq!(plan.people[0].1.full_name, "Lò Thị Mỷ");
+    }
+
+    #[test]
+    fn an_officer_of_one_ward_cannot_import_another_wards_people_even_in_a_dry_run() {
+        let text = "Full name,Sex,Birth year,Ward,Target group\nA B,Female,1990,CT,Victim\nC D,Female,1990,TC,Victim\n";
+        let plan = read_people(
+            text.as_bytes(),
+            None,
+            &programme(),
+            &user(Some("CT")),
+            today(),
+        )
+        .expect("table");
+        assert_eq!(
+            plan.problems,
+            vec![RowProblem {
+                line: 3,
+                field: "ward",
+                key: "import.outside_your_ward"
+            }]
+        );
     }
 
     #[test]
@@ -566,7 +801,7 @@ mod tests {
         let mut bytes = b"Full name,Sex,Birth year,Ward,Target group\nNguy".to_vec();
         bytes.extend([0xEA, 0xDE]);
         bytes.extend(b"n Thi\xF2 Hoa,Female,1990,CT,Victim\n");
-        let plan = read_people(&bytes, None, &programme(), today()).expect("table");
+        let plan = read_people(&bytes, None, &programme(), &user(None), today()).expect("table");
         assert_eq!(plan.encoding, Some(Encoding::Windows1258));
         assert_eq!(plan.problems, vec![]);
         assert_eq!(plan.people[0].1.full_name, "Nguyễn Thị Hoa");

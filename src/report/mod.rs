@@ -5,6 +5,7 @@ pub mod dashboard;
 pub mod export;
 pub mod import;
 pub mod review;
+pub mod sheet;
 pub mod summaries;
 pub mod table;
 

@@ -77,11 +77,30 @@ impl Store {
 
     // ----- user actions -----
 
-    pub fn add_ward(&mut self, ward: Ward) -> Result<Ward, StoreError> {
-        match self
-            .apply_as(vec![Change::Ward(ward)], "add_ward", true)?
-            .pop()
-        {
+    /// Adds a new ward (supervisors). A code already in use is refused: adding must
+    /// never overwrite a ward and move its people under another name. `edit_ward` changes one.
+    pub fn add_ward(&mut self, mut ward: Ward) -> Result<Ward, StoreError> {
+        self.require(Permission::ManageSettings)?;
+        ward.tidy();
+        if self.snapshot.wards.contains_key(&ward.code) {
+            return Err(one_problem("code", "err.ward_code_taken"));
+        }
+        self.write_ward(ward, "add_ward")
+    }
+
+    /// Changes the name, district or province of a ward that exists (supervisors). The
+    /// code names the ward and never changes: every code of its people begins with it.
+    pub fn edit_ward(&mut self, mut ward: Ward) -> Result<Ward, StoreError> {
+        self.require(Permission::ManageSettings)?;
+        ward.tidy();
+        if !self.snapshot.wards.contains_key(&ward.code) {
+            return Err(one_problem("code", "err.unknown_ward"));
+        }
+        self.write_ward(ward, "edit_ward")
+    }
+
+    fn write_ward(&mut self, ward: Ward, action: &'static str) -> Result<Ward, StoreError> {
+        match self.apply_as(vec![Change::Ward(ward)], action, true)?.pop() {
             Some(Change::Ward(w)) => Ok(w),
             _ => Err(StoreError::NotFound),
         }
@@ -244,6 +263,14 @@ impl Store {
     }
 }
 
+/// A refusal of one field of the one record of an action, shown beside that field.
+fn one_problem(field: &'static str, key: &'static str) -> StoreError {
+    StoreError::Invalid(vec![super::Rejected {
+        index: 0,
+        problems: vec![Problem::new(field, key)],
+    }])
+}
+
 fn split_grant(saved: Vec<Change>) -> Result<(Grant, Vec<Milestone>), StoreError> {
     let mut grant = None;
     let mut milestones = Vec::new();
@@ -255,4 +282,43 @@ fn split_grant(saved: Vec<Change>) -> Result<(Grant, Vec<Milestone>), StoreError
         }
     }
     Ok((grant.ok_or(StoreError::NotFound)?, milestones))
+}
+
+#[cfg(test)]
+mod ward_tests {
+    use super::super::tests::fresh;
+    use super::*;
+    use crate::domain::snapshot::tests::sample_ward;
+
+    #[test]
+    fn adding_a_ward_whose_code_exists_is_refused_and_changes_nothing() {
+        let (_dir, mut store) = fresh();
+        let mut other = sample_ward();
+        other.code = "ct".into();
+        other.name = "Tuần Châu".into();
+        match store.add_ward(other) {
+            Err(StoreError::Invalid(rejected)) => assert_eq!(
+                rejected[0].problems,
+                vec![Problem::new("code", "err.ward_code_taken")]
+            ),
+            other => panic!("expected a refusal, got {other:?}"),
+        }
+        assert_eq!(store.snapshot().wards["CT"], sample_ward());
+    }
+
+    #[test]
+    fn editing_a_ward_keeps_its_code_and_needs_one_that_exists() {
+        let (_dir, mut store) = fresh();
+        let mut renamed = sample_ward();
+        renamed.name = "Cao Thắng mới".into();
+        store.edit_ward(renamed.clone()).expect("edit");
+        assert_eq!(store.snapshot().wards["CT"], renamed);
+        let mut missing = sample_ward();
+        missing.code = "ZZ".into();
+        assert!(matches!(
+            store.edit_ward(missing),
+            Err(StoreError::Invalid(_))
+        ));
+        assert!(!store.snapshot().wards.contains_key("ZZ"));
+    }
 }

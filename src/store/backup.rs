@@ -299,7 +299,7 @@ enum Replaced {
     /// Nothing there: a restore into an empty folder needs no one's permission.
     Nothing,
     /// A supervisor of that database signed in: its audit trail is carried over.
-    Signed(Store),
+    Signed(Box<Store>),
     /// A database so damaged no one can sign in: replaced on the backup's say-so,
     /// which the restore's audit entry records.
     Unopenable(String),
@@ -367,7 +367,7 @@ fn sign_into_replaced(dir: &Path, credentials: &Credentials) -> Result<Replaced,
     match opened {
         Ok(store) => {
             store.require(Permission::Restore)?;
-            Ok(Replaced::Signed(store))
+            Ok(Replaced::Signed(Box::new(store)))
         }
         Err(StoreError::Damaged { detail, .. }) => Ok(Replaced::Unopenable(detail)),
         // sled's files with nothing in them: an empty folder, as far as anyone's data goes.
@@ -406,13 +406,14 @@ fn build_and_verify(
     let mut store = locked.into_store(unlocked)?;
     store.require(Permission::Restore)?;
     match &sealed.digest {
-        Some((digest, seal)) => {
-            if !codec::label_is_authentic(&store.sealing, DIGEST_LABEL, digest, seal) {
-                return Err(bad(
-                    "it was altered after it was made (its sealed checksum does not match)",
-                ));
-            }
+        Some((digest, seal))
+            if !codec::label_is_authentic(&store.sealing, DIGEST_LABEL, digest, seal) =>
+        {
+            return Err(bad(
+                "it was altered after it was made (its sealed checksum does not match)",
+            ));
         }
+        Some(_) => {}
         // An unkeyed file could have been altered without the key: never over a database.
         None if !matches!(replaced, Replaced::Nothing) => {
             return Err(bad(

@@ -148,16 +148,7 @@ impl<'a> Overlay<'a> {
 
     pub fn validate(&self, change: &Change, today: chrono::NaiveDate) -> Vec<Problem> {
         match change {
-            Change::Ward(w) => {
-                let mut problems = Vec::new();
-                if !Ward::is_valid_code(&w.code) {
-                    problems.push(Problem::new("code", "err.ward_code_format"));
-                }
-                if w.name.is_empty() {
-                    problems.push(Problem::new("name", "err.required"));
-                }
-                problems
-            }
+            Change::Ward(w) => w.validate(),
             Change::Person(p) => {
                 let mut problems = p.validate(today, self);
                 if self

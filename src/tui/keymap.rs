@@ -150,6 +150,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('a'), NONE, C::Approve, S::Reports, "a", "key.approve_plan", true),
     bind(K::Char('n'), NONE, C::New, S::Settings, "n", "key.new_ward", true),
     bind(K::Enter, NONE, C::Open, S::Settings, "Enter", "key.edit_setting", true),
+    bind(K::Char('e'), NONE, C::Edit, S::Settings, "e", "key.edit_ward", false),
     bind(K::Char('b'), NONE, C::Backup, S::Settings, "b", "key.backup", true),
     bind(K::Tab, NONE, C::NextField, S::Settings, "Tab", "key.next_section", true),
     // Forms.
@@ -211,7 +212,7 @@ impl Binding {
 pub fn needs(cmd: Cmd, scope: Scope) -> Option<Permission> {
     match (cmd, scope) {
         (Cmd::Approve, _) => Some(Permission::ApprovePlans),
-        (Cmd::New | Cmd::Open, Scope::Settings) => Some(Permission::ManageSettings),
+        (Cmd::New | Cmd::Open | Cmd::Edit, Scope::Settings) => Some(Permission::ManageSettings),
         _ => None,
     }
 }

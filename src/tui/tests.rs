@@ -458,11 +458,13 @@ fn the_reports_screen_shows_each_summary_with_its_total() {
 
 #[test]
 fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
-    let (dir, mut app) = demo_app(30, Lang::En);
+    let (_dir, mut app) = demo_app(30, Lang::En);
     press(&mut app, KeyCode::Char('5'));
     press(&mut app, KeyCode::Tab); // the summary by ward
     press(&mut app, KeyCode::Char('x'));
-    let path = dir.path().join("wards.csv");
+    // Beside the database, never inside its folder (that is refused).
+    let usb = TempDir::new().expect("tempdir");
+    let path = usb.path().join("wards.csv");
     ctrl(&mut app, 'u');
     type_text(&mut app, &path.display().to_string());
     ctrl(&mut app, 's');
@@ -476,7 +478,7 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
 
     press(&mut app, KeyCode::Char('2'));
     press(&mut app, KeyCode::Char('x'));
-    let people = dir.path().join("list-of-people.csv");
+    let people = usb.path().join("list-of-people.csv");
     ctrl(&mut app, 'u');
     type_text(&mut app, &people.display().to_string());
     press(&mut app, KeyCode::Tab);
@@ -499,4 +501,47 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
             .any(|e| e.action == "export" && e.detail.contains("with names")),
         "the export is audited"
     );
+}
+
+#[test]
+fn a_new_ward_with_a_code_that_exists_is_refused_beside_the_code() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let first = app.store.snapshot().wards_in_order()[0].clone();
+    press(&mut app, KeyCode::Char('6'));
+    press(&mut app, KeyCode::Char('n'));
+    type_text(&mut app, &first.code);
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Tên khác");
+    ctrl(&mut app, 's');
+    let text = screen(&app, 100, 30);
+    assert!(
+        text.contains("A ward with this code exists already"),
+        "{text}"
+    );
+    assert_eq!(app.store.snapshot().wards[&first.code], first, "unchanged");
+}
+
+#[test]
+fn enter_or_e_on_a_ward_edits_it_and_its_code_stays() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let first = app.store.snapshot().wards_in_order()[0].clone();
+    let people_before = app.store.snapshot().people.len();
+    let wards_before = app.store.snapshot().wards.len();
+    press(&mut app, KeyCode::Char('6'));
+    for key in [KeyCode::Enter, KeyCode::Char('e')] {
+        press(&mut app, key);
+        let text = screen(&app, 100, 30);
+        assert!(
+            text.contains(&format!("Edit ward · {}", first.code)),
+            "{text}"
+        );
+        press(&mut app, KeyCode::End);
+        type_text(&mut app, " 2");
+        ctrl(&mut app, 's');
+    }
+    let ward = &app.store.snapshot().wards[&first.code];
+    assert_eq!(ward.name, format!("{} 2 2", first.name));
+    assert_eq!(ward.district, first.district);
+    assert_eq!(app.store.snapshot().wards.len(), wards_before);
+    assert_eq!(app.store.snapshot().people.len(), people_before);
 }

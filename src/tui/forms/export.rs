@@ -113,6 +113,9 @@ pub fn read(
         Lang::Vi
     };
     let include_names = form.toggle("names") && ctx.user.may(Permission::ExportWithNames);
+    // An officer of one ward exports that ward, as `sinhke export` does: a summary of
+    // all wards would list every other ward as zeros that look true.
+    let ward = ward.or_else(|| ctx.user.ward.clone());
     Ok(ExportJob {
         kind,
         options: ExportOptions {

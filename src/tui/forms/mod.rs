@@ -42,7 +42,8 @@ pub enum FormPurpose {
         referral: Option<Id>,
         milestone: Option<Id>,
     },
-    Ward,
+    /// A new ward (None), or the ward with this code.
+    Ward(Option<String>),
     Schedule(GrantKind),
     /// Where backups go (a USB stick), asked the first time one is made.
     BackupFolder {
@@ -66,6 +67,8 @@ pub struct ExportJob {
 /// What a filled-in form asks the store to do.
 pub enum Save {
     Changes(Vec<Change>),
+    NewWard(Ward),
+    EditedWard(Ward),
     Person(Person),
     NewGrant(Grant),
     EditedGrant(Grant),
@@ -89,7 +92,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
             referral,
             milestone,
         } => referral::build(*person, *referral, *milestone, ctx)?,
-        FormPurpose::Ward => settings::build_ward(ctx),
+        FormPurpose::Ward(code) => settings::build_ward(code.as_deref(), ctx)?,
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
         FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
         FormPurpose::Export { kind, .. } => export::build(*kind, ctx),
@@ -138,8 +141,9 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
             referral,
             milestone,
         } => referral::read(form, *person, *referral, *milestone, ctx).map(Save::Changes),
-        FormPurpose::Ward => {
-            settings::read_ward(form).map(|w| Save::Changes(vec![Change::Ward(w)]))
+        FormPurpose::Ward(None) => settings::read_ward(form, None).map(Save::NewWard),
+        FormPurpose::Ward(Some(code)) => {
+            settings::read_ward(form, Some(code)).map(Save::EditedWard)
         }
         FormPurpose::Schedule(kind) => {
             settings::read_schedule(form, *kind, ctx).map(Save::Schedule)
@@ -157,6 +161,8 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
 pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
     match save {
         Save::Changes(changes) => store.apply(changes).map(|_| None),
+        Save::NewWard(w) => store.add_ward(w).map(|_| None),
+        Save::EditedWard(w) => store.edit_ward(w).map(|_| None),
         Save::Person(p) => store.save_person(p).map(|p| Some(p.id)),
         Save::NewGrant(g) => store.hand_over_grant(g).map(|_| None),
         Save::EditedGrant(g) => store.save_grant(g).map(|_| None),

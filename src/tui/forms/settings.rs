@@ -1,44 +1,62 @@
-//! Forms for the settings screen: a new ward, and a grant kind's follow-up schedule.
+//! Forms for the settings screen: a new or changed ward, and a grant kind's follow-up
+//! schedule.
 
 use super::FieldErrors;
 use crate::domain::*;
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::form::{Field, Form};
 
-pub fn build_ward(ctx: &Ctx) -> Form {
-    let (district, province) = ctx
-        .snap
-        .wards
-        .values()
-        .next()
-        .map(|w| (w.district.clone(), w.province.clone()))
-        .unwrap_or_default();
+/// A new ward (its district and province as the first ward's), or the ward with `code`.
+/// An edit shows the code in the title, not as a field: it never changes.
+pub fn build_ward(code: Option<&str>, ctx: &Ctx) -> Result<Form, &'static str> {
+    let existing = match code {
+        Some(c) => Some(ctx.snap.wards.get(c).ok_or("err.unknown_ward")?),
+        None => None,
+    };
+    let first = ctx.snap.wards.values().next();
+    let (name, district, province) = match existing {
+        Some(w) => (w.name.as_str(), w.district.as_str(), w.province.as_str()),
+        None => (
+            "",
+            first.map_or("", |w| w.district.as_str()),
+            first.map_or("", |w| w.province.as_str()),
+        ),
+    };
+    let mut code_field = Field::text("code", "field.ward_code", code.unwrap_or(""));
+    code_field.hidden = code.is_some();
     let fields = vec![
-        Field::text("code", "field.ward_code", ""),
-        Field::text("name", "field.ward_name", ""),
-        Field::text("district", "field.district", &district),
-        Field::text("province", "field.province", &province),
+        code_field,
+        Field::text("name", "field.ward_name", name),
+        Field::text("district", "field.district", district),
+        Field::text("province", "field.province", province),
     ];
-    let mut form = Form::new(ctx.t("form.new_ward").to_string(), fields, ctx.today);
-    form.notice = Some("form.ward_code_notice");
-    form
+    let title = match code {
+        Some(c) => format!("{} · {c}", ctx.t("form.edit_ward")),
+        None => ctx.t("form.new_ward").to_string(),
+    };
+    let mut form = Form::new(title, fields, ctx.today);
+    form.notice = Some(if code.is_some() {
+        "form.ward_edit_notice"
+    } else {
+        "form.ward_code_notice"
+    });
+    Ok(form)
 }
 
-pub fn read_ward(form: &Form) -> Result<Ward, FieldErrors> {
+/// The ward the form describes; an edit keeps the code it was opened with.
+pub fn read_ward(form: &Form, code: Option<&str>) -> Result<Ward, FieldErrors> {
     let mut ward = Ward {
-        code: form.text("code"),
+        code: code.map_or_else(|| form.text("code"), str::to_string),
         name: form.text("name"),
         district: form.text("district"),
         province: form.text("province"),
     };
     ward.tidy();
-    let mut errors = FieldErrors::new();
-    if !Ward::is_valid_code(&ward.code) {
-        errors.push(("code", "err.ward_code_format"));
-    }
-    if ward.name.is_empty() {
-        errors.push(("name", "err.required"));
-    }
+    let errors: FieldErrors = ward
+        .validate()
+        .into_iter()
+        .map(|p| (p.field, p.key))
+        .collect();
     if errors.is_empty() {
         Ok(ward)
     } else {

@@ -188,7 +188,7 @@ impl PeopleScreen {
                 None => Outcome::Ignored,
             },
             Cmd::New if ctx.snap.wards.is_empty() => {
-                Outcome::Do(Request::OpenForm(FormPurpose::Ward))
+                Outcome::Do(Request::OpenForm(FormPurpose::Ward(None)))
             }
             Cmd::New => Outcome::Do(Request::OpenForm(FormPurpose::Person(None))),
             Cmd::Edit => match self.selected() {

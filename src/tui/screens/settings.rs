@@ -44,7 +44,15 @@ impl SettingsScreen {
                 };
                 Outcome::Consumed
             }
-            (Cmd::New, _) => Outcome::Do(Request::OpenForm(FormPurpose::Ward)),
+            (Cmd::New, _) => Outcome::Do(Request::OpenForm(FormPurpose::Ward(None))),
+            (Cmd::Open | Cmd::Edit, Part::Wards) => {
+                match ctx.snap.wards_in_order().get(self.wards.selected) {
+                    Some(w) => {
+                        Outcome::Do(Request::OpenForm(FormPurpose::Ward(Some(w.code.clone()))))
+                    }
+                    None => Outcome::Ignored,
+                }
+            }
             (Cmd::Backup, _) => Outcome::Do(Request::Backup { then_quit: false }),
             (Cmd::Open, Part::Schedule) => match GrantKind::ALL.get(self.kinds.selected) {
                 Some(kind) => Outcome::Do(Request::OpenForm(FormPurpose::Schedule(*kind))),
