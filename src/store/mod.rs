@@ -4,6 +4,7 @@
 //! Every value is sealed under the database's data key (see `codec` and `crypto`).
 
 mod actions;
+pub use actions::{RecordedVisit, VisitRecord};
 mod audit;
 mod backup;
 
