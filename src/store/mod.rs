@@ -233,6 +233,8 @@ fn fallback_random() -> [u8; 16] {
 }
 
 #[cfg(test)]
+mod actions_tests;
+#[cfg(test)]
 mod security_tests;
 #[cfg(test)]
 mod tests;

@@ -419,6 +419,53 @@ mod tests {
     }
 
     #[test]
+    fn a_fields_own_keys_come_first_and_other_letters_are_typed() {
+        let t = key(K::Char('t'));
+        assert_eq!(resolve(&t, S::DateField, true), Some(Action::Cmd(C::Today)));
+        assert_eq!(resolve(&t, S::TextField, true), Some(Action::Input('t')));
+        assert_eq!(resolve(&t, S::ChoiceField, true), Some(Action::Input('t')));
+        let y = key(K::Char('y'));
+        assert_eq!(resolve(&y, S::ToggleField, true), Some(Action::Cmd(C::Yes)));
+        let ctrl_u = KeyEvent::new(K::Char('u'), CTRL);
+        assert_eq!(
+            resolve(&ctrl_u, S::DateField, true),
+            Some(Action::Cmd(C::ClearInput))
+        );
+        assert_eq!(
+            resolve(&ctrl_u, S::Search, true),
+            Some(Action::Cmd(C::ClearInput))
+        );
+        assert_eq!(
+            resolve(&key(K::Tab), S::DateField, true),
+            Some(Action::Cmd(C::NextField))
+        );
+    }
+
+    #[test]
+    fn the_footer_shows_what_the_focused_field_takes() {
+        let date: Vec<&str> = footer_for(S::DateField).iter().map(|b| b.label).collect();
+        assert!(date.starts_with(&["t", "+", "-"]), "{date:?}");
+        let text: Vec<&str> = footer_for(S::TextField).iter().map(|b| b.label).collect();
+        assert!(
+            !text.contains(&"t"),
+            "no date keys on a text field: {text:?}"
+        );
+        let choice: Vec<&str> = footer_for(S::ChoiceField).iter().map(|b| b.label).collect();
+        assert!(
+            choice.contains(&"←") && !choice.contains(&"Ctrl+U"),
+            "{choice:?}"
+        );
+    }
+
+    #[test]
+    fn enter_on_a_question_gives_its_default_answer() {
+        assert_eq!(
+            resolve(&key(K::Enter), S::Confirm, false),
+            Some(Action::Cmd(C::DefaultAnswer))
+        );
+    }
+
+    #[test]
     fn vietnamese_letters_are_text() {
         assert_eq!(
             resolve(&key(K::Char('ễ')), S::Form, true),
