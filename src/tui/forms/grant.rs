@@ -133,6 +133,14 @@ pub fn on_change(form: &mut Form, person: Option<&Person>, ctx: &Ctx, new: bool)
     for id in CARD_FIELDS {
         form.set_hidden(id, !insurance);
     }
+    // A card or a child's desk is not part of a livelihood plan, unless the officer says so.
+    if matches!(
+        kind,
+        Some(GrantKind::HealthInsurance | GrantKind::StudyEquipment)
+    ) && !form.edited(F::Plan)
+    {
+        form.set_choice::<Id>(F::Plan, None);
+    }
     let handed_over = form.date(F::HandedOverOn).ok().flatten();
     if insurance {
         if !form.edited(F::Unit) && form.text(F::Unit).is_empty() {

@@ -388,6 +388,11 @@ fn a_health_insurance_card_has_its_own_fields_and_schedule() {
     go_to(&mut app, GrantField::Kind);
     type_text(&mut app, "bảo");
     assert!(form(&app).is_shown(GrantField::CardNumber));
+    assert_eq!(
+        form(&app).choice::<Id>(GrantField::Plan),
+        None,
+        "a card has no plan"
+    );
     assert!(
         screen(&app, 80, 24).contains("sau 11 tháng"),
         "{}",

@@ -56,7 +56,7 @@ pub struct Choice {
 }
 
 impl Choice {
-    /// The options in the order ←/→ walks them, with "nothing" first when allowed.
+    /// What the choice shows: the option chosen, or its "nothing" label.
     pub fn shown(&self, lang: Lang) -> String {
         match (self.selected, &self.none) {
             (Some(i), _) => self
