@@ -60,8 +60,8 @@ pub trait Stored: Serialize + DeserializeOwned {
     const VERSION: u8;
 
     /// Decodes a body written with layout `version`, upgrading older layouts to today's.
-    /// Only the current version exists yet; a V2 adds a match arm that decodes the V1
-    /// struct and converts it.
+    /// A record whose layout changed overrides this with a match arm that decodes the
+    /// old struct and converts it (see `Grant`).
     fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         if version == Self::VERSION {
             decode_body(body)

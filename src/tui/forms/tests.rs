@@ -552,6 +552,22 @@ fn every_form_and_question_at_80x24_in_both_languages() {
             screen(&app, 80, 24)
         );
         app.modals.clear();
+        // A message, and the keys of a screen.
+        app.modals.push(Modal::Message(
+            crate::i18n::t(lang, "err.no_consent").to_string(),
+        ));
+        insta::assert_snapshot!(
+            format!("message_{}_80x24", lang.code()),
+            screen(&app, 80, 24)
+        );
+        app.modals.clear();
+        press(&mut app, KeyCode::Char('2'));
+        press(&mut app, KeyCode::Char('?'));
+        insta::assert_snapshot!(
+            format!("help_people_{}_80x24", lang.code()),
+            screen(&app, 80, 24)
+        );
+        app.modals.clear();
         // A date field shows its own keys in the footer.
         open(
             &mut app,
