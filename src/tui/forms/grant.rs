@@ -142,10 +142,16 @@ pub fn on_change(form: &mut Form, person: Option<&Person>, ctx: &Ctx, new: bool)
         form.set_choice::<Id>(F::Plan, None);
     }
     let handed_over = form.date(F::HandedOverOn).ok().flatten();
-    if insurance {
-        if !form.edited(F::Unit) && form.text(F::Unit).is_empty() {
-            form.set_text(F::Unit, ctx.t("grant.card_unit"));
+    // The unit follows the kind until the officer types one.
+    let card_unit = ctx.t("grant.card_unit");
+    if !form.edited(F::Unit) {
+        match (insurance, form.text(F::Unit).as_str()) {
+            (true, "") => form.set_text(F::Unit, card_unit),
+            (false, unit) if unit == card_unit => form.set_text(F::Unit, ""),
+            _ => {}
         }
+    }
+    if insurance {
         // A one-year card from the handover, until the officer types other dates.
         if let Some(from) = handed_over {
             if !form.edited(F::CardValidFrom) {
