@@ -11,6 +11,8 @@ mod referral;
 mod settings;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod typing_tests;
 mod visit;
 
 use super::screens::Ctx;

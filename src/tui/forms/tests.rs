@@ -16,14 +16,14 @@ use crate::tui::widgets::form::FieldId;
 use chrono::Datelike;
 use ratatui::crossterm::event::KeyCode;
 
-fn form(app: &App) -> &Form {
+pub(super) fn form(app: &App) -> &Form {
     match app.modals.last() {
         Some(Modal::Form(fm)) => &fm.form,
         _ => panic!("no form open"),
     }
 }
 
-fn open(app: &mut App, purpose: FormPurpose) {
+pub(super) fn open(app: &mut App, purpose: FormPurpose) {
     app.request(Request::OpenForm(purpose));
     assert!(
         matches!(app.modals.last(), Some(Modal::Form(_))),
@@ -33,7 +33,7 @@ fn open(app: &mut App, purpose: FormPurpose) {
 }
 
 /// Tab until the field has focus (it must be shown).
-fn go_to(app: &mut App, id: impl FieldId) {
+pub(super) fn go_to(app: &mut App, id: impl FieldId) {
     for _ in 0..40 {
         if form(app).focused_is(id) {
             return;
@@ -43,7 +43,7 @@ fn go_to(app: &mut App, id: impl FieldId) {
     panic!("{id:?} never got focus");
 }
 
-fn first_person(app: &App) -> Person {
+pub(super) fn first_person(app: &App) -> Person {
     app.store
         .snapshot()
         .people
@@ -53,7 +53,7 @@ fn first_person(app: &App) -> Person {
         .clone()
 }
 
-fn a_planned_milestone(app: &App, livestock: bool) -> Milestone {
+pub(super) fn a_planned_milestone(app: &App, livestock: bool) -> Milestone {
     let snap = app.store.snapshot();
     snap.milestones
         .values()
@@ -132,152 +132,6 @@ fn every_field_id_of_every_form_is_on_its_form() {
 }
 
 #[test]
-fn money_and_quantities_are_saved_as_typed_the_usual_ways() {
-    let (_dir, mut app) = demo_app(5, Lang::Vi);
-    let person = first_person(&app);
-    open(
-        &mut app,
-        FormPurpose::Grant {
-            person: person.id,
-            grant: None,
-        },
-    );
-    go_to(&mut app, GrantField::Kind);
-    type_text(&mut app, "vật");
-    go_to(&mut app, GrantField::Item);
-    type_text(&mut app, "Cám");
-    go_to(&mut app, GrantField::Quantity);
-    type_text(&mut app, "1,5");
-    go_to(&mut app, GrantField::Unit);
-    type_text(&mut app, "tạ");
-    go_to(&mut app, GrantField::UnitValue);
-    type_text(&mut app, "6,5 triệu");
-    assert!(
-        screen(&app, 80, 24).contains("= 6.500.000 ₫"),
-        "the amount read shows"
-    );
-    ctrl(&mut app, 's');
-    let grant = app
-        .store
-        .snapshot()
-        .grants_of(person.id)
-        .find(|g| g.item == "Cám")
-        .cloned()
-        .unwrap_or_else(|| panic!("not saved:\n{}", screen(&app, 80, 24)));
-    assert_eq!(grant.unit_value, Dong(6_500_000), "not 65 ₫");
-    assert_eq!(grant.quantity, Quantity(1500), "1,5 tạ, not 15");
-    assert_eq!(grant.total_value, Dong(9_750_000));
-
-    let m = a_planned_milestone(&app, false);
-    open(
-        &mut app,
-        FormPurpose::Visit {
-            milestone: m.id,
-            missed: false,
-        },
-    );
-    go_to(&mut app, VisitField::MonthlyIncome);
-    type_text(&mut app, "3 triệu");
-    ctrl(&mut app, 's');
-    assert_eq!(
-        app.store.snapshot().milestones[&m.id].visit.monthly_income,
-        Some(Dong(3_000_000)),
-        "not 3 ₫"
-    );
-}
-
-#[test]
-fn an_amount_that_is_not_whole_dong_is_refused_beside_its_field() {
-    let (_dir, mut app) = demo_app(5, Lang::En);
-    let person = first_person(&app);
-    open(
-        &mut app,
-        FormPurpose::Plan {
-            person: person.id,
-            plan: None,
-        },
-    );
-    go_to(&mut app, PlanField::Budget);
-    type_text(&mut app, "6,5555555 triệu");
-    ctrl(&mut app, 's');
-    assert_eq!(
-        form(&app).error_for(PlanField::Budget.key()),
-        Some("err.money_not_whole")
-    );
-    assert!(
-        screen(&app, 80, 24).contains("6,5555555 triệu"),
-        "what was typed stays"
-    );
-}
-
-#[test]
-fn tab_then_typing_replaces_a_pre_filled_field() {
-    let (_dir, mut app) = demo_app(5, Lang::Vi);
-    let person = first_person(&app);
-    open(&mut app, FormPurpose::Person(Some(person.id)));
-    go_to(&mut app, PersonField::Address);
-    type_text(&mut app, "Hạ Long");
-    go_to(&mut app, PersonField::EnrolledOn);
-    type_text(&mut app, "01/02/2024");
-    assert_eq!(form(&app).text(PersonField::Address), "Hạ Long");
-    assert_eq!(form(&app).text(PersonField::EnrolledOn), "01/02/2024");
-}
-
-#[test]
-fn k_in_a_business_line_finds_kinh_doanh_and_more_letters_narrow_it() {
-    let (_dir, mut app) = demo_app(5, Lang::Vi);
-    let person = first_person(&app);
-    open(
-        &mut app,
-        FormPurpose::Plan {
-            person: person.id,
-            plan: None,
-        },
-    );
-    type_text(&mut app, "k");
-    assert_eq!(
-        form(&app).choice::<BusinessLine>(PlanField::BusinessLine),
-        Some(BusinessLine::FoodTrade)
-    );
-    type_text(&mut app, "h");
-    assert_eq!(
-        form(&app).choice::<BusinessLine>(PlanField::BusinessLine),
-        Some(BusinessLine::Other)
-    );
-    assert!(
-        screen(&app, 80, 24).contains("tìm: kh"),
-        "{}",
-        screen(&app, 80, 24)
-    );
-    press(&mut app, KeyCode::Tab);
-    type_text(&mut app, "Bán rau");
-    assert_eq!(
-        form(&app).text(PlanField::BusinessDetail),
-        "Bán rau",
-        "the next field gets its text"
-    );
-}
-
-#[test]
-fn enter_on_discard_keeps_editing_and_the_default_is_shown() {
-    let (_dir, mut app) = demo_app(5, Lang::Vi);
-    open(&mut app, FormPurpose::Person(None));
-    type_text(&mut app, "Lò Thị Hương");
-    press(&mut app, KeyCode::Esc);
-    let text = screen(&app, 80, 24);
-    assert!(text.contains("Enter = không"), "{text}");
-    press(&mut app, KeyCode::Enter);
-    assert_eq!(
-        form(&app).text(PersonField::FullName),
-        "Lò Thị Hương",
-        "still editing"
-    );
-    press(&mut app, KeyCode::Esc);
-    press(&mut app, KeyCode::Char('y'));
-    assert!(app.modals.is_empty(), "y discards");
-}
-
-#[test]
 fn a_referral_before_the_consent_marks_its_date_and_no_old_status_lingers() {
     let (_dir, mut app) = demo_app(20, Lang::En);
     let person = app
@@ -334,40 +188,6 @@ fn consent_is_taken_as_given_at_an_intake_set_back_years() {
     go_to(&mut app, PersonField::Consent);
     press(&mut app, KeyCode::Char(' '));
     assert_eq!(form(&app).text(PersonField::ConsentGivenOn), "15/03/2021");
-}
-
-#[test]
-fn a_day_that_does_not_exist_and_a_letter_in_a_year_are_said_plainly() {
-    let (_dir, mut app) = demo_app(5, Lang::En);
-    open(&mut app, FormPurpose::Person(None));
-    go_to(&mut app, PersonField::BirthYear);
-    type_text(&mut app, "19x8");
-    assert!(
-        screen(&app, 80, 24).contains("Digits only."),
-        "{}",
-        screen(&app, 80, 24)
-    );
-    assert_eq!(form(&app).text(PersonField::BirthYear), "198");
-    go_to(&mut app, PersonField::EnrolledOn);
-    type_text(&mut app, "31/02/2026");
-    ctrl(&mut app, 's');
-    assert_eq!(
-        form(&app).error_for(PersonField::EnrolledOn.key()),
-        Some("err.no_such_day")
-    );
-    assert!(screen(&app, 80, 24).contains("That month has no such day."));
-    go_to(&mut app, PersonField::EnrolledOn);
-    type_text(&mut app, "28/02/202");
-    assert_eq!(
-        form(&app).error_for(PersonField::EnrolledOn.key()),
-        Some("err.date_format")
-    );
-    type_text(&mut app, "5");
-    assert_eq!(
-        form(&app).error_for(PersonField::EnrolledOn.key()),
-        None,
-        "fixed: gone at once"
-    );
 }
 
 #[test]

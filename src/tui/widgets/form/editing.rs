@@ -73,7 +73,8 @@ impl Form {
                 i,
                 a,
                 fresh,
-                |c| c.is_ascii_digit() || c == '/' || c == '.',
+                // A typed '-' moves a day back; a pasted one is a 2025-06-01 from a sheet.
+                |c| c.is_ascii_digit() || matches!(c, '/' | '.' | '-'),
                 "err.date_chars",
             ),
             (FieldKind::Choice(c), a) => edit_choice(c, a, lang),
@@ -279,10 +280,22 @@ fn search(c: &mut Choice, more: &str, lang: crate::i18n::Lang) -> Edit {
     if want.is_empty() {
         return Edit::Moved;
     }
-    let found = c
+    // The start of the label first; then the start of any word in it, so "thang"
+    // finds "Cao Thắng (CT)" and "ct" its code.
+    let labels: Vec<String> = c
         .options
         .iter()
-        .position(|(label, _)| text::fold(&label.show(lang)).starts_with(&want));
+        .map(|(l, _)| text::fold(&l.show(lang)))
+        .collect();
+    let found = labels
+        .iter()
+        .position(|l| l.starts_with(&want))
+        .or_else(|| {
+            labels.iter().position(|l| {
+                l.split(|ch: char| !ch.is_alphanumeric())
+                    .any(|word| word.starts_with(&want))
+            })
+        });
     match found {
         Some(i) if c.selected == Some(i) => Edit::Moved,
         Some(i) => {

@@ -152,6 +152,29 @@ fn letters_in_a_choice_search_its_options_and_are_shown() {
 }
 
 #[test]
+fn a_choice_also_finds_a_word_inside_its_labels() {
+    let mut form = Form::new(
+        "Wards".into(),
+        vec![Field::choice(
+            T::Sex,
+            "field.ward",
+            vec![
+                (Label::Text("Bạch Đằng (BD)".into()), "BD"),
+                (Label::Text("Cao Thắng (CT)".into()), "CT"),
+            ],
+            Some(&"BD"),
+        )],
+        today(),
+        Lang::Vi,
+    );
+    type_text(&mut form, "thang");
+    assert_eq!(form.choice::<&str>(T::Sex), Some("CT"));
+    form.handle(&Action::Cmd(Cmd::NextField));
+    type_text(&mut form, "bd");
+    assert_eq!(form.choice::<&str>(T::Sex), Some("BD"), "by its code");
+}
+
+#[test]
 fn a_number_field_refuses_a_letter_visibly_and_keeps_the_rest() {
     let mut form = sample();
     focus(&mut form, T::Year);
