@@ -114,6 +114,10 @@ impl Form {
             }
             Edit::Moved => {
                 self.fresh = false;
+                // A choice's search that matches again (or is erased) answers its refusal.
+                if is_choice(&self.fields[self.focus].kind) {
+                    self.refused = None;
+                }
                 FormOutcome::Ignored
             }
             Edit::Refused(why) => self.refuse(why),

@@ -147,6 +147,9 @@ fn letters_in_a_choice_search_its_options_and_are_shown() {
         FieldKind::Choice(c) => assert_eq!(c.typed, "nux", "what was typed stays visible"),
         _ => panic!("a choice"),
     }
+    form.handle(&Action::Cmd(Cmd::Backspace));
+    assert_eq!(form.refusal(), None, "erased: matches again");
+    form.handle(&Action::Input('x'));
     tab(&mut form);
     assert_eq!(form.refusal(), None);
 }
