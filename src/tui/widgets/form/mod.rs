@@ -229,6 +229,12 @@ impl Form {
         self.refused = None;
         self.errors = errors;
         self.general = general;
+        // A problem is always shown beside its field, even one another value had hidden.
+        for f in &mut self.fields {
+            if self.errors.iter().any(|(k, _)| *k == f.key) {
+                f.hidden = false;
+            }
+        }
         if let Some(first) = self
             .fields
             .iter()

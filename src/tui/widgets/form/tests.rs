@@ -231,6 +231,15 @@ fn errors_move_the_focus_to_the_first_problem_and_keep_what_was_typed() {
 }
 
 #[test]
+fn a_problem_on_a_hidden_field_shows_the_field() {
+    let mut form = sample();
+    form.set_hidden(T::Year, true);
+    form.set_errors(vec![(T::Year.key(), "err.required")], vec![]);
+    assert!(form.is_shown(T::Year));
+    assert!(form.focused_is(T::Year));
+}
+
+#[test]
 fn hidden_fields_are_skipped() {
     let mut form = sample();
     form.set_hidden(T::Budget, true);
