@@ -111,6 +111,11 @@ impl Quantity {
         self.0 / MILLI
     }
 
+    /// "1.5": a plain number with a decimal point, as CSV files carry amounts.
+    pub fn plain(self) -> String {
+        self.to_string().replace(',', ".")
+    }
+
     /// Quantity x unit value, rounded to the nearest đồng; None when that overflows.
     pub fn times(self, unit_value: Dong) -> Option<Dong> {
         let product = i128::from(unit_value.0).checked_mul(i128::from(self.0))?;
@@ -166,6 +171,7 @@ mod tests {
     #[test]
     fn a_quantity_shows_with_a_decimal_comma_and_totals_stay_exact() {
         assert_eq!(Quantity(1500).to_string(), "1,5");
+        assert_eq!(Quantity(1500).plain(), "1.5");
         assert_eq!(Quantity::whole(50).to_string(), "50");
         assert_eq!(Quantity(1500).times(Dong(650_000)), Some(Dong(975_000)));
         assert_eq!(Quantity::whole(u32::MAX as u64).times(Dong(i64::MAX)), None);
