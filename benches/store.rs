@@ -75,13 +75,14 @@ fn writes(c: &mut Criterion) {
                         plan_id: None,
                         kind: GrantKind::Livestock,
                         item: "Gà giống".into(),
-                        quantity: 50,
+                        quantity: Quantity::whole(50),
                         unit: "con".into(),
                         unit_value: Dong(80_000),
                         total_value: Dong(4_000_000),
                         handed_over_on: today(),
                         handover_record_no: String::new(),
                         supplier: String::new(),
+                        card: None,
                         stamp: Stamp::default(),
                     };
                     store.hand_over_grant(grant).expect("hand over")

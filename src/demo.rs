@@ -425,7 +425,7 @@ impl Builder<'_> {
         if from > self.today {
             return None;
         }
-        let quantity = self.rng.range(qty.0, qty.1) as u32;
+        let quantity = Quantity::whole(self.rng.range(qty.0, qty.1).max(0) as u64);
         let unit_value = Dong(self.rng.range(value.0 / 10_000, value.1 / 10_000) * 10_000);
         let handed_over_on = self.between(from, self.today);
         let stamp = self.stamp(handed_over_on, &person.collaborator);
@@ -446,14 +446,20 @@ impl Builder<'_> {
                 self.rng.range(1, 999)
             ),
             supplier: String::new(),
+            // A one-year card from the handover; its number is made up from the person's code.
+            card: (kind == GrantKind::HealthInsurance).then(|| InsuranceCard {
+                number: format!("DN4{:012}", person.id.0 % 1_000_000_000_000),
+                valid_from: Some(handed_over_on),
+                valid_until: add_months(handed_over_on, 12).pred_opt(),
+            }),
             stamp,
         })
     }
 
     /// The grant's schedule, with visits that fell due mostly done, some missed, some overdue.
     fn follow_ups(&mut self, person: &Person, grant: &Grant) {
-        let schedule = Schedule::default();
-        let mut alive = grant.quantity;
+        let schedule = Schedule::default(); // the per-kind defaults
+        let mut alive = u32::try_from(grant.quantity.whole_units()).unwrap_or(u32::MAX);
         let mut operating = true;
         let visits = schedule.milestones_for(grant, &person.collaborator, &grant.stamp, || Id::NEW);
         for mut m in visits {

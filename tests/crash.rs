@@ -59,13 +59,14 @@ fn grant(person: Id) -> Grant {
         plan_id: None,
         kind: GrantKind::Livestock,
         item: "Gà giống".into(),
-        quantity: 30,
+        quantity: Quantity::whole(30),
         unit: "con".into(),
         unit_value: Dong(60_000),
         total_value: Dong(1_800_000),
         handed_over_on: chrono::NaiveDate::from_ymd_opt(2025, 2, 1).expect("date"),
         handover_record_no: String::new(),
         supplier: String::new(),
+        card: None,
         stamp: Stamp::default(),
     }
 }

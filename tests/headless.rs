@@ -18,7 +18,8 @@ fn demo_then_stats_then_check() {
     assert_eq!(stat(&stats, "people"), 500);
     assert!(stat(&stats, "plans") > 150);
     assert!(stat(&stats, "grants") > 150);
-    assert!(stat(&stats, "milestones") >= 4 * stat(&stats, "grants") - 4);
+    // Every grant is followed up: livelihoods four times, a card or a desk less often.
+    assert!(stat(&stats, "milestones") >= 2 * stat(&stats, "grants"));
     assert_eq!(ok(&db, &["check"]).trim(), "ok");
 }
 

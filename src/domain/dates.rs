@@ -26,6 +26,40 @@ pub fn parse_date(text: &str) -> Option<NaiveDate> {
     NaiveDate::from_ymd_opt(year, month, day)
 }
 
+/// Why a typed date is not a date.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DateError {
+    /// Not written dd/mm/yyyy.
+    Format,
+    /// Written right, but no such day: 31/02/2026, 29/02/2025, 12/13/2025.
+    NoSuchDay,
+}
+
+impl DateError {
+    pub fn key(self) -> &'static str {
+        match self {
+            DateError::Format => "err.date_format",
+            DateError::NoSuchDay => "err.no_such_day",
+        }
+    }
+}
+
+/// Like `parse_date`, and says whether the text is not a date at all or names a day
+/// that does not exist.
+pub fn parse_date_strict(text: &str) -> Result<NaiveDate, DateError> {
+    if let Some(d) = parse_date(text) {
+        return Ok(d);
+    }
+    let parts: Vec<&str> = text.trim().split(['/', '-', '.']).collect();
+    let numbers: Option<Vec<u32>> = parts.iter().map(|p| p.parse::<u32>().ok()).collect();
+    match numbers.as_deref() {
+        Some([_, _, _]) if parts[2].len() == 4 && parts[..2].iter().all(|p| p.len() <= 2) => {
+            Err(DateError::NoSuchDay)
+        }
+        _ => Err(DateError::Format),
+    }
+}
+
 /// dd/mm/yyyy, the form shown on every screen in both languages.
 pub fn format_date(date: NaiveDate) -> String {
     format!("{:02}/{:02}/{:04}", date.day(), date.month(), date.year())
@@ -98,6 +132,16 @@ pub mod serde_opt_day {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_day_that_does_not_exist_is_told_apart_from_a_wrong_format() {
+        assert_eq!(parse_date_strict("31/02/2026"), Err(DateError::NoSuchDay));
+        assert_eq!(parse_date_strict("29/02/2025"), Err(DateError::NoSuchDay));
+        assert_eq!(parse_date_strict("3/13/2025"), Err(DateError::NoSuchDay));
+        assert_eq!(parse_date_strict("31/02/26"), Err(DateError::Format));
+        assert_eq!(parse_date_strict("hôm qua"), Err(DateError::Format));
+        assert!(parse_date_strict("29/02/2024").is_ok());
+    }
 
     fn d(y: i32, m: u32, day: u32) -> NaiveDate {
         NaiveDate::from_ymd_opt(y, m, day).unwrap()

@@ -1,9 +1,9 @@
 //! A grant in kind: equipment, livestock, seed capital, a health-insurance card...
 //! handed over on a date with a handover record (biên bản bàn giao).
 
-use super::dates::serde_day;
+use super::dates::{serde_day, serde_opt_day};
 use super::validation::Problems;
-use super::{Dong, GrantKind, Id, Lookup, Problem, Stamp};
+use super::{Dong, GrantKind, Id, Lookup, Problem, Quantity, Stamp};
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
@@ -15,7 +15,8 @@ pub struct Grant {
     pub plan_id: Option<Id>,
     pub kind: GrantKind,
     pub item: String,
-    pub quantity: u32,
+    /// Thousandths, so that "1,5 tạ" of feed is exact.
+    pub quantity: Quantity,
     /// "con" (head), "chiếc", "bộ", "thẻ"...
     pub unit: String,
     pub unit_value: Dong,
@@ -25,15 +26,26 @@ pub struct Grant {
     pub handed_over_on: NaiveDate,
     pub handover_record_no: String,
     pub supplier: String,
+    /// A health-insurance card (thẻ bảo hiểm y tế): its number and the year it covers.
+    pub card: Option<InsuranceCard>,
     pub stamp: Stamp,
+}
+
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct InsuranceCard {
+    pub number: String,
+    #[serde(with = "serde_opt_day")]
+    pub valid_from: Option<NaiveDate>,
+    #[serde(with = "serde_opt_day")]
+    pub valid_until: Option<NaiveDate>,
 }
 
 pub const EARLIEST_HANDOVER_YEAR: i32 = 2000;
 
 impl Grant {
-    /// Quantity x unit value, or None when that overflows.
-    pub fn computed_total(quantity: u32, unit_value: Dong) -> Option<Dong> {
-        unit_value.0.checked_mul(quantity as i64).map(Dong)
+    /// Quantity x unit value (to the nearest đồng), or None when that overflows.
+    pub fn computed_total(quantity: Quantity, unit_value: Dong) -> Option<Dong> {
+        quantity.times(unit_value)
     }
 
     pub fn is_livestock(&self) -> bool {
@@ -64,7 +76,32 @@ impl Grant {
             }
         }
         p.check(!self.item.is_empty(), "item", "err.required");
-        p.check(self.quantity > 0, "quantity", "err.quantity_positive");
+        p.check(
+            !self.quantity.is_zero(),
+            "quantity",
+            "err.quantity_positive",
+        );
+        if self.kind == GrantKind::HealthInsurance {
+            let card = self.card.as_ref();
+            p.check(
+                card.is_some_and(|c| !c.number.is_empty()),
+                "card_number",
+                "err.required",
+            );
+            p.check(
+                card.and_then(|c| c.valid_until).is_some(),
+                "card_valid_until",
+                "err.required",
+            );
+            if let Some(InsuranceCard {
+                valid_from: Some(from),
+                valid_until: Some(until),
+                ..
+            }) = card
+            {
+                p.check(from < until, "card_valid_until", "err.until_before_from");
+            }
+        }
         p.check(!self.unit.is_empty(), "unit", "err.required");
         p.check(self.unit_value.0 >= 0, "unit_value", "err.negative_amount");
         p.check(
@@ -98,6 +135,30 @@ mod tests {
     use crate::domain::snapshot::tests::{day, sample_grant, sample_snapshot};
 
     #[test]
+    fn a_health_insurance_card_needs_its_number_and_its_end_date() {
+        let mut grant = sample_grant();
+        grant.plan_id = None;
+        grant.kind = GrantKind::HealthInsurance;
+        let fields = |g: &Grant| -> Vec<&str> {
+            g.validate(day(2025, 6, 1), &sample_snapshot())
+                .iter()
+                .map(|p| p.field)
+                .collect()
+        };
+        assert_eq!(fields(&grant), vec!["card_number", "card_valid_until"]);
+        grant.card = Some(InsuranceCard {
+            number: "HN4010123456789".into(),
+            valid_from: Some(day(2025, 6, 1)),
+            valid_until: Some(day(2025, 5, 31)),
+        });
+        assert_eq!(fields(&grant), vec!["card_valid_until"]);
+        if let Some(card) = grant.card.as_mut() {
+            card.valid_until = Some(day(2026, 5, 31));
+        }
+        assert_eq!(fields(&grant), Vec::<&str>::new());
+    }
+
+    #[test]
     fn a_valid_grant_has_no_problems() {
         assert_eq!(
             sample_grant().validate(day(2025, 6, 1), &sample_snapshot()),
@@ -120,7 +181,7 @@ mod tests {
         let mut grant = sample_grant();
         grant.person_id = Id(12345);
         grant.item.clear();
-        grant.quantity = 0;
+        grant.quantity = Quantity(0);
         grant.unit.clear();
         let fields: Vec<_> = grant
             .validate(day(2025, 6, 1), &sample_snapshot())
@@ -134,12 +195,15 @@ mod tests {
     #[test]
     fn the_total_is_quantity_times_unit_value_and_overflow_is_caught() {
         assert_eq!(
-            Grant::computed_total(50, Dong(80_000)),
+            Grant::computed_total(Quantity::whole(50), Dong(80_000)),
             Some(Dong(4_000_000))
         );
-        assert_eq!(Grant::computed_total(u32::MAX, Dong(i64::MAX / 2)), None);
+        assert_eq!(
+            Grant::computed_total(Quantity::whole(u32::MAX as u64), Dong(i64::MAX / 2)),
+            None
+        );
         let mut grant = sample_grant();
-        grant.quantity = u32::MAX;
+        grant.quantity = Quantity::whole(u32::MAX as u64);
         grant.unit_value = Dong(i64::MAX / 2);
         assert_eq!(
             grant.validate(day(2025, 6, 1), &sample_snapshot()),

@@ -111,7 +111,10 @@ impl Milestone {
                     );
                     p.check(
                         !g.is_livestock()
-                            || self.visit.animals_alive.is_none_or(|n| n <= g.quantity),
+                            || self
+                                .visit
+                                .animals_alive
+                                .is_none_or(|n| u64::from(n) <= g.quantity.whole_units()),
                         "animals_alive",
                         "err.more_than_given",
                     );

@@ -29,11 +29,18 @@ impl Referral {
         p.note("outcome", &self.outcome);
         match lookup.person(self.person_id) {
             None => p.check(false, "person", "err.unknown_person"),
-            Some(person) => p.check(
-                person.consents_to_referral(self.made_on),
-                "consent",
-                "err.no_consent",
-            ),
+            // Consent that covers referrals, but not on the day this one was made: the
+            // date is what to fix, and the message says which way.
+            Some(person) => match person.consent.as_ref().filter(|c| c.referrals) {
+                Some(c) if self.made_on < c.given_on => {
+                    p.check(false, "made_on", "err.before_consent")
+                }
+                Some(c) if c.valid_until.is_some_and(|u| self.made_on > u) => {
+                    p.check(false, "made_on", "err.after_consent")
+                }
+                Some(_) => {}
+                None => p.check(false, "consent", "err.no_consent"),
+            },
         }
         p.check(!self.to_whom.is_empty(), "to_whom", "err.required");
         p.check(self.made_on <= today, "made_on", "err.date_in_future");
@@ -56,6 +63,22 @@ mod tests {
         assert_eq!(
             referral.validate(day(2025, 6, 1), &snap),
             vec![Problem::new("consent", "err.no_consent")]
+        );
+    }
+
+    #[test]
+    fn a_referral_made_before_the_consent_is_refused_on_its_date() {
+        let snap = sample_snapshot();
+        let mut referral = sample_referral();
+        let given_on = snap.people[&referral.person_id]
+            .consent
+            .as_ref()
+            .map(|c| c.given_on)
+            .expect("sample consent");
+        referral.made_on = given_on.pred_opt().expect("day");
+        assert_eq!(
+            referral.validate(day(2025, 6, 1), &snap),
+            vec![Problem::new("made_on", "err.before_consent")]
         );
     }
 }

@@ -1,12 +1,37 @@
-//! The follow-up rule: which milestones a handover creates. The default, visits 1, 3, 6
-//! and 12 months after the handover, is kept here; a database may store its own per kind.
+//! The follow-up rule: which milestones a handover creates. The defaults are kept here,
+//! per kind: a livelihood grant is visited at home 1, 3, 6 and 12 months after the
+//! handover; a study-equipment grant gets phone checks; a health-insurance card one
+//! review before it runs out. A database may store its own months per kind.
 
 use super::dates::add_months;
 use super::{Grant, GrantKind, Id, Milestone, MilestoneKind, MilestoneStatus, Stamp, Visit};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
+/// The livelihood schedule: home visits after 1, 3, 6 and 12 months.
 pub const DEFAULT_MONTHS: [u8; 4] = [1, 3, 6, 12];
+/// Is the bicycle or desk still used for school: a check each term.
+const STUDY_MONTHS: [u8; 2] = [3, 12];
+/// A one-year card: one review a month before it runs out, to renew it.
+const INSURANCE_MONTHS: [u8; 1] = [11];
+
+/// The months a kind is followed up when the database keeps none of its own.
+pub fn default_months(kind: GrantKind) -> &'static [u8] {
+    match kind {
+        GrantKind::HealthInsurance => &INSURANCE_MONTHS,
+        GrantKind::StudyEquipment => &STUDY_MONTHS,
+        _ => &DEFAULT_MONTHS,
+    }
+}
+
+/// How a kind is followed up: livelihoods at home, where the business is.
+pub fn follow_up_kind(kind: GrantKind) -> MilestoneKind {
+    match kind {
+        GrantKind::HealthInsurance => MilestoneKind::Review,
+        GrantKind::StudyEquipment => MilestoneKind::PhoneCheck,
+        _ => MilestoneKind::HomeVisit,
+    }
+}
 
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Schedule {
@@ -19,7 +44,7 @@ impl Schedule {
         self.months_by_kind
             .get(&kind)
             .map(Vec::as_slice)
-            .unwrap_or(&DEFAULT_MONTHS)
+            .unwrap_or(default_months(kind))
     }
 
     /// The planned milestones for a grant just handed over; `next_id` gives each its id.
@@ -38,7 +63,7 @@ impl Schedule {
                 grant_id: Some(grant.id),
                 plan_id: grant.plan_id,
                 due_on: add_months(grant.handed_over_on, months as u32),
-                kind: MilestoneKind::HomeVisit,
+                kind: follow_up_kind(grant.kind),
                 months_after: Some(months),
                 assigned_to: assigned_to.to_string(),
                 status: MilestoneStatus::Planned,
@@ -101,6 +126,23 @@ mod tests {
             .insert(GrantKind::Livestock, vec![1, 2, 4]);
         assert_eq!(schedule.months_for(GrantKind::Livestock), &[1, 2, 4]);
         assert_eq!(schedule.months_for(GrantKind::Equipment), &DEFAULT_MONTHS);
+    }
+
+    #[test]
+    fn study_equipment_and_insurance_are_not_given_the_livelihood_home_visits() {
+        let mut grant = sample_grant();
+        grant.kind = GrantKind::HealthInsurance;
+        let visits = Schedule::default().milestones_for(&grant, "Lan", &Stamp::default(), || Id(9));
+        assert_eq!(visits.len(), 1);
+        assert_eq!(visits[0].kind, MilestoneKind::Review);
+        assert_eq!(visits[0].months_after, Some(11));
+        grant.kind = GrantKind::StudyEquipment;
+        let visits = Schedule::default().milestones_for(&grant, "Lan", &Stamp::default(), || Id(9));
+        assert!(visits.iter().all(|m| m.kind == MilestoneKind::PhoneCheck));
+        assert_eq!(
+            Schedule::default().months_for(GrantKind::Livestock),
+            &DEFAULT_MONTHS
+        );
     }
 
     #[test]

@@ -346,13 +346,14 @@ pub(crate) mod tests {
             plan_id: Some(Id(2)),
             kind: GrantKind::Livestock,
             item: "Gà giống".into(),
-            quantity: 50,
+            quantity: Quantity::whole(50),
             unit: "con".into(),
             unit_value: Dong(80_000),
             total_value: Dong(4_000_000),
             handed_over_on: day(2025, 1, 1),
             handover_record_no: "BB-01".into(),
             supplier: String::new(),
+            card: None,
             stamp: Stamp::new(0, "test"),
         }
     }

@@ -62,6 +62,9 @@ impl Tidy for Grant {
             &mut self.handover_record_no,
             &mut self.supplier,
         ]);
+        if let Some(card) = &mut self.card {
+            tidy_all(&mut [&mut card.number]);
+        }
     }
 }
 

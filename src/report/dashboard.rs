@@ -296,8 +296,9 @@ pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboa
     let (mut alive, mut handed) = (0u64, 0u64);
     for (grant, visit) in &last_counted {
         if let Some(g) = snap.grants.get(grant).filter(|g| g.is_livestock()) {
-            alive += visit.visit.animals_alive.unwrap_or(0).min(g.quantity) as u64;
-            handed += g.quantity as u64;
+            let given = g.quantity.whole_units();
+            alive += u64::from(visit.visit.animals_alive.unwrap_or(0)).min(given);
+            handed += given;
         }
     }
     let visited = due_visits

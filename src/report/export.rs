@@ -462,7 +462,7 @@ fn grants(
             .date(g.handed_over_on)
             .text(t(lang, g.kind.key()))
             .text(&g.item)
-            .shown(g.quantity)
+            .shown(g.quantity.plain())
             .text(&g.unit)
             .shown(g.unit_value.0)
             .shown(g.total_value.0)

@@ -60,7 +60,7 @@ fn grant(
     g.person_id = Id(person);
     g.plan_id = plan.map(Id);
     g.kind = kind;
-    g.quantity = qty;
+    g.quantity = Quantity::whole(u64::from(qty));
     g.unit_value = Dong(value / qty as i64);
     g.total_value = Dong(value);
     g.handed_over_on = on;

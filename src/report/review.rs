@@ -41,7 +41,7 @@ pub fn review_items(snap: &Snapshot) -> Vec<ReviewItem> {
         if visit.visit.business_operating == Some(false) {
             troubled.push((on, ReviewItem::BusinessClosed(grant.id)));
         } else if let Some(alive) = visit.visit.animals_alive.filter(|_| grant.is_livestock())
-            && (alive as u64) * 100 < grant.quantity as u64 * ANIMALS_ALIVE_ALERT_PERCENT
+            && (alive as u64) * 100 < grant.quantity.whole_units() * ANIMALS_ALIVE_ALERT_PERCENT
         {
             troubled.push((
                 on,

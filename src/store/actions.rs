@@ -1,8 +1,36 @@
 //! The user actions the screens and commands call: each is one atomic, audited write.
 
 use super::audit::AuditDraft;
-use super::{Change, Store, StoreError, keys};
+use super::{Change, Rejected, Store, StoreError, keys};
 use crate::domain::*;
+use chrono::NaiveDate;
+
+/// What an officer records about a follow-up: its outcome, what the visit found, a
+/// referral it asks for (to whom), and a next, extra visit if one is planned.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct VisitRecord {
+    pub milestone: Id,
+    pub status: MilestoneStatus,
+    /// Done visits only.
+    pub done_on: Option<NaiveDate>,
+    pub visit: Visit,
+    /// Where `visit.referral_needed` sends the person (chuyển tuyến).
+    pub refer_to: String,
+    pub next_visit_on: Option<NaiveDate>,
+}
+
+/// What `record_visit` wrote.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct RecordedVisit {
+    pub milestone: Milestone,
+    pub referral: Option<Referral>,
+    pub next_visit: Option<Milestone>,
+}
+
+/// Refused as one record with these problems (field names are the action's own).
+fn refused(problems: Vec<Problem>) -> StoreError {
+    StoreError::Invalid(vec![Rejected { index: 0, problems }])
+}
 
 impl Store {
     /// Refuses what the signed-in user's role does not allow.
@@ -239,6 +267,138 @@ impl Store {
             .apply_as(vec![Change::Referral(referral)], "save_referral", true)?
             .pop()
         {
+            Some(Change::Referral(r)) => Ok(r),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
+    /// Records a follow-up in one write: the milestone's outcome, the referral the visit
+    /// asks for, and the next visit. A missed or cancelled visit keeps only its reason.
+    /// Problems are named by the record's fields, `refer_to` and `next_visit_on`.
+    pub fn record_visit(&mut self, record: VisitRecord) -> Result<RecordedVisit, StoreError> {
+        let today = self.today();
+        let mut m = self
+            .snapshot
+            .milestones
+            .get(&record.milestone)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        let done = record.status == MilestoneStatus::Done;
+        let mut problems = Vec::new();
+        m.status = record.status;
+        m.done_on = if done { record.done_on } else { None };
+        if done && record.done_on.is_none() {
+            problems.push(Problem::new("done_on", "err.required"));
+        }
+        if done {
+            m.visit = Visit {
+                reason: String::new(),
+                ..record.visit
+            };
+        } else {
+            m.visit.reason = record.visit.reason;
+        }
+        let service = m.visit.referral_needed.filter(|_| done);
+        let referral = match service {
+            Some(_) if record.refer_to.trim().is_empty() => {
+                problems.push(Problem::new("refer_to", "err.required"));
+                None
+            }
+            Some(service) => Some(Referral {
+                id: Id::NEW,
+                person_id: m.person_id,
+                milestone_id: Some(m.id),
+                service,
+                to_whom: record.refer_to,
+                made_on: m.done_on.unwrap_or(today),
+                status: ReferralStatus::Made,
+                outcome: String::new(),
+                stamp: Stamp::default(),
+            }),
+            None => None,
+        };
+        if record.next_visit_on.is_some_and(|next| next < today) {
+            problems.push(Problem::new("next_visit_on", "err.date_in_past"));
+        }
+        let next_visit = record.next_visit_on.map(|next| Milestone {
+            id: Id::NEW,
+            due_on: next,
+            months_after: None,
+            status: MilestoneStatus::Planned,
+            done_on: None,
+            visit: Visit::default(),
+            ..m.clone()
+        });
+        let mut tidy = m.clone();
+        tidy.tidy();
+        for p in tidy.validate(today, &self.snapshot) {
+            if !problems.iter().any(|q| q.field == p.field) {
+                problems.push(p);
+            }
+        }
+        // The referral's own problems (consent, to whom) belong beside "to whom".
+        if let Some(r) = &referral {
+            problems.extend(
+                r.validate(today, &self.snapshot)
+                    .into_iter()
+                    .map(|p| Problem::new("refer_to", p.key)),
+            );
+        }
+        if !problems.is_empty() {
+            return Err(refused(problems));
+        }
+        let mut changes = vec![Change::Milestone(m)];
+        changes.extend(referral.map(Change::Referral));
+        changes.extend(next_visit.map(Change::Milestone));
+        let mut saved = self.apply_as(changes, "record_visit", true)?.into_iter();
+        let Some(Change::Milestone(milestone)) = saved.next() else {
+            return Err(StoreError::NotFound);
+        };
+        let mut out = RecordedVisit {
+            milestone,
+            referral: None,
+            next_visit: None,
+        };
+        for change in saved {
+            match change {
+                Change::Referral(r) => out.referral = Some(r),
+                Change::Milestone(m) => out.next_visit = Some(m),
+                _ => {}
+            }
+        }
+        Ok(out)
+    }
+
+    /// Saves a referral; with `consent_on`, first records in the same write that the
+    /// person consented to referrals on that day (the referral form offers this when
+    /// consent is missing). A consent that ran out before the referral is extended.
+    pub fn save_referral_with_consent(
+        &mut self,
+        referral: Referral,
+        consent_on: NaiveDate,
+    ) -> Result<Referral, StoreError> {
+        let mut person = self
+            .snapshot
+            .people
+            .get(&referral.person_id)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        let mut consent = person.consent.clone().unwrap_or(Consent {
+            given_on: consent_on,
+            valid_until: None,
+            services: true,
+            referrals: true,
+            sharing: false,
+        });
+        consent.given_on = consent.given_on.min(consent_on);
+        consent.referrals = true;
+        if consent.valid_until.is_some_and(|u| u < referral.made_on) {
+            consent.valid_until = None;
+        }
+        person.consent = Some(consent);
+        // The person goes first: the referral relies on the consent saved with them.
+        let changes = vec![Change::Person(person), Change::Referral(referral)];
+        match self.apply_as(changes, "save_referral", true)?.pop() {
             Some(Change::Referral(r)) => Ok(r),
             _ => Err(StoreError::NotFound),
         }

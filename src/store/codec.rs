@@ -60,8 +60,8 @@ pub trait Stored: Serialize + DeserializeOwned {
     const VERSION: u8;
 
     /// Decodes a body written with layout `version`, upgrading older layouts to today's.
-    /// Only the current version exists yet; a V2 adds a match arm that decodes the V1
-    /// struct and converts it.
+    /// A record whose layout changed overrides this with a match arm that decodes the
+    /// old struct and converts it (see `Grant`).
     fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
         if version == Self::VERSION {
             decode_body(body)
@@ -77,8 +77,57 @@ impl Stored for Person {
 impl Stored for LivelihoodPlan {
     const VERSION: u8 = 1;
 }
+/// Version 2: the quantity in thousandths (1,5 tạ) and a health-insurance card.
 impl Stored for Grant {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+
+    fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            2 => decode_body(body),
+            1 => decode_body::<GrantV1>(body).map(Grant::from),
+            v => Err(CodecError::UnknownVersion(v)),
+        }
+    }
+}
+
+/// A grant as layout 1 wrote it: a whole-number quantity, no card.
+#[derive(serde::Deserialize)]
+struct GrantV1 {
+    id: crate::domain::Id,
+    person_id: crate::domain::Id,
+    plan_id: Option<crate::domain::Id>,
+    kind: crate::domain::GrantKind,
+    item: String,
+    quantity: u32,
+    unit: String,
+    unit_value: crate::domain::Dong,
+    total_value: crate::domain::Dong,
+    #[serde(with = "crate::domain::dates::serde_day")]
+    handed_over_on: chrono::NaiveDate,
+    handover_record_no: String,
+    supplier: String,
+    stamp: crate::domain::Stamp,
+}
+
+impl From<GrantV1> for Grant {
+    fn from(v1: GrantV1) -> Grant {
+        Grant {
+            id: v1.id,
+            person_id: v1.person_id,
+            plan_id: v1.plan_id,
+            kind: v1.kind,
+            item: v1.item,
+            quantity: crate::domain::Quantity::whole(u64::from(v1.quantity)),
+            unit: v1.unit,
+            unit_value: v1.unit_value,
+            total_value: v1.total_value,
+            handed_over_on: v1.handed_over_on,
+            handover_record_no: v1.handover_record_no,
+            supplier: v1.supplier,
+            card: None,
+            stamp: v1.stamp,
+        }
+    }
 }
 impl Stored for Milestone {
     const VERSION: u8 = 1;
@@ -343,6 +392,50 @@ mod tests {
         round_trips(m);
         round_trips(sample_referral());
         round_trips(Schedule::default());
+    }
+
+    #[test]
+    fn a_grant_written_with_layout_1_reads_as_whole_units_without_a_card() {
+        #[derive(serde::Serialize)]
+        struct V1 {
+            id: crate::domain::Id,
+            person_id: crate::domain::Id,
+            plan_id: Option<crate::domain::Id>,
+            kind: crate::domain::GrantKind,
+            item: String,
+            quantity: u32,
+            unit: String,
+            unit_value: crate::domain::Dong,
+            total_value: crate::domain::Dong,
+            #[serde(with = "crate::domain::dates::serde_day")]
+            handed_over_on: chrono::NaiveDate,
+            handover_record_no: String,
+            supplier: String,
+            stamp: crate::domain::Stamp,
+        }
+        let g = sample_grant();
+        let old = V1 {
+            id: g.id,
+            person_id: g.person_id,
+            plan_id: g.plan_id,
+            kind: g.kind,
+            item: g.item.clone(),
+            quantity: 50,
+            unit: g.unit.clone(),
+            unit_value: g.unit_value,
+            total_value: g.total_value,
+            handed_over_on: g.handed_over_on,
+            handover_record_no: g.handover_record_no.clone(),
+            supplier: g.supplier.clone(),
+            stamp: g.stamp.clone(),
+        };
+        let mut bytes = vec![1u8];
+        bytes.extend(encode_body(&old));
+        assert_eq!(decode::<Grant>(&bytes), Ok(g));
+        let mut with_card = sample_grant();
+        with_card.quantity = crate::domain::Quantity(1500);
+        with_card.card = Some(crate::domain::InsuranceCard::default());
+        round_trips(with_card);
     }
 
     #[test]

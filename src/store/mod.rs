@@ -4,6 +4,7 @@
 //! Every value is sealed under the database's data key (see `codec` and `crypto`).
 
 mod actions;
+pub use actions::{RecordedVisit, VisitRecord};
 mod audit;
 mod backup;
 
@@ -263,6 +264,8 @@ fn fallback_random() -> [u8; 16] {
     ((nanos << 32) ^ n ^ ((std::process::id() as u128) << 64)).to_le_bytes()
 }
 
+#[cfg(test)]
+mod actions_tests;
 #[cfg(test)]
 mod security_tests;
 #[cfg(test)]

@@ -22,13 +22,6 @@ enum Abort {
 }
 
 impl Store {
-    /// Validates a set of changes as a whole, writes them in one transaction with their
-    /// index entries and an audit entry, flushes, and only then updates the snapshot.
-    /// Returns the records as saved (with ids, codes and stamps filled in).
-    pub fn apply(&mut self, changes: Vec<Change>) -> Result<Vec<Change>, StoreError> {
-        self.apply_as(changes, "apply", true)
-    }
-
     /// Refuses what the signed-in user may not do: another ward's records, approving a
     /// plan, adding wards. Checked against the records as they are before this change.
     /// An officer of one ward has only that ward's records loaded (`load.rs`): a record
@@ -105,6 +98,10 @@ impl Store {
         }
     }
 
+    /// Validates a set of changes as a whole, writes them in one transaction with their
+    /// index entries and an audit entry, flushes, and only then updates the snapshot.
+    /// Returns the records as saved (with ids, codes and stamps filled in). Internal:
+    /// callers use the named actions in `actions.rs`, so each rule has one write path.
     pub(crate) fn apply_as(
         &mut self,
         mut changes: Vec<Change>,

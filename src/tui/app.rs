@@ -18,10 +18,12 @@ pub enum Modal {
     Help(Scope),
     Form(Box<FormModal>),
     /// A yes/no question; `on_no` runs when the answer is no (None: just close).
+    /// Enter gives `default_yes`: the answer that loses no work, shown in the hint.
     Confirm {
         question: String,
         on_yes: Request,
         on_no: Option<Request>,
+        default_yes: bool,
     },
     Message(String),
 }
@@ -107,7 +109,7 @@ impl App {
     /// The scope whose keys apply now, and whether a text field has focus.
     pub fn key_scope(&self) -> (Scope, bool) {
         match self.modals.last() {
-            Some(Modal::Form(_)) => (Scope::Form, true),
+            Some(Modal::Form(fm)) => (fm.form.focused_scope(), true),
             Some(Modal::Confirm { .. }) => (Scope::Confirm, false),
             Some(Modal::Help(_) | Modal::Message(_)) => (Scope::Global, false),
             None => self.screens.scope(self.screen),
@@ -192,13 +194,23 @@ impl App {
                     self.modals.pop();
                 }
             }
-            Modal::Confirm { on_yes, on_no, .. } => match action {
+            Modal::Confirm {
+                on_yes,
+                on_no,
+                default_yes,
+                ..
+            } => match action {
+                Action::Cmd(Cmd::DefaultAnswer) if *default_yes => {
+                    let request = on_yes.clone();
+                    self.modals.pop();
+                    self.request(request);
+                }
                 Action::Cmd(Cmd::Yes) => {
                     let request = on_yes.clone();
                     self.modals.pop();
                     self.request(request);
                 }
-                Action::Cmd(Cmd::No) => {
+                Action::Cmd(Cmd::No | Cmd::DefaultAnswer) => {
                     let request = on_no.clone();
                     self.modals.pop();
                     if let Some(request) = request {
@@ -216,17 +228,20 @@ impl App {
                 FormOutcome::Cancel => {
                     if fm.form.dirty {
                         let question = t(self.lang, "confirm.discard").to_string();
+                        // Enter keeps editing: the work is lost only on a plain yes.
                         self.modals.push(Modal::Confirm {
                             question,
                             on_yes: Request::CloseForm,
                             on_no: None,
+                            default_yes: false,
                         });
                     } else {
                         self.modals.pop();
                     }
                 }
                 FormOutcome::Changed => {
-                    forms::on_change(&mut fm.form, &fm.purpose, self.store.snapshot())
+                    let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
+                    forms::on_change(&mut fm.form, &fm.purpose, &ctx)
                 }
                 FormOutcome::Ignored => {}
             },
@@ -242,6 +257,8 @@ impl App {
                 }
             }
             Request::OpenForm(purpose) => {
+                // "Saved." from the last form says nothing about this one.
+                self.status = None;
                 let ctx = self.ctx();
                 match forms::build(&purpose, &ctx) {
                     Ok(form) => self
@@ -265,6 +282,7 @@ impl App {
                     question,
                     on_yes: *then,
                     on_no: None,
+                    default_yes: false,
                 });
             }
             Request::ApprovePlan(plan) => self.approve_plan(plan),
@@ -298,6 +316,8 @@ impl App {
                 question,
                 on_yes: Request::Backup { then_quit: true },
                 on_no: Some(Request::Quit),
+                // Either answer quits; backing up loses nothing.
+                default_yes: true,
             });
         } else {
             self.should_quit = true;
@@ -408,8 +428,8 @@ impl App {
         let result = forms::save(&fm.form, &fm.purpose, &ctx);
         let changes = match result {
             Ok(changes) => changes,
-            Err(errors) => {
-                fm.form.set_errors(errors);
+            Err(refusal) => {
+                fm.form.set_errors(refusal.fields, refusal.general);
                 return;
             }
         };
@@ -450,8 +470,8 @@ impl App {
             }
             Err(crate::store::StoreError::Invalid(rejected)) => {
                 if let Some(Modal::Form(fm)) = self.modals.last_mut() {
-                    fm.form
-                        .set_errors(forms::problems_to_fields(&fm.purpose, &rejected));
+                    let refusal = forms::problems_to_fields(&fm.form, &fm.purpose, &rejected);
+                    fm.form.set_errors(refusal.fields, refusal.general);
                 }
             }
             Err(e) => self.store_failed(&e),

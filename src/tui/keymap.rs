@@ -43,6 +43,12 @@ pub enum Cmd {
     No,
     Sort,
     Backup,
+    /// A date field: today, the next day, the day before.
+    Today,
+    NextDay,
+    PrevDay,
+    /// A question's default answer: the one that loses nothing.
+    DefaultAnswer,
 }
 
 /// What the app is asked to do: a command, typed text, or a redraw after a resize.
@@ -66,8 +72,43 @@ pub enum Scope {
     Reports,
     Settings,
     Form,
+    /// The focused field of a form, by kind: its keys come before the form's.
+    TextField,
+    DateField,
+    ChoiceField,
+    ToggleField,
     Confirm,
     Search,
+}
+
+impl Scope {
+    /// A form, whichever field has focus.
+    pub fn is_form(self) -> bool {
+        matches!(
+            self,
+            S::Form | S::TextField | S::DateField | S::ChoiceField | S::ToggleField
+        )
+    }
+
+    /// The scopes whose keys apply, most specific first: a date field edits as text too.
+    fn layers(self) -> &'static [Scope] {
+        match self {
+            S::TextField | S::Form => &[S::TextField, S::Form],
+            S::DateField => &[S::DateField, S::TextField, S::Form],
+            S::ChoiceField => &[S::ChoiceField, S::Form],
+            S::ToggleField => &[S::ToggleField, S::Form],
+            S::Global => &[S::Global],
+            S::Dashboard => &[S::Dashboard],
+            S::People => &[S::People],
+            S::Person => &[S::Person],
+            S::Grants => &[S::Grants],
+            S::FollowUps => &[S::FollowUps],
+            S::Reports => &[S::Reports],
+            S::Settings => &[S::Settings],
+            S::Confirm => &[S::Confirm],
+            S::Search => &[S::Search],
+        }
+    }
 }
 
 pub struct Binding {
@@ -157,18 +198,41 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('s'), CTRL, C::Save, S::Form, "Ctrl+S", "key.save", true),
     bind(K::F(2), NONE, C::Save, S::Form, "F2", "key.save", false),
     bind(K::Tab, NONE, C::NextField, S::Form, "Tab", "key.next_field", true),
-    bind(K::BackTab, SHIFT, C::PrevField, S::Form, "Shift+Tab", "key.prev_field", true),
+    bind(K::BackTab, SHIFT, C::PrevField, S::Form, "Shift+Tab", "key.prev_field", false),
     bind(K::Enter, NONE, C::NextField, S::Form, "Enter", "key.next_field", false),
     bind(K::Down, NONE, C::NextField, S::Form, "↓", "key.next_field", false),
     bind(K::Up, NONE, C::PrevField, S::Form, "↑", "key.prev_field", false),
-    bind(K::Left, NONE, C::Left, S::Form, "←", "key.choose_prev", false),
-    bind(K::Right, NONE, C::Right, S::Form, "→", "key.choose_next", false),
-    bind(K::Char(' '), NONE, C::Toggle, S::Form, "Space", "key.toggle", false),
     bind(K::Esc, NONE, C::Back, S::Form, "Esc", "key.cancel", true),
-    // A yes/no question.
+    // The focused field of a form; printable keys not listed here are typed.
+    bind(K::Char('t'), NONE, C::Today, S::DateField, "t", "key.today", true),
+    bind(K::Char('+'), NONE, C::NextDay, S::DateField, "+", "key.next_day", true),
+    bind(K::Char('-'), NONE, C::PrevDay, S::DateField, "-", "key.prev_day", true),
+    bind(K::Left, NONE, C::Left, S::TextField, "←", "key.cursor_left", false),
+    bind(K::Right, NONE, C::Right, S::TextField, "→", "key.cursor_right", false),
+    bind(K::Home, NONE, C::First, S::TextField, "Home", "key.line_start", false),
+    bind(K::Char('a'), CTRL, C::First, S::TextField, "Ctrl+A", "key.line_start", false),
+    bind(K::End, NONE, C::Last, S::TextField, "End", "key.line_end", false),
+    bind(K::Char('e'), CTRL, C::Last, S::TextField, "Ctrl+E", "key.line_end", false),
+    bind(K::Backspace, NONE, C::Backspace, S::TextField, "Backspace", "key.backspace", false),
+    bind(K::Char('h'), CTRL, C::Backspace, S::TextField, "Ctrl+H", "key.backspace", false),
+    bind(K::Delete, NONE, C::Delete, S::TextField, "Del", "key.delete", false),
+    bind(K::Char('u'), CTRL, C::ClearInput, S::TextField, "Ctrl+U", "key.clear_field", true),
+    bind(K::Left, NONE, C::Left, S::ChoiceField, "←", "key.choose_prev", true),
+    bind(K::Right, NONE, C::Right, S::ChoiceField, "→", "key.choose_next", true),
+    bind(K::Char(' '), NONE, C::Toggle, S::ChoiceField, "Space", "key.choose_next", false),
+    bind(K::Backspace, NONE, C::Backspace, S::ChoiceField, "Backspace", "key.backspace", false),
+    bind(K::Char(' '), NONE, C::Toggle, S::ToggleField, "Space", "key.toggle", true),
+    bind(K::Left, NONE, C::Toggle, S::ToggleField, "←", "key.toggle", false),
+    bind(K::Right, NONE, C::Toggle, S::ToggleField, "→", "key.toggle", false),
+    bind(K::Char('y'), NONE, C::Yes, S::ToggleField, "y", "key.yes", true),
+    bind(K::Char('c'), NONE, C::Yes, S::ToggleField, "c", "key.yes", false),
+    bind(K::Char('x'), NONE, C::Yes, S::ToggleField, "x", "key.yes", false),
+    bind(K::Char('n'), NONE, C::No, S::ToggleField, "n", "key.no", true),
+    bind(K::Char('k'), NONE, C::No, S::ToggleField, "k", "key.no", false),
+    // A yes/no question. Enter gives the default answer, the one that loses nothing.
     bind(K::Char('y'), NONE, C::Yes, S::Confirm, "y", "key.yes", true),
     bind(K::Char('c'), NONE, C::Yes, S::Confirm, "c", "key.yes", false),
-    bind(K::Enter, NONE, C::Yes, S::Confirm, "Enter", "key.yes", false),
+    bind(K::Enter, NONE, C::DefaultAnswer, S::Confirm, "Enter", "key.default_answer", true),
     bind(K::Char('n'), NONE, C::No, S::Confirm, "n", "key.no", true),
     bind(K::Char('k'), NONE, C::No, S::Confirm, "k", "key.no", false),
     bind(K::Esc, NONE, C::Back, S::Confirm, "Esc", "key.cancel", false),
@@ -217,24 +281,6 @@ pub fn needs(cmd: Cmd, scope: Scope) -> Option<Permission> {
     }
 }
 
-/// Keys a focused text field keeps for itself; everything printable becomes text.
-fn text_field_cmd(key: &KeyEvent) -> Option<Cmd> {
-    let ctrl = key.modifiers.contains(CTRL);
-    match key.code {
-        K::Backspace => Some(Cmd::Backspace),
-        K::Delete => Some(Cmd::Delete),
-        K::Left => Some(Cmd::Left),
-        K::Right => Some(Cmd::Right),
-        K::Home => Some(Cmd::First),
-        K::End => Some(Cmd::Last),
-        K::Char('u') if ctrl => Some(Cmd::ClearInput),
-        K::Char('a') if ctrl => Some(Cmd::First),
-        K::Char('e') if ctrl => Some(Cmd::Last),
-        K::Char('h') if ctrl => Some(Cmd::Backspace),
-        _ => None,
-    }
-}
-
 fn matches(b: &Binding, key: &KeyEvent) -> bool {
     // Terminals disagree on whether Shift comes with an upper-case letter or BackTab.
     let mods = key.modifiers - SHIFT;
@@ -242,29 +288,39 @@ fn matches(b: &Binding, key: &KeyEvent) -> bool {
     b.code == key.code && mods == want
 }
 
-/// Resolves a key in a scope. With `text_focus`, printable keys are text and only the
-/// scope's own bindings (Tab, Enter, Esc, Ctrl+S...) still act as commands.
+/// Resolves a key in a scope. With `text_focus`, the field's own keys come first
+/// (`t` in a date, `y` on a yes/no), other printable keys are text, and only the
+/// form's bindings (Tab, Enter, Esc, Ctrl+S...) still act as commands.
 pub fn resolve(key: &KeyEvent, scope: Scope, text_focus: bool) -> Option<Action> {
     if text_focus {
-        if let Some(cmd) = text_field_cmd(key) {
-            return Some(Action::Cmd(cmd));
+        let found = |layer: &Scope| {
+            BINDINGS
+                .iter()
+                .find(|b| b.scope == *layer && matches(b, key))
+                .map(|b| Action::Cmd(b.cmd))
+        };
+        // A form: the field's layers, then the form; elsewhere (the search box): text
+        // editing, then the scope's own keys.
+        let (field, own): (&[Scope], &[Scope]) = match scope.layers().split_last() {
+            Some((last, field)) if scope.is_form() => (field, std::slice::from_ref(last)),
+            _ => (&[S::TextField], scope.layers()),
+        };
+        if let Some(action) = field.iter().find_map(found) {
+            return Some(action);
         }
         if let K::Char(c) = key.code
             && !key.modifiers.intersects(CTRL | KeyModifiers::ALT)
         {
             return Some(Action::Input(c));
         }
-        return BINDINGS
-            .iter()
-            .find(|b| b.scope == scope && matches(b, key))
-            .map(|b| Action::Cmd(b.cmd));
+        return own.iter().find_map(found);
     }
     let own = BINDINGS
         .iter()
         .find(|b| b.scope == scope && matches(b, key));
     let global = || {
         // Forms and questions are modal: screen switching and quitting do not reach through.
-        if matches!(scope, S::Form | S::Confirm) {
+        if scope.is_form() || scope == S::Confirm {
             return None;
         }
         BINDINGS
@@ -274,15 +330,25 @@ pub fn resolve(key: &KeyEvent, scope: Scope, text_focus: bool) -> Option<Action>
     own.or_else(global).map(|b| Action::Cmd(b.cmd))
 }
 
-/// The bindings to list for a scope: its own, then the global ones.
+fn modal(scope: Scope) -> bool {
+    scope.is_form() || matches!(scope, S::Confirm | S::Search)
+}
+
+/// The bindings to list for a scope: its own (for a form, the focused field's first),
+/// then the global ones.
 pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out = Vec::new();
-    let modal = matches!(scope, S::Form | S::Confirm | S::Search);
-    for b in BINDINGS
+    let layers = scope.layers();
+    let in_order = layers
         .iter()
-        .filter(|b| b.scope == scope || (!modal && b.scope == S::Global))
-    {
+        .flat_map(|l| BINDINGS.iter().filter(move |b| b.scope == *l))
+        .chain(
+            BINDINGS
+                .iter()
+                .filter(move |b| !modal(scope) && b.scope == S::Global),
+        );
+    for b in in_order {
         if b.scope == S::Global && b.help == "key.screens" && b.label != "1-6" {
             continue;
         }
@@ -295,15 +361,15 @@ pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
     out
 }
 
-/// The few bindings the footer shows.
+/// The few bindings the footer shows: for a form, what the focused field takes now.
 pub fn footer_for(scope: Scope) -> Vec<&'static Binding> {
-    let modal = matches!(scope, S::Form | S::Confirm | S::Search);
-    let mut out: Vec<&Binding> = BINDINGS
+    let mut out: Vec<&Binding> = scope
+        .layers()
         .iter()
-        .filter(|b| b.scope == scope && b.footer)
+        .flat_map(|l| BINDINGS.iter().filter(move |b| b.scope == *l && b.footer))
         .collect();
     let mut labels: Vec<&str> = out.iter().map(|b| b.help).collect();
-    if !modal {
+    if !modal(scope) {
         for b in BINDINGS.iter().filter(|b| b.scope == S::Global && b.footer) {
             if !labels.contains(&b.help) {
                 labels.push(b.help);
@@ -351,6 +417,53 @@ mod tests {
     fn ctrl_s_saves_a_form_even_from_a_text_field() {
         let ctrl_s = KeyEvent::new(K::Char('s'), CTRL);
         assert_eq!(resolve(&ctrl_s, S::Form, true), Some(Action::Cmd(C::Save)));
+    }
+
+    #[test]
+    fn a_fields_own_keys_come_first_and_other_letters_are_typed() {
+        let t = key(K::Char('t'));
+        assert_eq!(resolve(&t, S::DateField, true), Some(Action::Cmd(C::Today)));
+        assert_eq!(resolve(&t, S::TextField, true), Some(Action::Input('t')));
+        assert_eq!(resolve(&t, S::ChoiceField, true), Some(Action::Input('t')));
+        let y = key(K::Char('y'));
+        assert_eq!(resolve(&y, S::ToggleField, true), Some(Action::Cmd(C::Yes)));
+        let ctrl_u = KeyEvent::new(K::Char('u'), CTRL);
+        assert_eq!(
+            resolve(&ctrl_u, S::DateField, true),
+            Some(Action::Cmd(C::ClearInput))
+        );
+        assert_eq!(
+            resolve(&ctrl_u, S::Search, true),
+            Some(Action::Cmd(C::ClearInput))
+        );
+        assert_eq!(
+            resolve(&key(K::Tab), S::DateField, true),
+            Some(Action::Cmd(C::NextField))
+        );
+    }
+
+    #[test]
+    fn the_footer_shows_what_the_focused_field_takes() {
+        let date: Vec<&str> = footer_for(S::DateField).iter().map(|b| b.label).collect();
+        assert!(date.starts_with(&["t", "+", "-"]), "{date:?}");
+        let text: Vec<&str> = footer_for(S::TextField).iter().map(|b| b.label).collect();
+        assert!(
+            !text.contains(&"t"),
+            "no date keys on a text field: {text:?}"
+        );
+        let choice: Vec<&str> = footer_for(S::ChoiceField).iter().map(|b| b.label).collect();
+        assert!(
+            choice.contains(&"←") && !choice.contains(&"Ctrl+U"),
+            "{choice:?}"
+        );
+    }
+
+    #[test]
+    fn enter_on_a_question_gives_its_default_answer() {
+        assert_eq!(
+            resolve(&key(K::Enter), S::Confirm, false),
+            Some(Action::Cmd(C::DefaultAnswer))
+        );
     }
 
     #[test]

@@ -16,6 +16,13 @@ use ratatui::widgets::{Paragraph, Widget, Wrap};
 
 pub const TRIES: u8 = 3;
 
+super::forms::field_ids!(SignInField {
+    User = "user",
+    Passphrase = "passphrase",
+    Repeat = "repeat",
+});
+use SignInField as F;
+
 pub struct SignIn {
     form: Form,
     creating: bool,
@@ -37,11 +44,11 @@ impl SignIn {
     pub fn new(state: DbState, user: Option<&str>, today: NaiveDate, lang: Lang) -> SignIn {
         let creating = state != DbState::Encrypted;
         let mut fields = vec![
-            Field::text("user", "signin.user", user.unwrap_or("")),
-            Field::secret("passphrase", "signin.passphrase"),
+            Field::text(F::User, "signin.user", user.unwrap_or("")),
+            Field::secret(F::Passphrase, "signin.passphrase"),
         ];
         if creating {
-            fields.push(Field::secret("repeat", "signin.repeat"));
+            fields.push(Field::secret(F::Repeat, "signin.repeat"));
         }
         let title = t(
             lang,
@@ -52,7 +59,7 @@ impl SignIn {
             },
         )
         .to_string();
-        let mut form = Form::new(title, fields, today);
+        let mut form = Form::new(title, fields, today, lang);
         if user.is_some_and(|u| !u.is_empty()) {
             form.focus = 1;
         }
@@ -82,8 +89,8 @@ impl SignIn {
     }
 
     fn submit(&mut self) -> Step {
-        let user = self.form.text("user");
-        let passphrase = self.form.text("passphrase");
+        let user = self.form.text(F::User);
+        let passphrase = self.form.text(F::Passphrase);
         let problem = if user.trim().is_empty() {
             self.form.focus = 0;
             Some("signin.need_user")
@@ -93,8 +100,8 @@ impl SignIn {
         } else if self.creating && passphrase.chars().count() < MIN_PASSPHRASE_CHARS {
             self.form.focus = 1;
             Some("store.passphrase_too_short")
-        } else if self.creating && passphrase != self.form.text("repeat") {
-            self.form.set_text("repeat", "");
+        } else if self.creating && passphrase != self.form.text(F::Repeat) {
+            self.form.set_text(F::Repeat, "");
             self.form.focus = 2;
             Some("signin.mismatch")
         } else {
@@ -110,8 +117,10 @@ impl SignIn {
     }
 
     fn forget_passphrases(&mut self) {
-        self.form.set_text("passphrase", "");
-        self.form.set_text("repeat", "");
+        self.form.set_text(F::Passphrase, "");
+        if self.creating {
+            self.form.set_text(F::Repeat, "");
+        }
     }
 
     /// The store refused: count a try, say why, and ask again. Returns true when the
@@ -211,7 +220,7 @@ mod tests {
             _ => panic!("expected a submit"),
         }
         assert_eq!(
-            s.form.text("passphrase"),
+            s.form.text(F::Passphrase),
             "",
             "the passphrase does not linger in the form"
         );
@@ -230,7 +239,7 @@ mod tests {
             Step::Continue
         ));
         assert_eq!(s.problem.as_deref(), Some("signin.mismatch"));
-        assert_eq!(s.form.focused_name(), "repeat");
+        assert!(s.form.focused_is(F::Repeat));
     }
 
     #[test]

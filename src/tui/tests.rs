@@ -13,7 +13,7 @@ use tempfile::TempDir;
 const TODAY: &str = "2025-06-01";
 
 /// A new database with "Cán bộ Lan" as its first user (a supervisor), cheap to open.
-fn open_as_lan(dir: &std::path::Path) -> Store {
+pub(crate) fn open_as_lan(dir: &std::path::Path) -> Store {
     let credentials = Credentials::new("Cán bộ Lan", "test passphrase");
     Store::open_with_kdf(
         dir,
@@ -25,7 +25,7 @@ fn open_as_lan(dir: &std::path::Path) -> Store {
 }
 
 /// An app over a small demo database, with a fixed day and officer.
-fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
+pub(crate) fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
     let dir = TempDir::new().expect("tempdir");
     let mut store = open_as_lan(dir.path());
     let today = parse_date(TODAY).expect("date");
@@ -36,31 +36,31 @@ fn demo_app(people: usize, lang: Lang) -> (TempDir, App) {
     (dir, App::new(store, lang, Theme { color: false }))
 }
 
-fn empty_app(lang: Lang) -> (TempDir, App) {
+pub(crate) fn empty_app(lang: Lang) -> (TempDir, App) {
     let dir = TempDir::new().expect("tempdir");
     let mut store = open_as_lan(dir.path());
     store.set_today(parse_date(TODAY).expect("date"));
     (dir, App::new(store, lang, Theme { color: false }))
 }
 
-fn press(app: &mut App, code: KeyCode) {
+pub(crate) fn press(app: &mut App, code: KeyCode) {
     handle_event(app, Event::Key(KeyEvent::new(code, KeyModifiers::NONE)));
 }
 
-fn ctrl(app: &mut App, c: char) {
+pub(crate) fn ctrl(app: &mut App, c: char) {
     handle_event(
         app,
         Event::Key(KeyEvent::new(KeyCode::Char(c), KeyModifiers::CONTROL)),
     );
 }
 
-fn type_text(app: &mut App, text: &str) {
+pub(crate) fn type_text(app: &mut App, text: &str) {
     for c in text.chars() {
         press(app, KeyCode::Char(c));
     }
 }
 
-fn screen(app: &App, width: u16, height: u16) -> String {
+pub(crate) fn screen(app: &App, width: u16, height: u16) -> String {
     let mut terminal = Terminal::new(TestBackend::new(width, height)).expect("terminal");
     terminal.draw(|f| render(app, f)).expect("draw");
     let buffer = terminal.backend().buffer();

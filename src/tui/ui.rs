@@ -56,8 +56,16 @@ fn render_too_small(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         ],
     );
     // A question still waiting for an answer (backup before quitting) must stay visible.
-    if let Some(Modal::Confirm { question, .. }) = app.modals.last() {
-        message = format!("{message}\n\n{question}\n{}", ctx.t("confirm.hint"));
+    if let Some(Modal::Confirm {
+        question,
+        default_yes,
+        ..
+    }) = app.modals.last()
+    {
+        message = format!(
+            "{message}\n\n{question}\n{}",
+            confirm_hint(ctx, *default_yes)
+        );
     }
     Paragraph::new(message)
         .style(ctx.theme.warning())
@@ -155,14 +163,18 @@ fn render_modal(modal: &Modal, body: Rect, buf: &mut Buffer, ctx: &Ctx) -> Optio
             render_help(*scope, body, buf, ctx);
             None
         }
-        Modal::Confirm { question, .. } => {
-            let hint = ctx.t("confirm.hint");
+        Modal::Confirm {
+            question,
+            default_yes,
+            ..
+        } => {
+            let hint = confirm_hint(ctx, *default_yes);
             render_box(
                 body,
                 buf,
                 ctx,
                 ctx.t("confirm.title"),
-                &[question.as_str(), "", hint],
+                &[question.as_str(), "", &hint],
             );
             None
         }
@@ -177,6 +189,12 @@ fn render_modal(modal: &Modal, body: Rect, buf: &mut Buffer, ctx: &Ctx) -> Optio
             None
         }
     }
+}
+
+/// The keys of a question, with what Enter answers.
+fn confirm_hint(ctx: &Ctx, default_yes: bool) -> String {
+    let answer = ctx.t(if default_yes { "key.yes" } else { "key.no" });
+    tf(ctx.lang, "confirm.hint_default", &[("answer", &answer)])
 }
 
 fn render_box(body: Rect, buf: &mut Buffer, ctx: &Ctx, title: &str, lines: &[&str]) {

@@ -2,13 +2,22 @@
 //! names go with it (supervisors only, confirmed, audited); for a summary leaving the
 //! province, the smallest count it may show.
 
-use super::{ExportJob, FieldErrors, optional_number};
+use super::{ExportJob, Refusal, field_ids, optional_number};
 use crate::domain::Permission;
 use crate::i18n::Lang;
 use crate::report::Filter;
 use crate::report::export::{ExportKind, ExportOptions};
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{Field, Form, Label};
+use crate::tui::widgets::form::{Field, Form, Label, Notice};
+
+field_ids!(ExportField {
+    Path = "path",
+    Lang = "lang",
+    Names = "names",
+    Public = "public",
+    Minimum = "minimum",
+});
+use ExportField as F;
 
 /// The global dataset on trafficking publishes only counts of 11 or more.
 const PUBLIC_MINIMUM_COUNT: i64 = 11;
@@ -33,46 +42,44 @@ fn default_path(kind: ExportKind, ctx: &Ctx) -> String {
 
 pub fn build(kind: ExportKind, ctx: &Ctx) -> Form {
     let languages = vec![
-        Label::Text("Tiếng Việt".into()),
-        Label::Text("English".into()),
+        (Label::Text("Tiếng Việt".into()), Lang::Vi),
+        (Label::Text("English".into()), Lang::En),
     ];
-    let mut fields = vec![
-        Field::text("path", "field.export_path", &default_path(kind, ctx)),
-        Field::choice(
-            "lang",
-            "field.export_lang",
-            languages,
-            if ctx.lang == Lang::En { 1 } else { 0 },
-        ),
-    ];
-    if kind.can_carry_names() && ctx.user.may(Permission::ExportWithNames) {
-        fields.push(Field::toggle("names", "field.export_names", false));
-    }
-    if kind.summary().is_some() {
-        fields.push(Field::toggle("public", "field.export_public", false));
-        fields.push(Field::number(
-            "minimum",
+    // Every field is on the form; those that do not apply to this export stay hidden.
+    let fields = vec![
+        Field::text(F::Path, "field.export_path", &default_path(kind, ctx)),
+        Field::choice(F::Lang, "field.export_lang", languages, Some(&ctx.lang)),
+        Field::toggle(F::Names, "field.export_names", false),
+        Field::toggle(F::Public, "field.export_public", false),
+        Field::number(
+            F::Minimum,
             "field.export_minimum",
             Some(PUBLIC_MINIMUM_COUNT),
-        ));
-    }
+        ),
+    ];
     let mut form = Form::new(
         format!("{} · {}", ctx.t("form.export"), kind.name()),
         fields,
         ctx.today,
+        ctx.lang,
     );
-    form.notice = Some(if kind.summary().is_some() {
+    form.set_hidden(
+        F::Names,
+        !(kind.can_carry_names() && ctx.user.may(Permission::ExportWithNames)),
+    );
+    form.set_hidden(F::Public, kind.summary().is_none());
+    form.notices.push(Notice::new(if kind.summary().is_some() {
         "form.export_summary_notice"
     } else {
         "form.export_notice"
-    });
+    }));
     form
 }
 
 /// The smallest count is asked only when the summary leaves the province.
 pub fn on_change(form: &mut Form) {
-    let public = form.toggle("public");
-    form.set_hidden("minimum", !public);
+    let public = form.is_shown(F::Public) && form.toggle(F::Public);
+    form.set_hidden(F::Minimum, !public);
 }
 
 pub fn read(
@@ -80,43 +87,36 @@ pub fn read(
     kind: ExportKind,
     ward: Option<String>,
     ctx: &Ctx,
-) -> Result<ExportJob, FieldErrors> {
-    let mut errors = FieldErrors::new();
-    let path = std::path::PathBuf::from(form.text("path").trim());
-    if form.text("path").trim().is_empty() {
-        errors.push(("path", "err.required"));
+) -> Result<ExportJob, Refusal> {
+    let mut errors = Refusal::default();
+    let path = std::path::PathBuf::from(form.text(F::Path).trim());
+    if form.text(F::Path).trim().is_empty() {
+        errors.add(F::Path, "err.required");
     } else if !path
         .parent()
         .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
     {
-        errors.push(("path", "err.folder_missing"));
+        errors.add(F::Path, "err.folder_missing");
     }
-    let suppress_below = if form.toggle("public") {
-        match optional_number(form, "minimum", &mut errors) {
+    let suppress_below = if form.is_shown(F::Public) && form.toggle(F::Public) {
+        match optional_number(form, F::Minimum, &mut errors) {
             Some(k) if (2..=1000).contains(&k) => Some(k as u64),
             _ => {
-                if !errors.iter().any(|(f, _)| *f == "minimum") {
-                    errors.push(("minimum", "err.number_format"));
-                }
+                errors.add(F::Minimum, "err.number_format");
                 None
             }
         }
     } else {
         None
     };
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    let lang = if form.choice("lang") == 1 {
-        Lang::En
-    } else {
-        Lang::Vi
-    };
-    let include_names = form.toggle("names") && ctx.user.may(Permission::ExportWithNames);
+    let lang = form.choice::<Lang>(F::Lang).unwrap_or(ctx.lang);
+    let include_names = form.is_shown(F::Names)
+        && form.toggle(F::Names)
+        && ctx.user.may(Permission::ExportWithNames);
     // An officer of one ward exports that ward, as `sinhke export` does: a summary of
     // all wards would list every other ward as zeros that look true.
     let ward = ward.or_else(|| ctx.user.ward.clone());
-    Ok(ExportJob {
+    errors.or(ExportJob {
         kind,
         options: ExportOptions {
             lang,

@@ -1,5 +1,7 @@
 //! Records <-> forms: which fields each record's form has, how typed text becomes a
 //! record, and how the store's problems find their way back beside the right field.
+//! Each form names its fields with its own enum; what a save writes is a named store
+//! action, so the rules live in the store, not here.
 
 mod export;
 mod grant;
@@ -7,13 +9,48 @@ mod person;
 mod plan;
 mod referral;
 mod settings;
+#[cfg(test)]
+mod tests;
+#[cfg(test)]
+mod typing_tests;
 mod visit;
 
 use super::screens::Ctx;
-use super::widgets::form::Form;
+use super::widgets::form::{FieldErrors, FieldId, Form, Label};
 use crate::domain::*;
 use crate::report::export::{ExportKind, ExportOptions};
-use crate::store::{Change, Rejected, Store, StoreError};
+use crate::store::{Rejected, Store, StoreError, VisitRecord};
+
+/// Declares a form's field enum: each field with the name the domain's problems use
+/// for it, so a problem finds its field without strings in the form code.
+macro_rules! field_ids {
+    ($(#[$doc:meta])* $name:ident { $($variant:ident = $domain:literal),* $(,)? }) => {
+        $(#[$doc])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+        pub enum $name { $($variant),* }
+
+        impl $name {
+            #[allow(dead_code)]
+            pub const ALL: &'static [$name] = &[$($name::$variant),*];
+
+            /// The field a domain problem names, if this form has it.
+            #[allow(dead_code)]
+            pub fn from_domain(field: &str) -> Option<$name> {
+                match field {
+                    $($domain => Some($name::$variant),)*
+                    _ => None,
+                }
+            }
+        }
+
+        impl crate::tui::widgets::form::FieldId for $name {
+            fn index(self) -> u16 {
+                self as u16
+            }
+        }
+    };
+}
+pub(crate) use field_ids;
 
 /// What a form is for.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -64,21 +101,66 @@ pub struct ExportJob {
     pub path: std::path::PathBuf,
 }
 
-/// What a filled-in form asks the store to do.
+/// What a filled-in form asks the store to do: one named action each.
 pub enum Save {
-    Changes(Vec<Change>),
     NewWard(Ward),
+    /// A ward changed; its code stays.
     EditedWard(Ward),
     Person(Person),
+    Plan(LivelihoodPlan),
     NewGrant(Grant),
     EditedGrant(Grant),
+    Visit(VisitRecord),
+    Milestone(Milestone),
+    /// With the day consent was given, when the form records it too.
+    Referral(Referral, Option<chrono::NaiveDate>),
     Schedule(Schedule),
     BackupFolder(std::path::PathBuf),
     Export(ExportJob),
 }
 
-/// Problems found before the store is asked: (field, message key).
-pub type FieldErrors = Vec<(&'static str, &'static str)>;
+/// Problems a form found: beside fields, and for the form as a whole.
+#[derive(Debug, Default)]
+pub struct Refusal {
+    pub fields: FieldErrors,
+    pub general: Vec<&'static str>,
+}
+
+impl Refusal {
+    fn add(&mut self, id: impl FieldId, key: &'static str) {
+        let k = id.key();
+        if !self.fields.iter().any(|(f, _)| *f == k) {
+            self.fields.push((k, key));
+        }
+    }
+
+    fn has(&self, id: impl FieldId) -> bool {
+        self.fields.iter().any(|(f, _)| *f == id.key())
+    }
+
+    /// The domain's problems, each beside the field `place` puts it, or for the form.
+    fn domain<F: FieldId>(&mut self, problems: Vec<Problem>, place: impl Fn(&str) -> Option<F>) {
+        for p in problems {
+            match place(p.field) {
+                Some(f) => self.add(f, p.key),
+                None if !self.general.contains(&p.key) => self.general.push(p.key),
+                None => {}
+            }
+        }
+    }
+
+    fn is_empty(&self) -> bool {
+        self.fields.is_empty() && self.general.is_empty()
+    }
+
+    fn or<T>(self, value: T) -> Result<T, Refusal> {
+        if self.is_empty() {
+            Ok(value)
+        } else {
+            Err(self)
+        }
+    }
+}
 
 pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
     let mut form = match purpose {
@@ -97,12 +179,13 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
         FormPurpose::Export { kind, .. } => export::build(*kind, ctx),
     };
-    on_change(&mut form, purpose, ctx.snap);
+    on_change(&mut form, purpose, ctx);
     Ok(form)
 }
 
 /// After each change of a value: show or hide the fields that depend on it.
-pub fn on_change(form: &mut Form, purpose: &FormPurpose, snap: &Snapshot) {
+pub fn on_change(form: &mut Form, purpose: &FormPurpose, ctx: &Ctx) {
+    let snap = ctx.snap;
     match purpose {
         FormPurpose::Person(_) => person::on_change(form),
         FormPurpose::Visit { milestone, .. } => {
@@ -110,19 +193,19 @@ pub fn on_change(form: &mut Form, purpose: &FormPurpose, snap: &Snapshot) {
         }
         FormPurpose::Referral { .. } => referral::on_change(form),
         FormPurpose::Export { .. } => export::on_change(form),
-        FormPurpose::Grant { .. } => grant::on_change(form),
+        FormPurpose::Grant { person, grant } => {
+            grant::on_change(form, snap.people.get(person), ctx, grant.is_none())
+        }
         _ => {}
     }
 }
 
 /// Reads the form into what to save. Parse problems (a date that is not a date) and the
 /// domain's own rules are reported together, so the officer sees every problem at once.
-pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, FieldErrors> {
+pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Refusal> {
     match purpose {
         FormPurpose::Person(id) => person::read(form, *id, ctx).map(Save::Person),
-        FormPurpose::Plan { person, plan } => {
-            plan::read(form, *person, *plan, ctx).map(|p| Save::Changes(vec![Change::Plan(p)]))
-        }
+        FormPurpose::Plan { person, plan } => plan::read(form, *person, *plan, ctx).map(Save::Plan),
         FormPurpose::Grant { person, grant } => grant::read(form, *person, *grant, ctx).map(|g| {
             if g.id.is_new() {
                 Save::NewGrant(g)
@@ -130,17 +213,16 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
                 Save::EditedGrant(g)
             }
         }),
-        FormPurpose::Visit { milestone, .. } => {
-            visit::read(form, *milestone, ctx).map(Save::Changes)
-        }
+        FormPurpose::Visit { milestone, .. } => visit::read(form, *milestone).map(Save::Visit),
         FormPurpose::Milestone { person, .. } => {
-            visit::read_new(form, *person, ctx).map(|m| Save::Changes(vec![Change::Milestone(m)]))
+            visit::read_new(form, *person, ctx).map(Save::Milestone)
         }
         FormPurpose::Referral {
             person,
             referral,
             milestone,
-        } => referral::read(form, *person, *referral, *milestone, ctx).map(Save::Changes),
+        } => referral::read(form, *person, *referral, *milestone, ctx)
+            .map(|(r, consent)| Save::Referral(r, consent)),
         FormPurpose::Ward(None) => settings::read_ward(form, None).map(Save::NewWard),
         FormPurpose::Ward(Some(code)) => {
             settings::read_ward(form, Some(code)).map(Save::EditedWard)
@@ -157,15 +239,20 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Field
     }
 }
 
-/// Writes what a form asked for. Returns the person saved, when it was a person.
+/// Writes what a form asked for, through the store's named action for it. Returns the
+/// person saved, when it was a person.
 pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
     match save {
-        Save::Changes(changes) => store.apply(changes).map(|_| None),
         Save::NewWard(w) => store.add_ward(w).map(|_| None),
         Save::EditedWard(w) => store.edit_ward(w).map(|_| None),
         Save::Person(p) => store.save_person(p).map(|p| Some(p.id)),
+        Save::Plan(p) => store.save_plan(p).map(|_| None),
         Save::NewGrant(g) => store.hand_over_grant(g).map(|_| None),
         Save::EditedGrant(g) => store.save_grant(g).map(|_| None),
+        Save::Visit(v) => store.record_visit(v).map(|_| None),
+        Save::Milestone(m) => store.save_milestone(m).map(|_| None),
+        Save::Referral(r, None) => store.save_referral(r).map(|_| None),
+        Save::Referral(r, Some(on)) => store.save_referral_with_consent(r, on).map(|_| None),
         Save::Schedule(s) => store.set_schedule(s).map(|_| None),
         Save::BackupFolder(folder) => store.set_backup_folder(&folder).map(|_| None),
         // Exports write no records: the app starts them once any question is answered.
@@ -173,86 +260,85 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
     }
 }
 
-/// Where the store's problems belong on the form.
-pub fn problems_to_fields(purpose: &FormPurpose, rejected: &[Rejected]) -> FieldErrors {
-    let mut out = Vec::new();
+/// Where the store's problems belong on the form; one no field can fix is said for
+/// the whole form (which record is missing what).
+pub fn problems_to_fields(form: &Form, purpose: &FormPurpose, rejected: &[Rejected]) -> Refusal {
+    let mut out = Refusal::default();
     for r in rejected {
-        for p in &r.problems {
-            let field = match (purpose, r.index, p.field) {
-                (FormPurpose::Person(_), _, "target_groups") => "target_primary",
-                (FormPurpose::Visit { .. }, 0, f) => f,
-                (FormPurpose::Visit { .. }, _, "consent" | "to_whom") => "refer_to",
-                (FormPurpose::Visit { .. }, _, _) => "next_visit_on",
-                (FormPurpose::Referral { .. }, _, "consent") => "consent_now",
-                (FormPurpose::Schedule(_), _, _) => "months",
-                (_, _, f) => f,
-            };
-            out.push((field, p.key));
+        let problems = r.problems.clone();
+        match purpose {
+            FormPurpose::Person(_) => out.domain(problems, person::place),
+            FormPurpose::Plan { .. } => out.domain(problems, plan::place),
+            FormPurpose::Grant { .. } => out.domain(problems, grant::GrantField::from_domain),
+            FormPurpose::Visit { .. } => out.domain(problems, visit::VisitField::from_domain),
+            FormPurpose::Milestone { .. } => {
+                out.domain(problems, visit::NewVisitField::from_domain)
+            }
+            FormPurpose::Referral { .. } => out.domain(problems, |f| referral::place(form, f)),
+            FormPurpose::Ward(_) => out.domain(problems, settings::WardField::from_domain),
+            FormPurpose::Schedule(_) => {
+                out.domain(problems, |_| Some(settings::ScheduleField::Months))
+            }
+            FormPurpose::BackupFolder { .. } => {
+                out.domain(problems, |_| Some(settings::BackupField::Folder))
+            }
+            FormPurpose::Export { .. } => out.domain(problems, export::ExportField::from_domain),
         }
     }
     out
 }
 
-/// Merges problems found while reading a form with those the domain finds in the
-/// record built from it, leaving out the domain's view of fields that did not parse.
-fn merge(
-    mut parse: FieldErrors,
-    domain: Vec<Problem>,
-    rename: impl Fn(&'static str) -> &'static str,
-) -> FieldErrors {
-    for p in domain {
-        let field = rename(p.field);
-        if !parse.iter().any(|(f, _)| *f == field) {
-            parse.push((field, p.key));
-        }
-    }
-    parse
-}
-
 /// A required date field: the date, or the problem with it.
-fn required_date(
-    form: &Form,
-    name: &'static str,
-    errors: &mut FieldErrors,
-) -> Option<chrono::NaiveDate> {
-    match form.date(name) {
+fn required_date(form: &Form, id: impl FieldId, errors: &mut Refusal) -> Option<chrono::NaiveDate> {
+    match form.date(id) {
         Ok(Some(d)) => Some(d),
         Ok(None) => {
-            errors.push((name, "err.required"));
+            errors.add(id, "err.required");
             None
         }
-        Err(()) => {
-            errors.push((name, "err.date_format"));
+        Err(key) => {
+            errors.add(id, key);
             None
         }
     }
 }
 
-fn optional_date(
+fn optional_date(form: &Form, id: impl FieldId, errors: &mut Refusal) -> Option<chrono::NaiveDate> {
+    form.date(id).unwrap_or_else(|key| {
+        errors.add(id, key);
+        None
+    })
+}
+
+fn optional_number(form: &Form, id: impl FieldId, errors: &mut Refusal) -> Option<i64> {
+    form.number(id).unwrap_or_else(|key| {
+        errors.add(id, key);
+        None
+    })
+}
+
+/// Money as typed: None when empty; what cannot be read exactly is refused beside it.
+fn optional_money(form: &Form, id: impl FieldId, errors: &mut Refusal) -> Option<Dong> {
+    form.money(id).unwrap_or_else(|key| {
+        errors.add(id, key);
+        None
+    })
+}
+
+/// A required choice: the value, or "required" beside it.
+fn required_choice<T: Clone + 'static>(
     form: &Form,
-    name: &'static str,
-    errors: &mut FieldErrors,
-) -> Option<chrono::NaiveDate> {
-    form.date(name).unwrap_or_else(|()| {
-        errors.push((name, "err.date_format"));
-        None
-    })
+    id: impl FieldId,
+    errors: &mut Refusal,
+) -> Option<T> {
+    let value = form.choice::<T>(id);
+    if value.is_none() {
+        errors.add(id, "err.required");
+    }
+    value
 }
 
-fn optional_number(form: &Form, name: &'static str, errors: &mut FieldErrors) -> Option<i64> {
-    form.number(name).unwrap_or_else(|()| {
-        errors.push((name, "err.number_format"));
-        None
-    })
-}
-
-/// The labels of a domain list, for a choice field.
-fn labels<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str) -> Vec<super::widgets::form::Label> {
-    all.iter()
-        .map(|v| super::widgets::form::Label::Key(key(*v)))
-        .collect()
-}
-
-fn position<T: PartialEq>(all: &[T], value: &T) -> usize {
-    all.iter().position(|v| v == value).unwrap_or(0)
+/// The options of a domain list, for a choice field.
+fn options<T: Copy>(all: &[T], key: impl Fn(T) -> &'static str) -> Vec<(Label, T)> {
+    all.iter().map(|v| (Label::Key(key(*v)), *v)).collect()
 }

@@ -1,10 +1,31 @@
 //! The livelihood plan form. Its status only moves along the supervisor's path; moving
 //! it to "approved" records who approved it and when.
 
-use super::{FieldErrors, labels, merge, optional_number, position, required_date};
+use super::{
+    Refusal, field_ids, optional_money, optional_number, options, required_choice, required_date,
+};
 use crate::domain::*;
 use crate::tui::screens::Ctx;
 use crate::tui::widgets::form::{Field, Form, Label};
+
+field_ids!(PlanField {
+    BusinessLine = "business_line",
+    BusinessDetail = "business_detail",
+    Goal = "goal",
+    Budget = "budget",
+    CounsellingSessions = "counselling_sessions",
+    Status = "status",
+    CreatedOn = "created_on",
+});
+use PlanField as F;
+
+/// Who approved and when are set with the status, so their problems go beside it.
+pub fn place(field: &str) -> Option<PlanField> {
+    match field {
+        "approved_by" | "approved_on" => Some(F::Status),
+        f => PlanField::from_domain(f),
+    }
+}
 
 /// The statuses a plan may take next, its current one first; approving only for those
 /// allowed to approve.
@@ -21,8 +42,10 @@ fn reachable(current: PlanStatus, ctx: &Ctx) -> Vec<PlanStatus> {
 pub fn build(person: Id, plan: Option<Id>, ctx: &Ctx) -> Result<Form, &'static str> {
     let existing = plan.and_then(|id| ctx.snap.plans.get(&id));
     let p = existing.cloned().unwrap_or_else(|| blank(person, ctx));
-    let statuses = reachable(p.status, ctx);
-    let status_labels = statuses.iter().map(|s| Label::Key(s.key())).collect();
+    let statuses: Vec<(Label, PlanStatus)> = reachable(p.status, ctx)
+        .into_iter()
+        .map(|s| (Label::Key(s.key()), s))
+        .collect();
     let title = if existing.is_some() {
         ctx.t("form.edit_plan")
     } else {
@@ -30,27 +53,27 @@ pub fn build(person: Id, plan: Option<Id>, ctx: &Ctx) -> Result<Form, &'static s
     };
     let fields = vec![
         Field::choice(
-            "business_line",
+            F::BusinessLine,
             "field.business_line",
-            labels(BusinessLine::ALL, BusinessLine::key),
-            position(BusinessLine::ALL, &p.business_line),
+            options(BusinessLine::ALL, BusinessLine::key),
+            Some(&p.business_line),
         ),
         Field::text(
-            "business_detail",
+            F::BusinessDetail,
             "field.business_detail",
             &p.business_detail,
         ),
-        Field::note("goal", "field.goal", &p.goal),
-        Field::money("budget", "field.budget", Some(p.budget)),
+        Field::note(F::Goal, "field.goal", &p.goal),
+        Field::money(F::Budget, "field.budget", Some(p.budget)),
         Field::number(
-            "counselling_sessions",
+            F::CounsellingSessions,
             "field.counselling_sessions",
-            Some(p.counselling_sessions as i64),
+            Some(i64::from(p.counselling_sessions)),
         ),
-        Field::choice("status", "field.status", status_labels, 0),
-        Field::date("created_on", "field.created_on", Some(p.created_on)),
+        Field::choice(F::Status, "field.status", statuses, Some(&p.status)),
+        Field::date(F::CreatedOn, "field.created_on", Some(p.created_on)),
     ];
-    Ok(Form::new(title.to_string(), fields, ctx.today))
+    Ok(Form::new(title.to_string(), fields, ctx.today, ctx.lang))
 }
 
 fn blank(person: Id, ctx: &Ctx) -> LivelihoodPlan {
@@ -75,29 +98,25 @@ pub fn read(
     person: Id,
     plan: Option<Id>,
     ctx: &Ctx,
-) -> Result<LivelihoodPlan, FieldErrors> {
-    let mut errors = FieldErrors::new();
+) -> Result<LivelihoodPlan, Refusal> {
+    let mut errors = Refusal::default();
     let mut p = plan
         .and_then(|id| ctx.snap.plans.get(&id))
         .cloned()
         .unwrap_or_else(|| blank(person, ctx));
-    let statuses = reachable(p.status, ctx);
-    let status = statuses
-        .get(form.choice("status"))
-        .copied()
-        .unwrap_or(p.status);
-    let sessions = optional_number(form, "counselling_sessions", &mut errors).unwrap_or(0);
+    let status = required_choice::<PlanStatus>(form, F::Status, &mut errors).unwrap_or(p.status);
+    let sessions = optional_number(form, F::CounsellingSessions, &mut errors).unwrap_or(0);
     if !(0..=100).contains(&sessions) {
-        errors.push(("counselling_sessions", "err.number_format"));
+        errors.add(F::CounsellingSessions, "err.number_format");
     }
-    p.business_line = BusinessLine::ALL[form
-        .choice("business_line")
-        .min(BusinessLine::ALL.len() - 1)];
-    p.business_detail = form.text("business_detail");
-    p.goal = form.text("goal");
-    p.budget = form.money("budget").unwrap_or(Dong(0));
+    if let Some(line) = required_choice::<BusinessLine>(form, F::BusinessLine, &mut errors) {
+        p.business_line = line;
+    }
+    p.business_detail = form.text(F::BusinessDetail);
+    p.goal = form.text(F::Goal);
+    p.budget = optional_money(form, F::Budget, &mut errors).unwrap_or(Dong(0));
     p.counselling_sessions = sessions.clamp(0, 100) as u16;
-    p.created_on = required_date(form, "created_on", &mut errors).unwrap_or(ctx.today);
+    p.created_on = required_date(form, F::CreatedOn, &mut errors).unwrap_or(ctx.today);
     if status == PlanStatus::Approved && p.status == PlanStatus::Draft {
         p.approved_by = ctx.actor.to_string();
         p.approved_on = Some(ctx.today);
@@ -105,13 +124,6 @@ pub fn read(
     p.status = status;
     let mut tidy = p.clone();
     tidy.tidy();
-    let errors = merge(errors, tidy.validate(ctx.today, ctx.snap), |f| match f {
-        "approved_by" | "approved_on" => "status",
-        f => f,
-    });
-    if errors.is_empty() {
-        Ok(p)
-    } else {
-        Err(errors)
-    }
+    errors.domain(tidy.validate(ctx.today, ctx.snap), place);
+    errors.or(p)
 }

@@ -1,12 +1,31 @@
 //! The referral form (chuyển tuyến). A referral passes the person's details on, so it
 //! needs their consent: without it the form says so and offers to record consent first,
-//! in the same write.
+//! in the same write (`Store::save_referral_with_consent`).
 
-use super::{FieldErrors, labels, merge, position, required_date};
+use super::{Refusal, field_ids, options, required_choice, required_date};
 use crate::domain::*;
-use crate::store::Change;
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{Field, Form};
+use crate::tui::widgets::form::{Field, Form, Notice};
+
+field_ids!(ReferralField {
+    Service = "service",
+    ToWhom = "to_whom",
+    MadeOn = "made_on",
+    Status = "status",
+    Outcome = "outcome",
+    ConsentNow = "consent",
+    ConsentGivenOn = "consent_given_on",
+});
+use ReferralField as F;
+
+/// Missing consent is fixed by the consent toggle when the form offers it; consent
+/// on record but not on that day, by the date.
+pub fn place(form: &Form, field: &str) -> Option<ReferralField> {
+    match ReferralField::from_domain(field) {
+        Some(F::ConsentNow) if !form.is_shown(F::ConsentNow) => Some(F::MadeOn),
+        found => found,
+    }
+}
 
 pub fn build(
     person: Id,
@@ -19,29 +38,25 @@ pub fn build(
     let r = existing
         .cloned()
         .unwrap_or_else(|| blank(person, milestone, ctx));
-    let has_consent = p.consents_to_referral(ctx.today);
+    let has_consent = p.consent.as_ref().is_some_and(|c| c.referrals);
     let fields = vec![
         Field::choice(
-            "service",
+            F::Service,
             "field.service",
-            labels(Service::ALL, Service::key),
-            position(Service::ALL, &r.service),
+            options(Service::ALL, Service::key),
+            Some(&r.service),
         ),
-        Field::text("to_whom", "field.to_whom", &r.to_whom),
-        Field::date("made_on", "field.made_on", Some(r.made_on)),
+        Field::text(F::ToWhom, "field.to_whom", &r.to_whom),
+        Field::date(F::MadeOn, "field.made_on", Some(r.made_on)),
         Field::choice(
-            "status",
+            F::Status,
             "field.status",
-            labels(ReferralStatus::ALL, ReferralStatus::key),
-            position(ReferralStatus::ALL, &r.status),
+            options(ReferralStatus::ALL, ReferralStatus::key),
+            Some(&r.status),
         ),
-        Field::note("outcome", "field.outcome", &r.outcome),
-        Field::toggle("consent_now", "field.consent_now", false),
-        Field::date(
-            "consent_given_on",
-            "field.consent_given_on",
-            Some(ctx.today),
-        ),
+        Field::note(F::Outcome, "field.outcome", &r.outcome),
+        Field::toggle(F::ConsentNow, "field.consent_now", false),
+        Field::date(F::ConsentGivenOn, "field.consent_given_on", Some(r.made_on)),
     ];
     let title = if existing.is_some() {
         ctx.t("form.edit_referral")
@@ -52,11 +67,13 @@ pub fn build(
         format!("{title} · {} {}", p.code, p.full_name),
         fields,
         ctx.today,
+        ctx.lang,
     );
     if has_consent {
-        form.set_hidden("consent_now", true);
+        form.set_hidden(F::ConsentNow, true);
     } else {
-        form.notice = Some("form.referral_needs_consent");
+        form.notices
+            .push(Notice::new("form.referral_needs_consent"));
     }
     Ok(form)
 }
@@ -76,66 +93,47 @@ fn blank(person: Id, milestone: Option<Id>, ctx: &Ctx) -> Referral {
 }
 
 pub fn on_change(form: &mut Form) {
-    let offered = form.field("consent_now").is_some_and(|f| !f.hidden);
-    let recording = offered && form.toggle("consent_now");
-    form.set_hidden("consent_given_on", !recording);
+    let recording = form.is_shown(F::ConsentNow) && form.toggle(F::ConsentNow);
+    form.set_hidden(F::ConsentGivenOn, !recording);
 }
 
+/// The referral, and the day consent was given when the form records it too.
 pub fn read(
     form: &Form,
     person: Id,
     referral: Option<Id>,
     milestone: Option<Id>,
     ctx: &Ctx,
-) -> Result<Vec<Change>, FieldErrors> {
-    let mut errors = FieldErrors::new();
+) -> Result<(Referral, Option<chrono::NaiveDate>), Refusal> {
+    let mut errors = Refusal::default();
     let mut r = referral
         .and_then(|id| ctx.snap.referrals.get(&id))
         .cloned()
         .unwrap_or_else(|| blank(person, milestone, ctx));
-    r.service = Service::ALL[form.choice("service").min(Service::ALL.len() - 1)];
-    r.to_whom = form.text("to_whom");
-    r.made_on = required_date(form, "made_on", &mut errors).unwrap_or(ctx.today);
-    r.status = ReferralStatus::ALL[form.choice("status").min(ReferralStatus::ALL.len() - 1)];
-    r.outcome = form.text("outcome");
-    let mut changes = Vec::new();
-    let mut problems = Vec::new();
-    let offered = form.field("consent_now").is_some_and(|f| !f.hidden);
-    if offered && form.toggle("consent_now") {
-        let given_on = required_date(form, "consent_given_on", &mut errors).unwrap_or(ctx.today);
-        if let Some(mut p) = ctx.snap.people.get(&person).cloned() {
-            let mut consent = p.consent.clone().unwrap_or(Consent {
-                given_on,
-                valid_until: None,
-                services: true,
-                referrals: true,
-                sharing: false,
-            });
-            consent.given_on = consent.given_on.min(given_on);
-            consent.referrals = true;
-            if consent.valid_until.is_some_and(|u| u < r.made_on) {
-                consent.valid_until = None;
-            }
-            p.consent = Some(consent);
-            // Consent is being recorded with this referral; the store checks the pair together.
-            problems.extend(
-                r.validate(ctx.today, ctx.snap)
-                    .into_iter()
-                    .filter(|p| p.field != "consent"),
-            );
-            // The person goes first: the referral relies on the consent saved with them.
-            changes.push(Change::Person(p));
-        }
-    } else {
-        problems.extend(r.validate(ctx.today, ctx.snap));
+    if let Some(service) = required_choice::<Service>(form, F::Service, &mut errors) {
+        r.service = service;
     }
-    changes.push(Change::Referral(r));
-    let errors = merge(errors, problems, |f| {
-        if f == "consent" { "consent_now" } else { f }
-    });
-    if errors.is_empty() {
-        Ok(changes)
-    } else {
-        Err(errors)
+    r.to_whom = form.text(F::ToWhom);
+    r.made_on = required_date(form, F::MadeOn, &mut errors).unwrap_or(ctx.today);
+    if let Some(status) = required_choice::<ReferralStatus>(form, F::Status, &mut errors) {
+        r.status = status;
     }
+    r.outcome = form.text(F::Outcome);
+    let consent_on = if form.is_shown(F::ConsentNow) && form.toggle(F::ConsentNow) {
+        required_date(form, F::ConsentGivenOn, &mut errors)
+    } else {
+        None
+    };
+    let mut tidy = r.clone();
+    tidy.tidy();
+    let problems = tidy
+        .validate(ctx.today, ctx.snap)
+        .into_iter()
+        // Consent recorded with this referral: the store checks the pair together.
+        .filter(|p| consent_on.is_none() || p.field != "consent");
+    errors.domain(problems.collect(), |f| place(form, f));
+    if consent_on.is_some_and(|on| on > r.made_on) {
+        errors.add(F::ConsentGivenOn, "err.consent_after_referral");
+    }
+    errors.or((r, consent_on))
 }

@@ -1,10 +1,21 @@
 //! Forms for the settings screen: a new or changed ward, and a grant kind's follow-up
 //! schedule.
 
-use super::FieldErrors;
+use super::{Refusal, field_ids};
 use crate::domain::*;
 use crate::tui::screens::Ctx;
-use crate::tui::widgets::form::{Field, Form};
+use crate::tui::widgets::form::{Field, Form, Notice};
+
+field_ids!(WardField {
+    Code = "code",
+    Name = "name",
+    District = "district",
+    Province = "province",
+});
+
+field_ids!(ScheduleField { Months = "months" });
+
+field_ids!(BackupField { Folder = "folder" });
 
 /// A new ward (its district and province as the first ward's), or the ward with `code`.
 /// An edit shows the code in the title, not as a field: it never changes.
@@ -22,46 +33,40 @@ pub fn build_ward(code: Option<&str>, ctx: &Ctx) -> Result<Form, &'static str> {
             first.map_or("", |w| w.province.as_str()),
         ),
     };
-    let mut code_field = Field::text("code", "field.ward_code", code.unwrap_or(""));
+    let mut code_field = Field::text(WardField::Code, "field.ward_code", code.unwrap_or(""));
     code_field.hidden = code.is_some();
     let fields = vec![
         code_field,
-        Field::text("name", "field.ward_name", name),
-        Field::text("district", "field.district", district),
-        Field::text("province", "field.province", province),
+        Field::text(WardField::Name, "field.ward_name", name),
+        Field::text(WardField::District, "field.district", district),
+        Field::text(WardField::Province, "field.province", province),
     ];
     let title = match code {
         Some(c) => format!("{} · {c}", ctx.t("form.edit_ward")),
         None => ctx.t("form.new_ward").to_string(),
     };
-    let mut form = Form::new(title, fields, ctx.today);
-    form.notice = Some(if code.is_some() {
+    let mut form = Form::new(title, fields, ctx.today, ctx.lang);
+    form.notices.push(Notice::new(if code.is_some() {
         "form.ward_edit_notice"
     } else {
         "form.ward_code_notice"
-    });
+    }));
     Ok(form)
 }
 
-/// The ward the form describes; an edit keeps the code it was opened with.
-pub fn read_ward(form: &Form, code: Option<&str>) -> Result<Ward, FieldErrors> {
+/// The ward the form describes, checked by the domain's rules; an edit keeps the code
+/// it was opened with.
+pub fn read_ward(form: &Form, code: Option<&str>) -> Result<Ward, Refusal> {
     let mut ward = Ward {
-        code: code.map_or_else(|| form.text("code"), str::to_string),
-        name: form.text("name"),
-        district: form.text("district"),
-        province: form.text("province"),
+        code: code.map_or_else(|| form.text(WardField::Code), str::to_string),
+        name: form.text(WardField::Name),
+        district: form.text(WardField::District),
+        province: form.text(WardField::Province),
     };
     ward.tidy();
-    let errors: FieldErrors = ward
-        .validate()
-        .into_iter()
-        .map(|p| (p.field, p.key))
-        .collect();
-    if errors.is_empty() {
-        Ok(ward)
-    } else {
-        Err(errors)
-    }
+    let mut errors = Refusal::default();
+    errors.domain(ward.validate(), WardField::from_domain);
+    errors.or(ward)
 }
 
 pub fn build_schedule(kind: GrantKind, ctx: &Ctx) -> Form {
@@ -72,7 +77,7 @@ pub fn build_schedule(kind: GrantKind, ctx: &Ctx) -> Form {
         .map(|m| m.to_string())
         .collect();
     let fields = vec![Field::text(
-        "months",
+        ScheduleField::Months,
         "field.schedule_months",
         &months.join(", "),
     )];
@@ -80,35 +85,44 @@ pub fn build_schedule(kind: GrantKind, ctx: &Ctx) -> Form {
         format!("{} · {}", ctx.t("form.schedule"), ctx.t(kind.key())),
         fields,
         ctx.today,
+        ctx.lang,
     );
-    form.notice = Some("form.schedule_notice");
+    form.notices.push(Notice::new("form.schedule_notice"));
     form
 }
 
-pub fn read_schedule(form: &Form, kind: GrantKind, ctx: &Ctx) -> Result<Schedule, FieldErrors> {
-    let months = Schedule::parse_months(&form.text("months"))
-        .ok_or_else(|| vec![("months", "err.schedule_format")])?;
+pub fn read_schedule(form: &Form, kind: GrantKind, ctx: &Ctx) -> Result<Schedule, Refusal> {
+    let Some(months) = Schedule::parse_months(&form.text(ScheduleField::Months)) else {
+        let mut errors = Refusal::default();
+        errors.add(ScheduleField::Months, "err.schedule_format");
+        return Err(errors);
+    };
     let mut schedule = ctx.schedule.clone();
     schedule.months_by_kind.insert(kind, months);
     Ok(schedule)
 }
 
 pub fn build_backup_folder(ctx: &Ctx) -> Form {
-    let fields = vec![Field::text("folder", "field.backup_folder", "")];
-    let mut form = Form::new(ctx.t("form.backup_folder").to_string(), fields, ctx.today);
-    form.notice = Some("form.backup_folder_notice");
+    let fields = vec![Field::text(BackupField::Folder, "field.backup_folder", "")];
+    let mut form = Form::new(
+        ctx.t("form.backup_folder").to_string(),
+        fields,
+        ctx.today,
+        ctx.lang,
+    );
+    form.notices.push(Notice::new("form.backup_folder_notice"));
     form
 }
 
 /// A folder that exists now (the stick is plugged in).
-pub fn read_backup_folder(form: &Form) -> Result<std::path::PathBuf, FieldErrors> {
-    let text = form.text("folder");
+pub fn read_backup_folder(form: &Form) -> Result<std::path::PathBuf, Refusal> {
+    let text = form.text(BackupField::Folder);
     let folder = std::path::PathBuf::from(text.trim());
+    let mut errors = Refusal::default();
     if text.trim().is_empty() {
-        Err(vec![("folder", "err.required")])
+        errors.add(BackupField::Folder, "err.required");
     } else if !folder.is_dir() {
-        Err(vec![("folder", "err.folder_missing")])
-    } else {
-        Ok(folder)
+        errors.add(BackupField::Folder, "err.folder_missing");
     }
+    errors.or(folder)
 }
