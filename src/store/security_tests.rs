@@ -435,3 +435,11 @@ fn a_value_whose_writing_sequence_was_changed_does_not_open() {
         .expect("insert");
     assert!(!store.check().is_ok());
 }
+
+#[test]
+fn a_user_name_with_a_terminal_code_in_it_is_refused() {
+    let (_dir, mut store) = fresh();
+    let result = store.add_user("Nam\u{1b}[2J", Role::Officer, None, "officer passphrase");
+    assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
+    assert_eq!(store.users().len(), 1);
+}

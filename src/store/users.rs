@@ -62,6 +62,13 @@ impl Store {
         if name.is_empty() {
             return Err(StoreError::NoUserName);
         }
+        // A name is shown on every screen and in the audit trail: no terminal codes.
+        if text::has_control(&name) {
+            return Err(StoreError::Invalid(vec![super::Rejected {
+                index: 0,
+                problems: vec![Problem::new("name", "err.control_char")],
+            }]));
+        }
         if self.user_named(&name).is_some() || Locked::find_slot(&self.disk, &name)?.is_some() {
             return Err(StoreError::UserExists(name));
         }
