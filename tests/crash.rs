@@ -327,31 +327,12 @@ fn an_export_with_names_killed_midway_leaves_no_half_file_behind() {
     std::fs::create_dir_all(&out).expect("mkdir");
     let file = out.join("people.csv");
     let whole = {
-        ok(
-            &db,
-            &[
-                "export",
-                "people",
-                "--include-names",
-                "--out",
-                file.to_str().expect("path"),
-            ],
-        );
+        export_names_to(&db, &file);
         std::fs::read(&file).expect("read")
     };
     for delay in delays(0xe4).take(KILLS / 5) {
         let _ = std::fs::remove_file(&file);
-        kill_cli_after(
-            &db,
-            &[
-                "export",
-                "people",
-                "--include-names",
-                "--out",
-                file.to_str().expect("path"),
-            ],
-            delay,
-        );
+        kill_cli_after(&db, &export_names_args(&file), delay);
         let names: Vec<String> = std::fs::read_dir(&out)
             .expect("dir")
             .flatten()

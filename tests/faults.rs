@@ -125,21 +125,12 @@ fn a_read_only_disk_can_be_read_checked_exported_and_backed_up_but_not_changed()
     );
     assert!(std::fs::read_to_string(&csv).expect("csv").contains("CT-"));
     let backup = elsewhere.path().join("b.backup");
-    ok(&db, &["backup", "--out", backup.to_str().expect("path")]);
+    backup_to(&db, &backup);
     let restored = elsewhere.path().join("restored");
     ok(&restored, &["restore", backup.to_str().expect("path")]);
     assert_eq!(ok(&restored, &["stats"]), before);
     // What would change it, or would have to be recorded, is refused and says why.
-    let names = run(
-        &db,
-        &[
-            "export",
-            "people",
-            "--include-names",
-            "--out",
-            csv.to_str().expect("path"),
-        ],
-    );
+    let names = run(&db, &export_names_args(&csv));
     assert_clean_failure(&names, "cannot be written");
     let add = run(&db, &["wards", "add", "--code", "ZZ", "--name", "Mới"]);
     assert_clean_failure(&add, "cannot be written");
@@ -328,19 +319,10 @@ fn files_holding_names_are_readable_by_their_owner_only() {
     let mode = |p: &std::path::Path| std::fs::metadata(p).expect("meta").permissions().mode();
     assert_eq!(mode(&db) & 0o077, 0, "database folder {:o}", mode(&db));
     let csv = dir.path().join("names.csv");
-    ok(
-        &db,
-        &[
-            "export",
-            "people",
-            "--include-names",
-            "--out",
-            csv.to_str().expect("path"),
-        ],
-    );
+    export_names_to(&db, &csv);
     assert_eq!(mode(&csv) & 0o077, 0, "export {:o}", mode(&csv));
     let backup = dir.path().join("b.backup");
-    ok(&db, &["backup", "--out", backup.to_str().expect("path")]);
+    backup_to(&db, &backup);
     assert_eq!(mode(&backup) & 0o077, 0, "backup {:o}", mode(&backup));
     // A database folder made readable by others is closed again when opened.
     std::fs::set_permissions(&db, std::fs::Permissions::from_mode(0o755)).expect("chmod");

@@ -127,7 +127,7 @@ fn backup_then_restore_into_an_empty_folder_gives_the_same_stats_and_passes_chec
     let (dir, db) = demo_db(120);
     let file = dir.path().join("usb").join("sinhke.backup");
     std::fs::create_dir_all(file.parent().expect("parent")).expect("mkdir");
-    let out = ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    let out = backup_to(&db, &file);
     assert!(out.contains("Backup written"), "{out}");
     let restored = dir.path().join("restored");
     let out = ok(&restored, &["restore", file.to_str().expect("path")]);
@@ -147,7 +147,7 @@ fn backup_then_restore_into_an_empty_folder_gives_the_same_stats_and_passes_chec
 fn a_truncated_backup_is_refused_and_nothing_is_replaced() {
     let (dir, db) = demo_db(30);
     let file = dir.path().join("b.backup");
-    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    backup_to(&db, &file);
     let bytes = std::fs::read(&file).expect("read");
     let cut = dir.path().join("cut.backup");
     std::fs::write(&cut, &bytes[..bytes.len() - 40]).expect("write");
@@ -171,7 +171,7 @@ fn a_truncated_backup_is_refused_and_nothing_is_replaced() {
 fn restore_replaces_a_database_only_with_force() {
     let (dir, db) = demo_db(10);
     let file = dir.path().join("b.backup");
-    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    backup_to(&db, &file);
     let (_other_dir, other) = demo_db(25);
     let out = run(&other, &["restore", file.to_str().expect("path")]);
     assert_eq!(out.status.code(), Some(1));
@@ -317,20 +317,11 @@ fn an_officer_cannot_wipe_the_real_database_by_restoring_a_backup_of_their_own()
 fn a_backup_whose_trail_was_cut_without_the_key_is_refused() {
     let (dir, db) = demo_db(10);
     let older = dir.path().join("older.backup");
-    ok(&db, &["backup", "--out", older.to_str().expect("path")]);
+    backup_to(&db, &older);
     let csv = dir.path().join("names.csv");
-    ok(
-        &db,
-        &[
-            "export",
-            "people",
-            "--include-names",
-            "--out",
-            csv.to_str().expect("path"),
-        ],
-    );
+    export_names_to(&db, &csv);
     let newer = dir.path().join("newer.backup");
-    ok(&db, &["backup", "--out", newer.to_str().expect("path")]);
+    backup_to(&db, &newer);
 
     // Remove the entries after the older backup and put its audit head back.
     let old_parts = backup_file::parse(&std::fs::read(&older).expect("read"));
@@ -383,18 +374,9 @@ fn parts_of(path: &Path) -> backup_file::Parts {
 fn restoring_an_older_backup_keeps_the_audit_entries_made_after_it() {
     let (dir, db) = demo_db(10);
     let file = dir.path().join("b.backup");
-    ok(&db, &["backup", "--out", file.to_str().expect("path")]);
+    backup_to(&db, &file);
     let csv = dir.path().join("names.csv");
-    ok(
-        &db,
-        &[
-            "export",
-            "people",
-            "--include-names",
-            "--out",
-            csv.to_str().expect("path"),
-        ],
-    );
+    export_names_to(&db, &csv);
     ok(&db, &["restore", "--force", file.to_str().expect("path")]);
     let trail = ok(&db, &["audit"]);
     let exports: Vec<&str> = trail.lines().filter(|l| l.contains("export")).collect();

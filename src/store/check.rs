@@ -187,11 +187,14 @@ pub(super) fn run(store: &Store) -> CheckReport {
         .into_iter()
         .map(|(_, w)| (w.code.clone(), w))
         .collect();
-    let people: HashMap<Id, Person> = by_id(c.read::<Person>(keys::PEOPLE), |r| r.id);
-    let plans: HashMap<Id, LivelihoodPlan> = by_id(c.read::<LivelihoodPlan>(keys::PLANS), |r| r.id);
-    let grants: HashMap<Id, Grant> = by_id(c.read::<Grant>(keys::GRANTS), |r| r.id);
-    let milestones: HashMap<Id, Milestone> = by_id(c.read::<Milestone>(keys::MILESTONES), |r| r.id);
-    let referrals: HashMap<Id, Referral> = by_id(c.read::<Referral>(keys::REFERRALS), |r| r.id);
+    let records = Records::read(&mut c);
+    let Records {
+        people,
+        plans,
+        grants,
+        milestones,
+        referrals,
+    } = &records;
     if let Ok(Some(bytes)) = store.tree(keys::META).get(keys::META_SCHEDULE)
         && let Err(e) = store.decode_value::<Schedule>(keys::META, keys::META_SCHEDULE, &bytes)
     {
@@ -307,13 +310,6 @@ pub(super) fn run(store: &Store) -> CheckReport {
     }
 
     // Indexes: what the records say they need, against what the index trees hold.
-    let records = Records {
-        people: &people,
-        plans: &plans,
-        grants: &grants,
-        milestones: &milestones,
-        referrals: &referrals,
-    };
     for (index, wrong) in index_differences(&mut c, &records) {
         let key = describe_index_key(index, wrong.key());
         let problem = match wrong {
@@ -325,13 +321,26 @@ pub(super) fn run(store: &Store) -> CheckReport {
     c.report
 }
 
-/// The records as read from disk, which the indexes must agree with.
-struct Records<'a> {
-    people: &'a HashMap<Id, Person>,
-    plans: &'a HashMap<Id, LivelihoodPlan>,
-    grants: &'a HashMap<Id, Grant>,
-    milestones: &'a HashMap<Id, Milestone>,
-    referrals: &'a HashMap<Id, Referral>,
+/// The records as read from disk, which the references and indexes must agree with.
+struct Records {
+    people: HashMap<Id, Person>,
+    plans: HashMap<Id, LivelihoodPlan>,
+    grants: HashMap<Id, Grant>,
+    milestones: HashMap<Id, Milestone>,
+    referrals: HashMap<Id, Referral>,
+}
+
+impl Records {
+    /// Decodes every record straight from disk; what does not decode is a finding.
+    fn read(c: &mut Checker) -> Records {
+        Records {
+            people: by_id(c.read::<Person>(keys::PEOPLE), |r| r.id),
+            plans: by_id(c.read::<LivelihoodPlan>(keys::PLANS), |r| r.id),
+            grants: by_id(c.read::<Grant>(keys::GRANTS), |r| r.id),
+            milestones: by_id(c.read::<Milestone>(keys::MILESTONES), |r| r.id),
+            referrals: by_id(c.read::<Referral>(keys::REFERRALS), |r| r.id),
+        }
+    }
 }
 
 /// One index entry that does not agree with the records.
@@ -402,18 +411,7 @@ impl Store {
                 store: self,
                 report: CheckReport::default(),
             };
-            let people = by_id(c.read::<Person>(keys::PEOPLE), |r: &Person| r.id);
-            let plans = by_id(c.read::<LivelihoodPlan>(keys::PLANS), |r| r.id);
-            let grants = by_id(c.read::<Grant>(keys::GRANTS), |r| r.id);
-            let milestones = by_id(c.read::<Milestone>(keys::MILESTONES), |r| r.id);
-            let referrals = by_id(c.read::<Referral>(keys::REFERRALS), |r| r.id);
-            let records = Records {
-                people: &people,
-                plans: &plans,
-                grants: &grants,
-                milestones: &milestones,
-                referrals: &referrals,
-            };
+            let records = Records::read(&mut c);
             index_differences(&mut c, &records)
         };
         let mut report = RepairReport::default();

@@ -97,3 +97,24 @@ pub fn copy_dir(from: &Path, to: &Path) {
         }
     }
 }
+
+/// `sinhke backup --out FILE`, asserting success; returns what it printed.
+pub fn backup_to(db: &Path, file: &Path) -> String {
+    ok(db, &["backup", "--out", file.to_str().expect("path")])
+}
+
+/// `sinhke export people --include-names --out FILE`, asserting success.
+pub fn export_names_to(db: &Path, file: &Path) {
+    ok(db, &export_names_args(file));
+}
+
+/// The arguments of an export of people with names into `file`.
+pub fn export_names_args(file: &Path) -> Vec<&str> {
+    vec![
+        "export",
+        "people",
+        "--include-names",
+        "--out",
+        file.to_str().expect("path"),
+    ]
+}
