@@ -206,7 +206,7 @@ pub(super) fn run(store: &Store) -> CheckReport {
     }
 
     // References.
-    for p in sorted(&people) {
+    for p in sorted(people) {
         if !wards.contains_key(&p.ward) {
             c.find(
                 keys::PEOPLE,
@@ -218,7 +218,7 @@ pub(super) fn run(store: &Store) -> CheckReport {
             );
         }
     }
-    for r in sorted(&plans) {
+    for r in sorted(plans) {
         c.reference(
             keys::PLANS,
             r.id,
@@ -233,7 +233,7 @@ pub(super) fn run(store: &Store) -> CheckReport {
             *milestones_per_grant.entry(g).or_default() += 1;
         }
     }
-    for r in sorted(&grants) {
+    for r in sorted(grants) {
         c.reference(
             keys::GRANTS,
             r.id,
@@ -254,7 +254,7 @@ pub(super) fn run(store: &Store) -> CheckReport {
             );
         }
     }
-    for r in sorted(&milestones) {
+    for r in sorted(milestones) {
         c.reference(
             keys::MILESTONES,
             r.id,
@@ -269,7 +269,7 @@ pub(super) fn run(store: &Store) -> CheckReport {
             c.reference(keys::MILESTONES, r.id, "plan", p, plans.contains_key(&p));
         }
     }
-    for r in sorted(&referrals) {
+    for r in sorted(referrals) {
         c.reference(
             keys::REFERRALS,
             r.id,
