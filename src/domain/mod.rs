@@ -20,6 +20,7 @@ pub mod tidy;
 mod user;
 mod validation;
 mod ward;
+pub mod words;
 
 pub use enums::*;
 pub use grant::{Grant, InsuranceCard};
