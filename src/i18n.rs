@@ -120,7 +120,7 @@ mod tests {
     /// both languages: a key typed wrong shows up here, not on an officer's screen.
     #[test]
     fn every_message_key_used_in_the_code_has_a_text() {
-        const PREFIXES: [&str; 37] = [
+        const PREFIXES: [&str; 38] = [
             "err.",
             "store.",
             "check.",
@@ -149,6 +149,7 @@ mod tests {
             "settings.",
             "review.",
             "cli.",
+            "handover.",
             "unit.",
             "target_short.",
             "signin.",

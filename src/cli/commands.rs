@@ -35,6 +35,15 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
             };
             super::files::export(cli, &request)
         }
+        Command::Print {
+            what:
+                super::PrintWhat::Handover {
+                    record,
+                    out,
+                    ward,
+                    date,
+                },
+        } => super::print::handover(cli, record.as_deref(), out, ward.as_deref(), *date),
         Command::Import {
             what:
                 super::ImportWhat::People {

@@ -79,7 +79,11 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
 /// The ward an export covers: the one asked for (by code or name), or all. An officer
 /// of one ward exports that ward: no other ward's records are loaded for them, so an
 /// export of another would be an empty file that looks true, and zeros for every other ward.
-fn export_ward(store: &Store, asked: Option<&str>, lang: Lang) -> Result<Option<String>, Failure> {
+pub(super) fn export_ward(
+    store: &Store,
+    asked: Option<&str>,
+    lang: Lang,
+) -> Result<Option<String>, Failure> {
     let wards = &store.snapshot().wards;
     let asked = match asked {
         None => None,

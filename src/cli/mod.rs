@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod commands;
 mod files;
+mod print;
 mod security;
 mod wards;
 
@@ -129,6 +130,11 @@ pub enum Command {
         #[arg(long, value_name = "K")]
         suppress_below: Option<u64>,
     },
+    /// Print documents to sign: the handover record of a grant (biên bản bàn giao)
+    Print {
+        #[command(subcommand)]
+        what: PrintWhat,
+    },
     /// Bring people in from a spreadsheet saved as CSV: every row or none
     Import {
         #[command(subcommand)]
@@ -141,6 +147,25 @@ pub enum Command {
         /// Replace a folder that already holds a database
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PrintWhat {
+    /// The handover record of a grant as a one-page A4 PDF to print and sign; with
+    /// --ward and --date, every record of that day, one a page
+    Handover {
+        /// The grant's handover record number, e.g. BB-2025-640
+        record: Option<String>,
+        /// The PDF file to write
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// With --date: every handover in this ward (code or name) on that day
+        #[arg(long, requires = "date")]
+        ward: Option<String>,
+        /// With --ward: the day of the handovers (yyyy-mm-dd)
+        #[arg(long, value_parser = parse_day, requires = "ward")]
+        date: Option<NaiveDate>,
     },
 }
 

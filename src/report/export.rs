@@ -177,7 +177,7 @@ fn header(w: &mut Csv, lang: Lang, keys: &[&str]) -> Result<(), ExportError> {
 
 /// Emits progress every 500 rows and at the end.
 fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
-    if done % 500 == 0 || done == total {
+    if done.is_multiple_of(500) || done == total {
         progress(done, total);
     }
 }

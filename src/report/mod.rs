@@ -3,7 +3,9 @@
 
 pub mod dashboard;
 pub mod export;
+pub mod handover;
 pub mod import;
+pub mod pdf;
 pub mod review;
 pub mod sheet;
 pub mod summaries;

@@ -94,6 +94,16 @@ impl Store {
         self.commit(Vec::new(), &[], draft)
     }
 
+    /// Records that documents naming people were printed (`what`: "handover"; `which`:
+    /// their record numbers, never a name). Any user who can see the records may print
+    /// them: handing over is an officer's work. Nothing can be recorded on a read-only
+    /// copy, so nothing is printed from one.
+    pub fn record_printing(&mut self, what: &str, which: &str) -> Result<(), StoreError> {
+        self.refuse_if_read_only()?;
+        let draft = AuditDraft::new("print").detail(format!("{what}: {which}"));
+        self.commit(Vec::new(), &[], draft)
+    }
+
     /// Writes records exactly as given, stamps included (demo data is deterministic),
     /// into a database that holds no records yet.
     pub fn fill_empty(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {

@@ -138,10 +138,10 @@ impl PeopleScreen {
                 .map(|i| self.sorted[i])
                 .collect();
             self.filtered_for = key;
-            if let Some(id) = self.pending_select.take() {
-                if let Some(pos) = self.rows.iter().position(|r| *r == id) {
-                    self.cursor.selected = pos;
-                }
+            if let Some(id) = self.pending_select.take()
+                && let Some(pos) = self.rows.iter().position(|r| *r == id)
+            {
+                self.cursor.selected = pos;
             }
             self.cursor.clamp(self.rows.len());
         }

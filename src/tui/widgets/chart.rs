@@ -39,7 +39,7 @@ pub fn bars(area: Rect, buf: &mut Buffer, items: &[(String, u64)], theme: Theme)
             .div_ceil(max as usize)
             .min(bar_width * 8);
         let mut bar: String = "█".repeat(eighths / 8);
-        if eighths % 8 > 0 {
+        if !eighths.is_multiple_of(8) {
             bar.push(EIGHTHS[eighths % 8]);
         }
         let x = area.x + label_width as u16 + 1;
