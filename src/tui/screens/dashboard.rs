@@ -83,11 +83,11 @@ impl Screen for DashboardScreen {
         let Some(d) = &self.figures else { return None };
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        let hint = tf(ctx.lang, "dash.hint", &[]);
-        Paragraph::new(Line::from(vec![
-            Span::styled(ward_filter_label(ctx, &self.ward), ctx.theme.title()),
-            Span::styled(format!("   {hint}"), ctx.theme.muted()),
-        ]))
+        // Its keys (w, Tab) are in the footer, from the key table: no second copy here.
+        Paragraph::new(Line::from(Span::styled(
+            ward_filter_label(ctx, &self.ward),
+            ctx.theme.title(),
+        )))
         .render(title, buf);
         if roomy(body) {
             let [figures, charts] =
