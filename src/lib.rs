@@ -6,6 +6,7 @@ pub mod cli;
 pub mod demo;
 pub mod domain;
 pub mod i18n;
+pub mod messages;
 pub mod output;
 pub mod report;
 pub mod store;

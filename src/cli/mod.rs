@@ -329,38 +329,8 @@ impl Failure {
     }
 }
 
-/// A store error in words, with its path and detail filled in.
-pub fn store_message(err: &StoreError, lang: Lang) -> String {
-    let (path, detail) = match err {
-        StoreError::Missing(p)
-        | StoreError::NotADatabase(p)
-        | StoreError::AlreadyOpen(p)
-        | StoreError::TooNew(p) => (p.display().to_string(), String::new()),
-        StoreError::Damaged { path, detail } | StoreError::BadBackup { path, detail } => {
-            (path.display().to_string(), detail.clone())
-        }
-        StoreError::TargetNotEmpty(p)
-        | StoreError::ForeignFile(p)
-        | StoreError::NoBackupFile(p) => (p.display().to_string(), String::new()),
-        StoreError::Output(e) => e.path_and_detail(),
-        StoreError::ReadOnly(d)
-        | StoreError::Io(d)
-        | StoreError::CodeTaken(d)
-        | StoreError::UnknownUser(d)
-        | StoreError::UserExists(d)
-        | StoreError::OutsideWard(d) => (String::new(), d.clone()),
-        _ => (String::new(), String::new()),
-    };
-    tf(
-        lang,
-        err.message_key(),
-        &[
-            ("path", &path),
-            ("detail", &detail),
-            ("min", &crate::store::MIN_PASSPHRASE_CHARS),
-        ],
-    )
-}
+// Below both front ends: the terminal program says the same words.
+pub use crate::messages::store_message;
 
 /// The first line of a file, for passphrases given in files (a trailing newline is not
 /// part of the passphrase, nor the byte-order mark Windows Notepad may put first).
@@ -423,6 +393,19 @@ impl Cli {
             .ok_or_else(|| Failure::text(self.lang, "cli.no_new_passphrase", &[]))
     }
 
+    /// What the terminal program needs from the command line.
+    fn launch(&self) -> crate::tui::Launch {
+        crate::tui::Launch {
+            lang: self.lang,
+            demo: self.demo,
+            credentials: self.credentials().ok(),
+            user: self.user.clone(),
+            db_dir: self.db_dir(),
+            kdf_for_new: self.kdf_for_new(),
+            today: self.today,
+        }
+    }
+
     /// The KDF cost for a database this run creates.
     pub fn kdf_for_new(&self) -> KdfParams {
         self.kdf.unwrap_or(KdfParams::DEFAULT)
@@ -470,7 +453,7 @@ impl Cli {
 pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        None => crate::tui::run(&cli),
+        None => crate::tui::run(cli.launch()).map_err(|message| Failure { message, code: 1 }),
         Some(command) => commands::run(&cli, command),
     };
     match result {

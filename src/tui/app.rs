@@ -3,19 +3,20 @@
 //! then the global bindings.
 
 use super::forms::{self, FormPurpose};
-use super::keymap::{Action, Cmd, Scope};
+use super::keymap::{self, Action, Cmd, Scope};
+use super::popups::help::HelpPopup;
 use super::screens::{Ctx, Outcome, Request, ScreenId, Screens};
 use super::theme::Theme;
 use super::widgets::form::{Form, FormOutcome};
 use crate::domain::Id;
 use crate::i18n::{Lang, t};
 use crate::output::OutputFile;
-use crate::report::export::{ExportKind, export_to_file};
+use crate::report::export::export_to_file;
 use crate::store::Store;
 
 /// Something over the screen that takes every key until it closes.
 pub enum Modal {
-    Help(Scope),
+    Help(HelpPopup),
     Form(Box<FormModal>),
     /// A yes/no question; `on_no` runs when the answer is no (None: just close).
     /// Enter gives `default_yes`: the answer that loses no work, shown in the hint.
@@ -111,14 +112,15 @@ impl App {
         match self.modals.last() {
             Some(Modal::Form(fm)) => (fm.form.focused_scope(), true),
             Some(Modal::Confirm { .. }) => (Scope::Confirm, false),
-            Some(Modal::Help(_) | Modal::Message(_)) => (Scope::Global, false),
-            None => self.screens.scope(self.screen),
+            Some(Modal::Help(_)) => (Scope::Help, false),
+            Some(Modal::Message(_)) => (Scope::Message, false),
+            None => self.screens.get(self.screen).scope(),
         }
     }
 
     fn refresh(&mut self) {
         let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
-        self.screens.refresh(self.screen, &ctx);
+        self.screens.get_mut(self.screen).refresh(&ctx);
         // A person's history comes from the audit trail on disk: read it here, once per
         // change, never while drawing.
         if self.screen == ScreenId::People
@@ -130,42 +132,79 @@ impl App {
         }
     }
 
+    /// The commands of `scope` the current screen would do nothing with now (no
+    /// "approve" on an approved plan): the footer and `?` leave them out.
+    pub fn not_offered(&self, scope: Scope) -> Vec<Cmd> {
+        if !self.modals.is_empty() {
+            return Vec::new();
+        }
+        let ctx = self.ctx();
+        let screen = self.screens.get(self.screen);
+        let mut hidden: Vec<Cmd> = keymap::BINDINGS
+            .iter()
+            .filter(|b| {
+                (b.scope == scope || b.scope == Scope::Global) && !screen.offers(b.cmd, &ctx)
+            })
+            .map(|b| b.cmd)
+            .collect();
+        hidden.dedup();
+        hidden
+    }
+
+    /// A message on top closes on any key, bound or not: it says "press any key".
+    pub fn takes_any_key(&self) -> bool {
+        matches!(self.modals.last(), Some(Modal::Message(_)))
+    }
+
     /// Applies one action. Returns whether anything visible may have changed.
     pub fn update(&mut self, action: Action) -> bool {
         if action == Action::Resize {
             return true;
         }
         if !self.modals.is_empty() {
-            self.update_modal(action);
+            let changed = self.update_modal(action);
             self.refresh();
-            return true;
+            return changed;
         }
         let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
         // The screen's own state changes here; anything touching the store comes back as a request.
-        let outcome = self.screens.handle(self.screen, &action, &ctx);
-        match outcome {
-            Outcome::Consumed => {}
+        let outcome = self.screens.get_mut(self.screen).handle(&action, &ctx);
+        let changed = match outcome {
+            Outcome::Unchanged => return false,
+            Outcome::Changed => true,
             Outcome::Ignored => self.global(action),
-            Outcome::Do(request) => self.request(request),
-        }
+            Outcome::Do(request) => {
+                self.request(request);
+                true
+            }
+        };
         self.refresh();
-        true
+        changed
     }
 
-    fn global(&mut self, action: Action) {
-        let Action::Cmd(cmd) = action else { return };
+    /// The keys every screen shares. Returns whether anything visible changed.
+    fn global(&mut self, action: Action) -> bool {
+        let Action::Cmd(cmd) = action else {
+            return false;
+        };
         match cmd {
-            Cmd::Quit => self.quit(),
-            Cmd::Help => self.modals.push(Modal::Help(self.key_scope().0)),
-            Cmd::ToggleLanguage => self.lang = self.lang.other(),
-            Cmd::Screen(n) => {
-                if let Some(screen) = ScreenId::from_number(n) {
+            // Esc with nothing to go back from only takes the last message away.
+            Cmd::Back => return self.status.take().is_some(),
+            Cmd::Screen(n) => match ScreenId::from_number(n) {
+                Some(screen) if screen != self.screen || self.status.is_some() => {
                     self.screen = screen;
                     self.status = None;
                 }
+                _ => return false,
+            },
+            Cmd::Quit => self.quit(),
+            Cmd::Help => {
+                let (scope, _) = self.key_scope();
+                let hidden = self.not_offered(scope);
+                self.modals.push(Modal::Help(HelpPopup::new(scope, hidden)));
             }
-            Cmd::Back => self.status = None,
-            Cmd::Export => match self.export_target() {
+            Cmd::ToggleLanguage => self.lang = self.lang.other(),
+            Cmd::Export => match self.screens.get(self.screen).export_target() {
                 Some((kind, ward)) => {
                     self.request(Request::OpenForm(FormPurpose::Export { kind, ward }))
                 }
@@ -176,21 +215,24 @@ impl App {
                     ))
                 }
             },
-            _ => {}
+            _ => return false,
         }
+        true
     }
 
-    fn update_modal(&mut self, action: Action) {
+    /// Gives the key to the modal on top. Returns whether anything visible changed.
+    fn update_modal(&mut self, action: Action) -> bool {
         let Some(modal) = self.modals.last_mut() else {
-            return;
+            return false;
         };
         match modal {
-            Modal::Help(_) | Modal::Message(_) => {
-                if matches!(
-                    action,
-                    Action::Cmd(Cmd::Back | Cmd::Help | Cmd::Open | Cmd::Quit | Cmd::Yes | Cmd::No)
-                ) || matches!(action, Action::Input(_))
-                {
+            Modal::Help(help) => {
+                if help.handle(&action) {
+                    self.modals.pop();
+                }
+            }
+            Modal::Message(_) => {
+                if action != Action::Resize {
                     self.modals.pop();
                 }
             }
@@ -243,9 +285,10 @@ impl App {
                     let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
                     forms::on_change(&mut fm.form, &fm.purpose, &ctx)
                 }
-                FormOutcome::Ignored => {}
+                FormOutcome::Ignored => return false,
             },
         }
+        true
     }
 
     /// Carries out what a screen or a confirmed question asked for.
@@ -324,23 +367,6 @@ impl App {
         }
     }
 
-    /// What `x` exports on the current screen: the list it shows (with its ward filter),
-    /// or the summary on the reports screen.
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
-        match self.screen {
-            ScreenId::People => Some((ExportKind::People, self.screens.people.ward())),
-            ScreenId::Grants => Some((ExportKind::Grants, self.screens.grants.ward())),
-            ScreenId::FollowUps => Some((ExportKind::Milestones, self.screens.followups.ward())),
-            ScreenId::Dashboard => Some((ExportKind::Wards, None)),
-            ScreenId::Reports => self
-                .screens
-                .reports
-                .current_summary()
-                .map(|(summary, ward)| (ExportKind::of_summary(summary), ward)),
-            ScreenId::Settings => None,
-        }
-    }
-
     /// Writes the export waiting, if any, reporting progress; records who exported what
     /// first (and refuses names to anyone not allowed them).
     pub fn run_pending_export(&mut self, progress: &mut dyn FnMut(usize, usize)) {
@@ -414,7 +440,7 @@ impl App {
     }
 
     fn store_failed(&mut self, err: &crate::store::StoreError) {
-        let message = crate::cli::store_message(err, self.lang);
+        let message = crate::messages::store_message(err, self.lang);
         self.status = Some((message.clone(), StatusKind::Error));
         self.modals.push(Modal::Message(message));
     }

@@ -79,6 +79,10 @@ pub enum Scope {
     ToggleField,
     Confirm,
     Search,
+    /// The `?` popup: it scrolls, and any of its close keys closes it.
+    Help,
+    /// A message popup: any key closes it (the table names the usual ones for the footer).
+    Message,
 }
 
 impl Scope {
@@ -107,6 +111,8 @@ impl Scope {
             S::Settings => &[S::Settings],
             S::Confirm => &[S::Confirm],
             S::Search => &[S::Search],
+            S::Help => &[S::Help],
+            S::Message => &[S::Message],
         }
     }
 }
@@ -164,11 +170,13 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('w'), NONE, C::CycleWard, S::People, "w", "key.cycle_ward", false),
     bind(K::Tab, NONE, C::NextField, S::Person, "Tab", "key.next_section", true),
     bind(K::BackTab, SHIFT, C::PrevField, S::Person, "Shift+Tab", "key.prev_section", false),
+    bind(K::Right, NONE, C::Right, S::Person, "→", "key.next_section", false),
+    bind(K::Left, NONE, C::Left, S::Person, "←", "key.prev_section", false),
     bind(K::Enter, NONE, C::Open, S::Person, "Enter", "key.open_item", true),
     bind(K::Char('n'), NONE, C::New, S::Person, "n", "key.new_item", true),
     bind(K::Char('e'), NONE, C::Edit, S::Person, "e", "key.edit_person", true),
     bind(K::Char('v'), NONE, C::RecordVisit, S::Person, "v", "key.record_visit", true),
-    bind(K::Char('a'), NONE, C::Approve, S::Person, "a", "key.approve_plan", false),
+    bind(K::Char('a'), NONE, C::Approve, S::Person, "a", "key.approve_plan", true),
     bind(K::Char('r'), NONE, C::AddReferral, S::Person, "r", "key.add_referral", false),
     bind(K::Char('/'), NONE, C::Search, S::Grants, "/", "key.search", true),
     bind(K::Enter, NONE, C::Open, S::Grants, "Enter", "key.open_grant", true),
@@ -241,6 +249,21 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Esc, NONE, C::Back, S::Search, "Esc", "key.search_clear", true),
     bind(K::Down, NONE, C::Down, S::Search, "↓", "key.down", false),
     bind(K::Up, NONE, C::Up, S::Search, "↑", "key.up", false),
+    // The help popup: it scrolls when it is longer than the screen.
+    bind(K::Down, NONE, C::Down, S::Help, "↓", "key.scroll_down", true),
+    bind(K::Up, NONE, C::Up, S::Help, "↑", "key.scroll_up", true),
+    bind(K::Char('j'), NONE, C::Down, S::Help, "j", "key.scroll_down", false),
+    bind(K::Char('k'), NONE, C::Up, S::Help, "k", "key.scroll_up", false),
+    bind(K::PageDown, NONE, C::PageDown, S::Help, "PgDn", "key.page_down", false),
+    bind(K::PageUp, NONE, C::PageUp, S::Help, "PgUp", "key.page_up", false),
+    bind(K::Home, NONE, C::First, S::Help, "Home", "key.first", false),
+    bind(K::End, NONE, C::Last, S::Help, "End", "key.last", false),
+    bind(K::Esc, NONE, C::Back, S::Help, "Esc", "key.close", true),
+    bind(K::Char('?'), NONE, C::Help, S::Help, "?", "key.close", false),
+    bind(K::Char('q'), NONE, C::Back, S::Help, "q", "key.close", false),
+    // A message: every key closes it; Enter and Esc are the ones to name.
+    bind(K::Enter, NONE, C::Back, S::Message, "Enter", "key.close", true),
+    bind(K::Esc, NONE, C::Back, S::Message, "Esc", "key.close", false),
     // Everywhere.
     bind(K::Char('1'), NONE, C::Screen(1), S::Global, "1-6", "key.screens", true),
     bind(K::Char('2'), NONE, C::Screen(2), S::Global, "2", "key.screens", false),
@@ -320,7 +343,7 @@ pub fn resolve(key: &KeyEvent, scope: Scope, text_focus: bool) -> Option<Action>
         .find(|b| b.scope == scope && matches(b, key));
     let global = || {
         // Forms and questions are modal: screen switching and quitting do not reach through.
-        if scope.is_form() || scope == S::Confirm {
+        if scope.is_form() || matches!(scope, S::Confirm | S::Help | S::Message) {
             return None;
         }
         BINDINGS
@@ -331,11 +354,31 @@ pub fn resolve(key: &KeyEvent, scope: Scope, text_focus: bool) -> Option<Action>
 }
 
 fn modal(scope: Scope) -> bool {
-    scope.is_form() || matches!(scope, S::Confirm | S::Search)
+    scope.is_form() || matches!(scope, S::Confirm | S::Search | S::Help | S::Message)
+}
+
+/// Whether a global binding is hidden in `scope` by one of the scope's own on the same
+/// key (`k` filters by kind on the grants list, so it is not "up" there).
+fn shadowed(b: &Binding, scope: Scope) -> bool {
+    b.scope == S::Global
+        && scope.layers().iter().any(|l| {
+            BINDINGS
+                .iter()
+                .any(|own| own.scope == *l && own.code == b.code && own.mods == b.mods)
+        })
+}
+
+/// One line of the `?` help: every key that does one thing, and what it does.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct HelpLine {
+    pub keys: Vec<&'static str>,
+    pub cmd: Cmd,
+    pub help: &'static str,
+    pub needs: Option<Permission>,
 }
 
 /// The bindings to list for a scope: its own (for a form, the focused field's first),
-/// then the global ones.
+/// then the global ones the scope does not take over.
 pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
     let mut seen: Vec<(&str, &str)> = Vec::new();
     let mut out = Vec::new();
@@ -352,13 +395,34 @@ pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
         if b.scope == S::Global && b.help == "key.screens" && b.label != "1-6" {
             continue;
         }
-        if seen.contains(&(b.label, b.help)) {
+        if shadowed(b, scope) || seen.contains(&(b.label, b.help)) {
             continue;
         }
         seen.push((b.label, b.help));
         out.push(b);
     }
     out
+}
+
+/// The help as lines, keys that do the same thing on one line ("↑ k  up"), so the
+/// list stays short enough to read.
+pub fn help_lines(scope: Scope) -> Vec<HelpLine> {
+    let mut lines: Vec<HelpLine> = Vec::new();
+    for b in help_for(scope) {
+        match lines
+            .iter_mut()
+            .find(|l| l.help == b.help && l.needs == b.needs())
+        {
+            Some(line) => line.keys.push(b.label),
+            None => lines.push(HelpLine {
+                keys: vec![b.label],
+                cmd: b.cmd,
+                help: b.help,
+                needs: b.needs(),
+            }),
+        }
+    }
+    lines
 }
 
 /// The few bindings the footer shows: for a form, what the focused field takes now.
@@ -370,7 +434,10 @@ pub fn footer_for(scope: Scope) -> Vec<&'static Binding> {
         .collect();
     let mut labels: Vec<&str> = out.iter().map(|b| b.help).collect();
     if !modal(scope) {
-        for b in BINDINGS.iter().filter(|b| b.scope == S::Global && b.footer) {
+        for b in BINDINGS
+            .iter()
+            .filter(|b| b.scope == S::Global && b.footer && !shadowed(b, scope))
+        {
             if !labels.contains(&b.help) {
                 labels.push(b.help);
                 out.push(b);

@@ -5,6 +5,7 @@
 mod app;
 mod forms;
 mod keymap;
+mod popups;
 mod screens;
 mod signin;
 mod theme;
@@ -16,8 +17,9 @@ pub use keymap::{Action, Cmd, resolve};
 pub use theme::Theme;
 pub use ui::render;
 
-use crate::cli::{Cli, Failure};
-use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store};
+use crate::i18n::{Lang, tf};
+use crate::messages::store_message;
+use crate::store::{Credentials, KdfParams, Locked, OpenMode, Store, StoreError};
 use ratatui::crossterm::event::{self, Event, KeyEventKind};
 use ratatui::crossterm::{execute, terminal};
 use signin::{SignIn, Step};
@@ -27,7 +29,42 @@ use std::time::Duration;
 /// People in the throw-away demo database of `sinhke --demo`.
 const DEMO_PEOPLE: usize = 300;
 
-pub fn run(cli: &Cli) -> Result<(), Failure> {
+/// How the terminal program starts, as the command line (or a test) asks.
+pub struct Launch {
+    pub lang: Lang,
+    /// A throw-away database of invented people, removed on quit.
+    pub demo: bool,
+    /// Given ahead (scripts, tests): the database opens before the terminal is taken,
+    /// and no sign-in screen shows.
+    pub credentials: Option<Credentials>,
+    /// The name the sign-in screen starts with.
+    pub user: Option<String>,
+    pub db_dir: std::path::PathBuf,
+    pub kdf_for_new: KdfParams,
+    /// A fixed day instead of the clock's (tests, demos).
+    pub today: Option<chrono::NaiveDate>,
+}
+
+/// Why the program could not run, in the user's words.
+pub type Failure = String;
+
+fn store_failure(e: &StoreError, lang: Lang) -> Failure {
+    store_message(e, lang)
+}
+
+/// Opens the database with credentials given ahead, as the sign-in screen would.
+fn open_signed_in(launch: &Launch, credentials: &Credentials) -> Result<Store, StoreError> {
+    let locked = Locked::open(&launch.db_dir, OpenMode::CreateIfMissing)?
+        .with_kdf_for_new(launch.kdf_for_new);
+    let unlocked = locked.sign_in(credentials)?;
+    let mut store = locked.into_store(unlocked)?;
+    if let Some(today) = launch.today {
+        store.set_today(today);
+    }
+    Ok(store)
+}
+
+pub fn run(launch: Launch) -> Result<(), Failure> {
     // The demo folder must outlive the store that has it open: declared first, dropped last.
     let mut demo_dir = None;
     // A store opened before the terminal is taken (demo, or credentials from the
@@ -35,17 +72,14 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
     // officer signs in on the first screen.
     let mut store = None;
     let mut locked = None;
-    if cli.demo {
+    if launch.demo {
         let dir = tempfile::Builder::new()
             .prefix("sinhke-demo-")
             .tempdir()
-            .map_err(|e| Failure {
-                message: e.to_string(),
-                code: 1,
-            })?;
+            .map_err(|e| e.to_string())?;
         // Invented data in a folder removed on quit: the signed-in user if one is given,
         // else a throw-away supervisor with a random passphrase and a cheap KDF.
-        let credentials = cli.credentials().unwrap_or_else(|_| {
+        let credentials = launch.credentials.clone().unwrap_or_else(|| {
             let secret: [u8; 16] = crate::store::crypto::random_bytes().unwrap_or([7; 16]);
             let passphrase: String = secret.iter().map(|b| format!("{b:02x}")).collect();
             Credentials::new("demo", &passphrase)
@@ -56,34 +90,35 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
             &credentials,
             KdfParams::TEST,
         )
-        .map_err(|e| Failure::store(&e, cli.lang))?;
-        if let Some(today) = cli.today {
+        .map_err(|e| store_failure(&e, launch.lang))?;
+        if let Some(today) = launch.today {
             opened.set_today(today);
         }
         let data = crate::demo::generate(DEMO_PEOPLE, 1, opened.today());
         opened
             .fill_empty(data)
-            .map_err(|e| Failure::store(&e, cli.lang))?;
+            .map_err(|e| store_failure(&e, launch.lang))?;
         demo_dir = Some(dir);
         store = Some(opened);
-    } else if cli.credentials().is_ok() {
-        store = Some(cli.open_store(OpenMode::CreateIfMissing)?);
+    } else if let Some(credentials) = &launch.credentials {
+        store =
+            Some(open_signed_in(&launch, credentials).map_err(|e| store_failure(&e, launch.lang))?);
     } else {
-        let lock = Locked::open(&cli.db_dir(), OpenMode::CreateIfMissing)
-            .map_err(|e| Failure::store(&e, cli.lang))?;
-        locked = Some(lock.with_kdf_for_new(cli.kdf_for_new()));
+        let lock = Locked::open(&launch.db_dir, OpenMode::CreateIfMissing)
+            .map_err(|e| store_failure(&e, launch.lang))?;
+        locked = Some(lock.with_kdf_for_new(launch.kdf_for_new));
     }
     let mut terminal = setup().map_err(terminal_failure)?;
     let result = (|| {
         let store = match (store, locked) {
             (Some(store), _) => store,
-            (None, Some(locked)) => match sign_in(&mut terminal, locked, cli)? {
+            (None, Some(locked)) => match sign_in(&mut terminal, locked, &launch)? {
                 Some(store) => store,
                 None => return Ok(()),
             },
             (None, None) => return Ok(()),
         };
-        let mut app = App::new(store, cli.lang, Theme::from_env());
+        let mut app = App::new(store, launch.lang, Theme::from_env());
         app.is_demo = demo_dir.is_some();
         event_loop(&mut terminal, &mut app).map_err(terminal_failure)
     })();
@@ -93,24 +128,21 @@ pub fn run(cli: &Cli) -> Result<(), Failure> {
 }
 
 fn terminal_failure(e: io::Error) -> Failure {
-    Failure {
-        message: format!("terminal: {e}"),
-        code: 1,
-    }
+    format!("terminal: {e}")
 }
 
 /// The sign-in screen: returns the opened store, or None when the officer leaves.
 fn sign_in(
     terminal: &mut ratatui::DefaultTerminal,
     locked: Locked,
-    cli: &Cli,
+    launch: &Launch,
 ) -> Result<Option<Store>, Failure> {
-    let lang = cli.lang;
+    let lang = launch.lang;
     let theme = Theme::from_env();
-    let today = cli
+    let today = launch
         .today
         .unwrap_or_else(|| chrono::Local::now().date_naive());
-    let mut screen = SignIn::new(locked.state(), cli.user.as_deref(), today, lang);
+    let mut screen = SignIn::new(locked.state(), launch.user.as_deref(), today, lang);
     loop {
         terminal
             .draw(|f| screen.render(f, lang, theme))
@@ -140,15 +172,15 @@ fn sign_in(
                             .map_err(terminal_failure)?;
                         let mut store = locked
                             .into_store(unlocked)
-                            .map_err(|e| Failure::store(&e, lang))?;
-                        if let Some(day) = cli.today {
+                            .map_err(|e| store_failure(&e, lang))?;
+                        if let Some(day) = launch.today {
                             store.set_today(day);
                         }
                         return Ok(Some(store));
                     }
                     Err(e) => {
                         if screen.refused(&e, lang) {
-                            return Err(Failure::text(lang, "signin.too_many", &[]));
+                            return Err(tf(lang, "signin.too_many", &[]));
                         }
                     }
                 }
@@ -234,6 +266,10 @@ fn run_export(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
 pub fn handle_event(app: &mut App, event: Event) -> bool {
     match event {
         // Windows reports key releases too; only presses (and held-down repeats) act.
+        // "Press any key": a message closes on whichever key, even one bound to nothing.
+        Event::Key(key) if key.kind != KeyEventKind::Release && app.takes_any_key() => {
+            app.update(Action::Cmd(Cmd::Back))
+        }
         Event::Key(key) if key.kind != KeyEventKind::Release => {
             let (scope, text_focus) = app.key_scope();
             match resolve(&key, scope, text_focus) {
@@ -253,5 +289,7 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
     }
 }
 
+#[cfg(test)]
+mod screen_tests;
 #[cfg(test)]
 mod tests;

@@ -139,11 +139,11 @@ impl SignIn {
                 lang,
                 "signin.refused",
                 &[
-                    ("reason", &crate::cli::store_message(err, lang)),
+                    ("reason", &crate::messages::store_message(err, lang)),
                     ("left", &left),
                 ],
             ),
-            other => crate::cli::store_message(other, lang),
+            other => crate::messages::store_message(other, lang),
         });
         self.form.focus = if matches!(err, StoreError::UnknownUser(_)) {
             0

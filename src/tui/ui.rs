@@ -33,7 +33,7 @@ pub fn render(app: &App, frame: &mut Frame) {
     .areas(area);
     let buf = frame.buffer_mut();
     render_header(app, header, buf, &ctx);
-    let mut cursor = app.screens.render(app.screen, body, buf, &ctx);
+    let mut cursor = app.screens.get(app.screen).render(body, buf, &ctx);
     let (scope, _) = app.key_scope();
     for modal in &app.modals {
         cursor = render_modal(modal, body, buf, &ctx);
@@ -137,9 +137,11 @@ fn render_footer(app: &App, scope: Scope, area: Rect, buf: &mut Buffer, ctx: &Ct
     }
     let mut spans = Vec::new();
     let mut used = 0;
+    let hidden = app.not_offered(scope);
     for b in keymap::footer_for(scope)
         .into_iter()
         .filter(|b| b.needs().is_none_or(|p| app.store.may(p)))
+        .filter(|b| !hidden.contains(&b.cmd))
     {
         let label = ctx.t(b.help);
         let piece = text::width(b.label) + text::width(label) + 3;
@@ -159,8 +161,8 @@ fn render_modal(modal: &Modal, body: Rect, buf: &mut Buffer, ctx: &Ctx) -> Optio
             popup::clear(body, buf);
             fm.form.render(body, buf, ctx.lang, ctx.theme)
         }
-        Modal::Help(scope) => {
-            render_help(*scope, body, buf, ctx);
+        Modal::Help(help) => {
+            help.render(body, buf, ctx);
             None
         }
         Modal::Confirm {
@@ -217,39 +219,4 @@ fn render_box(body: Rect, buf: &mut Buffer, ctx: &Ctx, title: &str, lines: &[&st
     .block(block)
     .wrap(Wrap { trim: false })
     .render(area, buf);
-}
-
-fn render_help(scope: Scope, body: Rect, buf: &mut Buffer, ctx: &Ctx) {
-    let bindings: Vec<_> = keymap::help_for(scope)
-        .into_iter()
-        .filter(|b| b.needs().is_none_or(|p| ctx.user.may(p)))
-        .collect();
-    let height = (bindings.len() as u16 + 3).min(body.height);
-    let area = popup::centered(body, 64, height);
-    popup::clear(area, buf);
-    let theme = ctx.theme;
-    let label_width = bindings
-        .iter()
-        .map(|b| text::width(b.label))
-        .max()
-        .unwrap_or(4)
-        + 2;
-    let mut lines: Vec<Line> = bindings
-        .iter()
-        .map(|b| {
-            Line::from(vec![
-                Span::styled(format!(" {:<w$}", b.label, w = label_width), theme.key()),
-                Span::raw(ctx.t(b.help).to_string()),
-            ])
-        })
-        .collect();
-    lines.push(Line::styled(
-        format!(" {}", ctx.t("help.close")),
-        theme.muted(),
-    ));
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
-        format!(" {} ", ctx.t("help.title")),
-        theme.title(),
-    ));
-    Paragraph::new(lines).block(block).render(area, buf);
 }

@@ -3,12 +3,13 @@
 //! by month (`Tab` on small windows, below the figures on large ones). Every figure
 //! comes from `report::dashboard`, the same code as the reports and exports.
 
-use super::{Ctx, Outcome, next_ward, ward_filter_label};
+use super::{Ctx, Outcome, Screen, next_ward, ward_filter_label};
 use crate::domain::Dong;
 use crate::i18n::tf;
 use crate::report::dashboard::{self, AGE_GROUPS, Dashboard, Indicator};
+use crate::report::export::ExportKind;
 use crate::report::table::percent;
-use crate::tui::keymap::{Action, Cmd};
+use crate::tui::keymap::{Action, Cmd, Scope};
 use crate::tui::widgets::chart;
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -39,8 +40,16 @@ fn share(part: u64, whole: u64) -> String {
     }
 }
 
-impl DashboardScreen {
-    pub fn refresh(&mut self, ctx: &Ctx) {
+impl Screen for DashboardScreen {
+    fn scope(&self) -> (Scope, bool) {
+        (Scope::Dashboard, false)
+    }
+
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        Some((ExportKind::Wards, None))
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
         let key = (ctx.version, self.ward.clone(), Some(ctx.today));
         if self.computed_for != key || self.figures.is_none() {
             self.figures = Some(dashboard::compute(
@@ -52,33 +61,33 @@ impl DashboardScreen {
         }
     }
 
-    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
         match action {
             Action::Cmd(Cmd::CycleWard) => {
                 self.ward = next_ward(ctx, &self.ward);
-                Outcome::Consumed
+                Outcome::Changed
             }
             Action::Cmd(Cmd::NextField | Cmd::PrevField) => {
                 self.charts = !self.charts;
-                Outcome::Consumed
+                Outcome::Changed
             }
             Action::Cmd(Cmd::Back) if self.ward.is_some() => {
                 self.ward = None;
-                Outcome::Consumed
+                Outcome::Changed
             }
             _ => Outcome::Ignored,
         }
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let Some(d) = &self.figures else { return None };
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        let hint = tf(ctx.lang, "dash.hint", &[]);
-        Paragraph::new(Line::from(vec![
-            Span::styled(ward_filter_label(ctx, &self.ward), ctx.theme.title()),
-            Span::styled(format!("   {hint}"), ctx.theme.muted()),
-        ]))
+        // Its keys (w, Tab) are in the footer, from the key table: no second copy here.
+        Paragraph::new(Line::from(Span::styled(
+            ward_filter_label(ctx, &self.ward),
+            ctx.theme.title(),
+        )))
         .render(title, buf);
         if roomy(body) {
             let [figures, charts] =

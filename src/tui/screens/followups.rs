@@ -3,21 +3,22 @@
 //! here in a few keys: Enter, (answers), Ctrl+S.
 
 use super::person::{Section, milestone_status_text};
-use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Id, MilestoneKind};
 use crate::i18n::tf;
+use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::forms::FormPurpose;
 use crate::tui::keymap::{Action, Cmd, Scope};
-use crate::tui::widgets::list::{ListCursor, columns, render_table};
-use crate::tui::widgets::search::SearchBox;
+use crate::tui::widgets::list::columns;
+use crate::tui::widgets::table::{SearchTable, TableKey, TableView};
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
-use ratatui::widgets::{Cell, Paragraph, Widget};
+use ratatui::widgets::Cell;
 
 /// A line of the work list.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -44,14 +45,13 @@ enum KindFilter {
 
 #[derive(Default)]
 pub struct FollowUpsScreen {
-    cursor: ListCursor,
-    search: SearchBox,
+    table: SearchTable<WorkItem>,
     ward: Option<String>,
     officer: Option<String>,
     kind: Option<KindFilter>,
-    /// The lines shown, in order, with the group and the order within it they were
-    /// sorted by.
-    rows: Vec<(Urgency, i64, WorkItem)>,
+    /// The lines with the group and the order within it they are sorted by: kept
+    /// between refreshes so a new list reuses the memory of the last.
+    keyed: Vec<(Urgency, i64, WorkItem)>,
     overdue: usize,
     this_week: usize,
     computed_for: (
@@ -64,22 +64,31 @@ pub struct FollowUpsScreen {
     ),
 }
 
-impl FollowUpsScreen {
-    /// The ward the list is filtered to, for `x` to export what it shows.
-    pub fn ward(&self) -> Option<String> {
-        self.ward.clone()
+impl Screen for FollowUpsScreen {
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        Some((ExportKind::Milestones, self.ward.clone()))
     }
 
-    pub fn scope(&self) -> (Scope, bool) {
-        if self.search.active {
+    fn scope(&self) -> (Scope, bool) {
+        if self.table.searching() {
             (Scope::Search, true)
         } else {
             (Scope::FollowUps, false)
         }
     }
 
-    pub fn refresh(&mut self, ctx: &Ctx) {
-        let query = self.search.query();
+    /// Recording, missing and opening need a line; `m` needs a visit, not a referral.
+    fn offers(&self, cmd: Cmd, _ctx: &Ctx) -> bool {
+        match cmd {
+            Cmd::RecordVisit | Cmd::Open => self.table.selected().is_some(),
+            Cmd::MarkMissed => matches!(self.table.selected(), Some(WorkItem::Visit(_))),
+            Cmd::Left | Cmd::Right => false,
+            _ => true,
+        }
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
+        let query = self.table.query();
         let key = (
             ctx.version,
             query.clone(),
@@ -101,7 +110,7 @@ impl FollowUpsScreen {
         };
         // At 10,000 people this list has some 25,000 lines: the old lines go before the
         // new are made, into the same memory, not beside it.
-        let keyed = &mut self.rows;
+        let keyed = &mut self.keyed;
         keyed.clear();
         if !matches!(self.kind, Some(KindFilter::Referrals)) {
             for m in ctx.snap.milestones.values().filter(|m| m.status.is_open()) {
@@ -143,10 +152,20 @@ impl FollowUpsScreen {
         keyed.sort_unstable();
         self.overdue = keyed.iter().filter(|k| k.0 == Urgency::Overdue).count();
         self.this_week = keyed.iter().filter(|k| k.0 == Urgency::ThisWeek).count();
-        self.cursor.clamp(self.rows.len());
+        self.table.set_rows(keyed.iter().map(|k| k.2).collect());
         self.computed_for = key;
     }
 
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        self.handle_key(action, ctx)
+    }
+
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        self.draw(area, buf, ctx)
+    }
+}
+
+impl FollowUpsScreen {
     fn officers(ctx: &Ctx) -> Vec<String> {
         let mut names: Vec<String> = ctx
             .snap
@@ -160,27 +179,19 @@ impl FollowUpsScreen {
         names
     }
 
-    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
-        if self.search.active {
-            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
-            return if used {
-                Outcome::Consumed
-            } else {
-                Outcome::Ignored
-            };
+    fn handle_key(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        let used = self.table.handle(action);
+        if used != TableKey::Ignored || self.table.searching() {
+            return used.into();
         }
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
-        let selected = self.rows.get(self.cursor.selected).map(|row| row.2);
+        let selected = self.table.selected();
         match cmd {
-            Cmd::Search => {
-                self.search.active = true;
-                Outcome::Consumed
-            }
             Cmd::CycleWard => {
                 self.ward = next_ward(ctx, &self.ward);
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::CycleFilter => {
                 let names = Self::officers(ctx);
@@ -192,7 +203,7 @@ impl FollowUpsScreen {
                         .and_then(|i| names.get(i + 1))
                         .cloned(),
                 };
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::CycleKind => {
                 let all: Vec<KindFilter> = MilestoneKind::ALL
@@ -208,7 +219,7 @@ impl FollowUpsScreen {
                         .and_then(|i| all.get(i + 1))
                         .copied(),
                 };
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::RecordVisit | Cmd::MarkMissed => match selected {
                 Some(WorkItem::Visit(id)) => Outcome::Do(Request::OpenForm(FormPurpose::Visit {
@@ -247,21 +258,15 @@ impl FollowUpsScreen {
                 if self.ward.is_some()
                     || self.officer.is_some()
                     || self.kind.is_some()
-                    || !self.search.input.is_empty() =>
+                    || self.table.has_query() =>
             {
                 self.ward = None;
                 self.officer = None;
                 self.kind = None;
-                self.search.input.clear();
-                Outcome::Consumed
+                self.table.clear_query();
+                Outcome::Changed
             }
-            other => {
-                if self.cursor.handle(*other, self.rows.len()) {
-                    Outcome::Consumed
-                } else {
-                    Outcome::Ignored
-                }
-            }
+            _ => Outcome::Ignored,
         }
     }
 
@@ -283,27 +288,9 @@ impl FollowUpsScreen {
         parts.join(" · ")
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    fn draw(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
-        let [top, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         let right = self.filters_text(ctx);
-        let cursor = self.search.render(
-            top,
-            buf,
-            theme,
-            ctx.t("people.search"),
-            ctx.t("people.search_hint"),
-            &right,
-        );
-        if self.rows.is_empty() {
-            Paragraph::new(vec![
-                Line::from(""),
-                Line::styled(format!("  {}", ctx.t("followup.none")), theme.good()),
-            ])
-            .render(table_area, buf);
-            return cursor;
-        }
         let wide = area.width >= 110;
         let (header, widths) = columns(
             &[
@@ -318,17 +305,24 @@ impl FollowUpsScreen {
             ],
             wide,
         );
-        render_table(
-            table_area,
+        let view = TableView {
+            label: ctx.t("people.search"),
+            hint: ctx.t("people.search_hint"),
+            right: &right,
+            empty: vec![
+                Line::from(""),
+                Line::styled(format!("  {}", ctx.t("followup.none")), theme.good()),
+            ],
+            header: header.iter().map(|k| ctx.t(k).to_string()).collect(),
+            widths,
+        };
+        self.table.render(
+            area,
             buf,
-            header.iter().map(|k| ctx.t(k).to_string()).collect(),
-            &widths,
-            self.rows.len(),
-            &self.cursor,
-            true,
             theme,
-            |i| self.row_cells(self.rows[i].2, ctx, wide),
-            |i| match self.rows[i].2 {
+            view,
+            |item| self.row_cells(item, ctx, wide),
+            |item| match item {
                 WorkItem::Visit(id)
                     if ctx
                         .snap
@@ -340,8 +334,7 @@ impl FollowUpsScreen {
                 }
                 _ => Style::new(),
             },
-        );
-        cursor
+        )
     }
 
     fn row_cells<'a>(&self, item: WorkItem, ctx: &Ctx, wide: bool) -> Vec<Cell<'a>> {

@@ -1,47 +1,54 @@
 //! Screen 3: every grant handed over, newest first, filtered by ward, kind and search.
 
 use super::person::Section;
-use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Dong, GrantKind, Id};
 use crate::i18n::tf;
+use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::keymap::{Action, Cmd, Scope};
-use crate::tui::widgets::list::{ListCursor, columns, render_table};
-use crate::tui::widgets::search::SearchBox;
+use crate::tui::widgets::list::columns;
+use crate::tui::widgets::table::{SearchTable, TableKey, TableView};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::Line;
-use ratatui::widgets::{Cell, Paragraph, Widget};
+use ratatui::widgets::Cell;
 
 #[derive(Default)]
 pub struct GrantsScreen {
-    cursor: ListCursor,
-    search: SearchBox,
+    table: SearchTable<Id>,
     ward: Option<String>,
     kind: Option<GrantKind>,
-    rows: Vec<Id>,
     total: Dong,
     computed_for: (u64, String, Option<String>, Option<GrantKind>),
 }
 
-impl GrantsScreen {
-    /// The ward the list is filtered to, for `x` to export what it shows.
-    pub fn ward(&self) -> Option<String> {
-        self.ward.clone()
+impl Screen for GrantsScreen {
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        Some((ExportKind::Grants, self.ward.clone()))
     }
 
-    pub fn scope(&self) -> (Scope, bool) {
-        if self.search.active {
+    fn scope(&self) -> (Scope, bool) {
+        if self.table.searching() {
             (Scope::Search, true)
         } else {
             (Scope::Grants, false)
         }
     }
 
-    pub fn refresh(&mut self, ctx: &Ctx) {
-        let query = self.search.query();
+    fn offers(&self, cmd: Cmd, _ctx: &Ctx) -> bool {
+        match cmd {
+            Cmd::Open => self.table.selected().is_some(),
+            // The list has no columns to move between.
+            Cmd::Left | Cmd::Right => false,
+            _ => true,
+        }
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
+        let query = self.table.query();
         let key = (ctx.version, query.clone(), self.ward.clone(), self.kind);
         if self.computed_for == key {
             return;
@@ -69,31 +76,23 @@ impl GrantsScreen {
             .collect();
         grants.sort_by_key(|g| (std::cmp::Reverse(g.handed_over_on), g.id));
         self.total = grants.iter().map(|g| g.total_value).sum();
-        self.rows = grants.into_iter().map(|g| g.id).collect();
-        self.cursor.clamp(self.rows.len());
+        self.table
+            .set_rows(grants.into_iter().map(|g| g.id).collect());
         self.computed_for = key;
     }
 
-    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
-        if self.search.active {
-            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
-            return if used {
-                Outcome::Consumed
-            } else {
-                Outcome::Ignored
-            };
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        let used = self.table.handle(action);
+        if used != TableKey::Ignored || self.table.searching() {
+            return used.into();
         }
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
         match cmd {
-            Cmd::Search => {
-                self.search.active = true;
-                Outcome::Consumed
-            }
             Cmd::CycleWard => {
                 self.ward = next_ward(ctx, &self.ward);
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::CycleKind => {
                 self.kind = match self.kind {
@@ -104,38 +103,28 @@ impl GrantsScreen {
                         .and_then(|i| GrantKind::ALL.get(i + 1))
                         .copied(),
                 };
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::Open => match self
-                .rows
-                .get(self.cursor.selected)
-                .and_then(|id| ctx.snap.grants.get(id))
+                .table
+                .selected()
+                .and_then(|id| ctx.snap.grants.get(&id))
             {
                 Some(g) => Outcome::Do(Request::OpenPerson(g.person_id, Section::Grants)),
                 None => Outcome::Ignored,
             },
-            Cmd::Back
-                if self.ward.is_some() || self.kind.is_some() || !self.search.input.is_empty() =>
-            {
+            Cmd::Back if self.ward.is_some() || self.kind.is_some() || self.table.has_query() => {
                 self.ward = None;
                 self.kind = None;
-                self.search.input.clear();
-                Outcome::Consumed
+                self.table.clear_query();
+                Outcome::Changed
             }
-            other => {
-                if self.cursor.handle(*other, self.rows.len()) {
-                    Outcome::Consumed
-                } else {
-                    Outcome::Ignored
-                }
-            }
+            _ => Outcome::Ignored,
         }
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
-        let [top, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         let kind = self
             .kind
             .map(|k| ctx.t(k.key()))
@@ -144,7 +133,7 @@ impl GrantsScreen {
             ctx.lang,
             "grants.summary",
             &[
-                ("count", &Dong(self.rows.len() as i64).grouped()),
+                ("count", &Dong(self.table.rows().len() as i64).grouped()),
                 ("value", &self.total),
             ],
         );
@@ -154,67 +143,57 @@ impl GrantsScreen {
             kind,
             summary
         );
-        let cursor = self.search.render(
-            top,
+        let wide = area.width >= 110;
+        let (header, widths) = columns(
+            &[
+                ("col.handed_over_on", Constraint::Length(10), false),
+                ("col.code", Constraint::Length(7), true),
+                ("col.name", Constraint::Fill(2), false),
+                ("col.kind", Constraint::Length(13), false),
+                ("col.item", Constraint::Fill(2), false),
+                ("col.quantity", Constraint::Length(8), false),
+                ("col.value", Constraint::Length(11), false),
+                ("col.record_no", Constraint::Length(12), true),
+            ],
+            wide,
+        );
+        let view = TableView {
+            label: ctx.t("people.search"),
+            hint: ctx.t("grants.search_hint"),
+            right: &right,
+            empty: vec![Line::styled(ctx.t("grants.none"), theme.muted())],
+            header: header.iter().map(|k| ctx.t(k).to_string()).collect(),
+            widths,
+        };
+        self.table.render(
+            area,
             buf,
             theme,
-            ctx.t("people.search"),
-            ctx.t("grants.search_hint"),
-            &right,
-        );
-        if self.rows.is_empty() {
-            Paragraph::new(Line::styled(ctx.t("grants.none"), theme.muted()))
-                .render(table_area, buf);
-        } else {
-            let wide = area.width >= 110;
-            let (header, widths) = columns(
-                &[
-                    ("col.handed_over_on", Constraint::Length(10), false),
-                    ("col.code", Constraint::Length(7), true),
-                    ("col.name", Constraint::Fill(2), false),
-                    ("col.kind", Constraint::Length(13), false),
-                    ("col.item", Constraint::Fill(2), false),
-                    ("col.quantity", Constraint::Length(8), false),
-                    ("col.value", Constraint::Length(11), false),
-                    ("col.record_no", Constraint::Length(12), true),
-                ],
-                wide,
-            );
-            render_table(
-                table_area,
-                buf,
-                header.iter().map(|k| ctx.t(k).to_string()).collect(),
-                &widths,
-                self.rows.len(),
-                &self.cursor,
-                true,
-                theme,
-                |i| {
-                    let Some(g) = ctx.snap.grants.get(&self.rows[i]) else {
-                        return vec![];
-                    };
-                    let person = ctx.snap.people.get(&g.person_id);
-                    let mut cells = vec![Cell::from(format_date(g.handed_over_on))];
-                    if wide {
-                        cells.push(Cell::from(
-                            person.map(|p| p.code.clone()).unwrap_or_default(),
-                        ));
-                    }
-                    cells.extend([
-                        Cell::from(person.map(|p| p.full_name.clone()).unwrap_or_default()),
-                        Cell::from(ctx.t(g.kind.key())),
-                        Cell::from(g.item.clone()),
-                        Cell::from(format!("{} {}", g.quantity, g.unit)),
-                        Cell::from(Line::from(g.total_value.grouped()).right_aligned()),
-                    ]);
-                    if wide {
-                        cells.push(Cell::from(g.handover_record_no.clone()));
-                    }
-                    cells
-                },
-                |_| Style::new(),
-            );
-        }
-        cursor
+            view,
+            |id| {
+                let Some(g) = ctx.snap.grants.get(&id) else {
+                    return vec![];
+                };
+                let person = ctx.snap.people.get(&g.person_id);
+                let mut cells = vec![Cell::from(format_date(g.handed_over_on))];
+                if wide {
+                    cells.push(Cell::from(
+                        person.map(|p| p.code.clone()).unwrap_or_default(),
+                    ));
+                }
+                cells.extend([
+                    Cell::from(person.map(|p| p.full_name.clone()).unwrap_or_default()),
+                    Cell::from(ctx.t(g.kind.key())),
+                    Cell::from(g.item.clone()),
+                    Cell::from(format!("{} {}", g.quantity, g.unit)),
+                    Cell::from(Line::from(g.total_value.grouped()).right_aligned()),
+                ]);
+                if wide {
+                    cells.push(Cell::from(g.handover_record_no.clone()));
+                }
+                cells
+            },
+            |_| Style::new(),
+        )
     }
 }

@@ -12,10 +12,12 @@ mod settings;
 pub use person::Section;
 
 use super::forms::FormPurpose;
-use super::keymap::{Action, Scope};
+use super::keymap::{Action, Cmd, Scope};
 use super::theme::Theme;
+use super::widgets::table::TableKey;
 use crate::domain::{Id, Schedule, Snapshot};
 use crate::i18n::Lang;
+use crate::report::export::ExportKind;
 use crate::store::Store;
 use chrono::NaiveDate;
 use ratatui::buffer::Buffer;
@@ -64,10 +66,50 @@ impl<'a> Ctx<'a> {
 pub enum Outcome {
     /// Not a key for this screen: the global keys get it.
     Ignored,
-    /// Used, with only the screen's own state changed.
-    Consumed,
+    /// Used, and nothing shown changed (↓ on the last row): nothing is redrawn.
+    Unchanged,
+    /// Used, with only the screen's own state changed: the screen is redrawn.
+    Changed,
     /// Used, and the app must do something (open a form, save...).
     Do(Request),
+}
+
+impl Outcome {
+    /// The name screens used before a key could say it changed nothing; it means
+    /// `Changed`. Kept so `reports.rs` (edited in parallel) needs no edit now.
+    #[allow(non_upper_case_globals)]
+    pub const Consumed: Outcome = Outcome::Changed;
+}
+
+impl From<TableKey> for Outcome {
+    fn from(key: TableKey) -> Outcome {
+        match key {
+            TableKey::Ignored => Outcome::Ignored,
+            TableKey::Unchanged => Outcome::Unchanged,
+            TableKey::Changed => Outcome::Changed,
+        }
+    }
+}
+
+/// One screen: its state, its keys and its drawing. The app talks to every screen
+/// through this, so adding a screen touches `Screens::get` and nothing else.
+pub trait Screen {
+    /// The scope whose keys apply now, and whether a text field has focus.
+    fn scope(&self) -> (Scope, bool);
+    /// Recomputes what the screen derives from the data (cheap when nothing changed).
+    fn refresh(&mut self, ctx: &Ctx);
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome;
+    /// Draws from the state alone; returns where the text cursor goes, if anywhere.
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position>;
+    /// Whether `cmd` would do something now: the footer and `?` offer only those
+    /// (no "approve" on a plan already approved).
+    fn offers(&self, _cmd: Cmd, _ctx: &Ctx) -> bool {
+        true
+    }
+    /// What `x` exports here: the list shown (with its ward filter), or None.
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        None
+    }
 }
 
 /// Things only the app can do.
@@ -137,54 +179,25 @@ pub struct Screens {
 }
 
 impl Screens {
-    pub fn scope(&self, screen: ScreenId) -> (Scope, bool) {
+    pub fn get(&self, screen: ScreenId) -> &dyn Screen {
         match screen {
-            ScreenId::Dashboard => (Scope::Dashboard, false),
-            ScreenId::People => self.people.scope(),
-            ScreenId::Grants => self.grants.scope(),
-            ScreenId::FollowUps => self.followups.scope(),
-            ScreenId::Reports => (Scope::Reports, false),
-            ScreenId::Settings => (Scope::Settings, false),
+            ScreenId::Dashboard => &self.dashboard,
+            ScreenId::People => &self.people,
+            ScreenId::Grants => &self.grants,
+            ScreenId::FollowUps => &self.followups,
+            ScreenId::Reports => &self.reports,
+            ScreenId::Settings => &self.settings,
         }
     }
 
-    /// Lets the current screen recompute what it derives from the data.
-    pub fn refresh(&mut self, screen: ScreenId, ctx: &Ctx) {
+    pub fn get_mut(&mut self, screen: ScreenId) -> &mut dyn Screen {
         match screen {
-            ScreenId::Dashboard => self.dashboard.refresh(ctx),
-            ScreenId::People => self.people.refresh(ctx),
-            ScreenId::Grants => self.grants.refresh(ctx),
-            ScreenId::FollowUps => self.followups.refresh(ctx),
-            ScreenId::Reports => self.reports.refresh(ctx),
-            ScreenId::Settings => self.settings.refresh(ctx),
-        }
-    }
-
-    pub fn handle(&mut self, screen: ScreenId, action: &Action, ctx: &Ctx) -> Outcome {
-        match screen {
-            ScreenId::Dashboard => self.dashboard.handle(action, ctx),
-            ScreenId::People => self.people.handle(action, ctx),
-            ScreenId::Grants => self.grants.handle(action, ctx),
-            ScreenId::FollowUps => self.followups.handle(action, ctx),
-            ScreenId::Reports => self.reports.handle(action, ctx),
-            ScreenId::Settings => self.settings.handle(action, ctx),
-        }
-    }
-
-    pub fn render(
-        &self,
-        screen: ScreenId,
-        area: Rect,
-        buf: &mut Buffer,
-        ctx: &Ctx,
-    ) -> Option<Position> {
-        match screen {
-            ScreenId::Dashboard => self.dashboard.render(area, buf, ctx),
-            ScreenId::People => self.people.render(area, buf, ctx),
-            ScreenId::Grants => self.grants.render(area, buf, ctx),
-            ScreenId::FollowUps => self.followups.render(area, buf, ctx),
-            ScreenId::Reports => self.reports.render(area, buf, ctx),
-            ScreenId::Settings => self.settings.render(area, buf, ctx),
+            ScreenId::Dashboard => &mut self.dashboard,
+            ScreenId::People => &mut self.people,
+            ScreenId::Grants => &mut self.grants,
+            ScreenId::FollowUps => &mut self.followups,
+            ScreenId::Reports => &mut self.reports,
+            ScreenId::Settings => &mut self.settings,
         }
     }
 }

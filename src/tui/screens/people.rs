@@ -2,28 +2,26 @@
 //! and each person's page.
 
 use super::person::{PersonPage, Section};
-use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
+use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Dong, Id, Person};
+use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::forms::FormPurpose;
 use crate::tui::keymap::{Action, Cmd, Scope};
-use crate::tui::widgets::list::{ListCursor, render_table};
-use crate::tui::widgets::search::SearchBox;
+use crate::tui::widgets::table::{SearchTable, TableKey, TableView};
 use ratatui::buffer::Buffer;
-use ratatui::layout::{Constraint, Layout, Position, Rect};
+use ratatui::layout::{Constraint, Position, Rect};
 use ratatui::style::Style;
 use ratatui::text::{Line, Span};
 use ratatui::widgets::{Cell, Paragraph, Widget, Wrap};
 
 #[derive(Default)]
 pub struct PeopleScreen {
-    cursor: ListCursor,
-    search: SearchBox,
+    /// The people shown, in order: filtered by search and ward.
+    table: SearchTable<Id>,
     sort_by_name: bool,
     ward: Option<String>,
-    /// The people shown, in order: filtered by search and ward.
-    rows: Vec<Id>,
     /// Everyone, sorted; recomputed only when the data or the sort changes.
     sorted: Vec<Id>,
     /// Each sorted person's ward (an index into `ward_codes`) and folded search text,
@@ -36,8 +34,6 @@ pub struct PeopleScreen {
     sorted_for: (u64, bool),
     filtered_for: (u64, bool, String, Option<String>),
     page: Option<PersonPage>,
-    /// A person to select once the list has been recomputed (just saved).
-    pending_select: Option<Id>,
 }
 
 /// A ward's place in the sorted list of codes; a code not in it (a person whose ward
@@ -49,21 +45,6 @@ fn ward_index(codes: &[String], code: &str) -> u16 {
 }
 
 impl PeopleScreen {
-    /// The ward the list is filtered to, for `x` to export what it shows.
-    pub fn ward(&self) -> Option<String> {
-        self.ward.clone()
-    }
-
-    pub fn scope(&self) -> (Scope, bool) {
-        if self.page.is_some() {
-            (Scope::Person, false)
-        } else if self.search.active {
-            (Scope::Search, true)
-        } else {
-            (Scope::People, false)
-        }
-    }
-
     /// The open person page, for the app to give it what drawing may not read (history).
     pub fn page_mut(&mut self) -> Option<&mut PersonPage> {
         self.page.as_mut()
@@ -75,14 +56,38 @@ impl PeopleScreen {
 
     /// After a save, keep the saved person selected in the list.
     pub fn select_person(&mut self, id: Id) {
-        if let Some(pos) = self.rows.iter().position(|r| *r == id) {
-            self.cursor.selected = pos;
+        self.table.select(id);
+    }
+}
+
+impl Screen for PeopleScreen {
+    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+        Some((ExportKind::People, self.ward.clone()))
+    }
+
+    fn scope(&self) -> (Scope, bool) {
+        if self.page.is_some() {
+            (Scope::Person, false)
+        } else if self.table.searching() {
+            (Scope::Search, true)
         } else {
-            self.pending_select = Some(id);
+            (Scope::People, false)
         }
     }
 
-    pub fn refresh(&mut self, ctx: &Ctx) {
+    fn offers(&self, cmd: Cmd, ctx: &Ctx) -> bool {
+        match &self.page {
+            Some(page) => page.offers(cmd, ctx),
+            None => match cmd {
+                Cmd::Open | Cmd::Edit => self.table.selected().is_some(),
+                // The list has no columns to move between.
+                Cmd::Left | Cmd::Right => false,
+                _ => true,
+            },
+        }
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
         if self.sorted_for != (ctx.version, self.sort_by_name) {
             let mut people: Vec<&Person> = ctx.snap.people.values().collect();
             if self.sort_by_name {
@@ -113,7 +118,7 @@ impl PeopleScreen {
             self.sorted = people.into_iter().map(|p| p.id).collect();
             self.sorted_for = (ctx.version, self.sort_by_name);
         }
-        let query = self.search.query();
+        let query = self.table.query();
         let key = (
             ctx.version,
             self.sort_by_name,
@@ -125,7 +130,7 @@ impl PeopleScreen {
                 .ward
                 .as_deref()
                 .map(|w| ward_index(&self.ward_codes, w));
-            self.rows = (0..self.sorted.len())
+            let rows = (0..self.sorted.len())
                 .filter(|&i| ward.is_none_or(|w| self.sorted_wards[i] == w))
                 .filter(|&i| {
                     let (start, end) = self.search_spans[i];
@@ -137,13 +142,8 @@ impl PeopleScreen {
                 })
                 .map(|i| self.sorted[i])
                 .collect();
+            self.table.set_rows(rows);
             self.filtered_for = key;
-            if let Some(id) = self.pending_select.take()
-                && let Some(pos) = self.rows.iter().position(|r| *r == id)
-            {
-                self.cursor.selected = pos;
-            }
-            self.cursor.clamp(self.rows.len());
         }
         if let Some(page) = &self.page
             && !ctx.snap.people.contains_key(&page.person)
@@ -152,38 +152,26 @@ impl PeopleScreen {
         }
     }
 
-    fn selected(&self) -> Option<Id> {
-        self.rows.get(self.cursor.selected).copied()
-    }
-
-    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
         if let Some(page) = &mut self.page {
             if action == &Action::Cmd(Cmd::Back) {
                 self.page = None;
-                return Outcome::Consumed;
+                return Outcome::Changed;
             }
             return page.handle(action, ctx);
         }
-        if self.search.active {
-            let used = self.search.drive(action, &mut self.cursor, self.rows.len());
-            return if used {
-                Outcome::Consumed
-            } else {
-                Outcome::Ignored
-            };
+        let used = self.table.handle(action);
+        if used != TableKey::Ignored || self.table.searching() {
+            return used.into();
         }
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
         match cmd {
-            Cmd::Search => {
-                self.search.active = true;
-                Outcome::Consumed
-            }
-            Cmd::Open => match self.selected() {
+            Cmd::Open => match self.table.selected() {
                 Some(id) => {
                     self.open_person(id, Section::first_useful(ctx.snap, id));
-                    Outcome::Consumed
+                    Outcome::Changed
                 }
                 None => Outcome::Ignored,
             },
@@ -191,48 +179,34 @@ impl PeopleScreen {
                 Outcome::Do(Request::OpenForm(FormPurpose::Ward(None)))
             }
             Cmd::New => Outcome::Do(Request::OpenForm(FormPurpose::Person(None))),
-            Cmd::Edit => match self.selected() {
+            Cmd::Edit => match self.table.selected() {
                 Some(id) => Outcome::Do(Request::OpenForm(FormPurpose::Person(Some(id)))),
                 None => Outcome::Ignored,
             },
             Cmd::Sort => {
                 self.sort_by_name = !self.sort_by_name;
-                Outcome::Consumed
+                Outcome::Changed
             }
             Cmd::CycleWard => {
                 self.ward = next_ward(ctx, &self.ward);
-                Outcome::Consumed
+                Outcome::Changed
             }
-            Cmd::Back if !self.search.input.is_empty() || self.ward.is_some() => {
-                self.search.input.clear();
+            Cmd::Back if self.table.has_query() || self.ward.is_some() => {
+                self.table.clear_query();
                 self.ward = None;
-                Outcome::Consumed
+                Outcome::Changed
             }
-            other => {
-                if self.cursor.handle(*other, self.rows.len()) {
-                    Outcome::Consumed
-                } else {
-                    Outcome::Ignored
-                }
-            }
+            _ => Outcome::Ignored,
         }
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         if let Some(page) = &self.page {
             return page.render(area, buf, ctx);
         }
         if ctx.snap.people.is_empty() {
             render_first_start(area, buf, ctx);
             return None;
-        }
-        let [top, table_area] =
-            Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
-        let cursor = self.render_search_line(top, buf, ctx);
-        if self.rows.is_empty() {
-            Paragraph::new(Line::styled(ctx.t("people.no_match"), ctx.theme.muted()))
-                .render(table_area, buf);
-            return cursor;
         }
         // Every column from 110 wide; the status from 95 (it is on the person's page too);
         // at 80 the name keeps room for a Vietnamese full name.
@@ -264,20 +238,23 @@ impl PeopleScreen {
             "col.next_follow_up",
             Constraint::Length(if wide { 16 } else { 12 }),
         ));
-        let header: Vec<String> = columns.iter().map(|(k, _)| ctx.t(k).to_string()).collect();
-        let widths: Vec<Constraint> = columns.iter().map(|(_, w)| *w).collect();
         let theme = ctx.theme;
-        render_table(
-            table_area,
+        let right = self.search_summary(ctx);
+        let view = TableView {
+            label: ctx.t("people.search"),
+            hint: ctx.t("people.search_hint"),
+            right: &right,
+            empty: vec![Line::styled(ctx.t("people.no_match"), theme.muted())],
+            header: columns.iter().map(|(k, _)| ctx.t(k).to_string()).collect(),
+            widths: columns.iter().map(|(_, w)| *w).collect(),
+        };
+        self.table.render(
+            area,
             buf,
-            header,
-            &widths,
-            self.rows.len(),
-            &self.cursor,
-            true,
             theme,
-            |i| {
-                let Some(p) = ctx.snap.people.get(&self.rows[i]) else {
+            view,
+            |id| {
+                let Some(p) = ctx.snap.people.get(&id) else {
                     return vec![];
                 };
                 let next = ctx.snap.next_follow_up(p.id);
@@ -308,16 +285,18 @@ impl PeopleScreen {
                 cells
             },
             |_| Style::new(),
-        );
-        cursor
+        )
     }
+}
 
-    fn render_search_line(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+impl PeopleScreen {
+    /// "ward · sorted by · 3 of 120 people", right of the search line.
+    fn search_summary(&self, ctx: &Ctx) -> String {
         let count = crate::i18n::tf(
             ctx.lang,
             "people.count",
             &[
-                ("shown", &Dong(self.rows.len() as i64).grouped()),
+                ("shown", &Dong(self.table.rows().len() as i64).grouped()),
                 ("total", &Dong(ctx.snap.people.len() as i64).grouped()),
             ],
         );
@@ -326,19 +305,11 @@ impl PeopleScreen {
         } else {
             "people.sorted_by_code"
         });
-        let right = format!(
+        format!(
             "{}  ·  {}  ·  {}",
             ward_filter_label(ctx, &self.ward),
             sort,
             count
-        );
-        self.search.render(
-            area,
-            buf,
-            ctx.theme,
-            ctx.t("people.search"),
-            ctx.t("people.search_hint"),
-            &right,
         )
     }
 }

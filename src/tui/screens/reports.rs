@@ -276,3 +276,38 @@ fn review_cells<'a>(item: &ReviewItem, ctx: &Ctx) -> Vec<Cell<'a>> {
         },
     }
 }
+
+// The screen shape (issue 13): the inherent methods above, plus what `x` exports and
+// when `a` applies.
+impl super::Screen for ReportsScreen {
+    fn scope(&self) -> (crate::tui::keymap::Scope, bool) {
+        (crate::tui::keymap::Scope::Reports, false)
+    }
+    fn refresh(&mut self, ctx: &Ctx) {
+        ReportsScreen::refresh(self, ctx)
+    }
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+        ReportsScreen::handle(self, action, ctx)
+    }
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        ReportsScreen::render(self, area, buf, ctx)
+    }
+    fn offers(&self, cmd: Cmd, _ctx: &Ctx) -> bool {
+        let on_review = self.tab == 0 && !self.review.is_empty();
+        match cmd {
+            Cmd::Approve => {
+                on_review
+                    && matches!(
+                        self.review.get(self.cursor.selected),
+                        Some(ReviewItem::PlanToApprove(_))
+                    )
+            }
+            Cmd::Open => on_review,
+            _ => true,
+        }
+    }
+    fn export_target(&self) -> Option<(crate::report::export::ExportKind, Option<String>)> {
+        self.current_summary()
+            .map(|(s, ward)| (crate::report::export::ExportKind::of_summary(s), ward))
+    }
+}

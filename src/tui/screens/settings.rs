@@ -1,10 +1,10 @@
 //! Screen 6: the wards of this database, the follow-up schedule per grant kind, and
 //! the language.
 
-use super::{Ctx, Outcome, Request};
+use super::{Ctx, Outcome, Request, Screen};
 use crate::domain::GrantKind;
 use crate::tui::forms::FormPurpose;
-use crate::tui::keymap::{Action, Cmd};
+use crate::tui::keymap::{Action, Cmd, Scope};
 use crate::tui::widgets::list::{ListCursor, render_table};
 use ratatui::buffer::Buffer;
 use ratatui::layout::{Constraint, Layout, Position, Rect};
@@ -26,12 +26,16 @@ pub struct SettingsScreen {
     kinds: ListCursor,
 }
 
-impl SettingsScreen {
-    pub fn refresh(&mut self, ctx: &Ctx) {
+impl Screen for SettingsScreen {
+    fn scope(&self) -> (Scope, bool) {
+        (Scope::Settings, false)
+    }
+
+    fn refresh(&mut self, ctx: &Ctx) {
         self.wards.clamp(ctx.snap.wards.len());
     }
 
-    pub fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
+    fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
@@ -42,7 +46,7 @@ impl SettingsScreen {
                 } else {
                     Part::Wards
                 };
-                Outcome::Consumed
+                Outcome::Changed
             }
             (Cmd::New, _) => Outcome::Do(Request::OpenForm(FormPurpose::Ward(None))),
             (Cmd::Open | Cmd::Edit, Part::Wards) => {
@@ -59,16 +63,16 @@ impl SettingsScreen {
                 None => Outcome::Ignored,
             },
             (other, Part::Wards) if self.wards.handle(*other, ctx.snap.wards.len()) => {
-                Outcome::Consumed
+                Outcome::Changed
             }
             (other, Part::Schedule) if self.kinds.handle(*other, GrantKind::ALL.len()) => {
-                Outcome::Consumed
+                Outcome::Changed
             }
             _ => Outcome::Ignored,
         }
     }
 
-    pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+    fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
         let [lang, wards_title, wards, sched_title, sched] = Layout::vertical([
             Constraint::Length(2),

@@ -7,3 +7,4 @@ pub mod list;
 pub mod popup;
 pub mod report_table;
 pub mod search;
+pub mod table;

@@ -1,0 +1,3 @@
+//! Modals drawn over a screen that take every key until they close.
+
+pub mod help;
