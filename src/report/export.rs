@@ -182,36 +182,98 @@ fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
     }
 }
 
-/// The columns of the people file; with names, the first header says so.
+/// The headers of the people file; with names, the first header says so.
 pub fn people_columns(include_names: bool) -> Vec<&'static str> {
-    let mut columns = vec![if include_names {
-        "csv.code_with_names"
-    } else {
-        "col.code"
-    }];
-    if include_names {
-        columns.extend(["field.full_name", "field.phone", "field.address"]);
+    headers(PEOPLE, include_names)
+}
+
+/// What a column's cell is made from: the record, the snapshot its links lead into,
+/// and the file's language.
+struct Of<'a, R> {
+    record: &'a R,
+    snap: &'a Snapshot,
+    lang: Lang,
+}
+
+impl<R> Of<'_, R> {
+    fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
     }
-    columns.extend([
-        "field.sex",
-        "field.birth_year",
-        "field.ward",
-        "field.target",
-        "field.target_secondary",
-        "field.status",
-        "field.enrolled_on",
-        "field.collaborator",
-        "field.consent",
-        "field.consent_given_on",
-        "field.consent_valid_until",
-        "field.consent_services",
-        "field.consent_referrals",
-        "field.consent_sharing",
-    ]);
-    if include_names {
-        columns.push("field.household_note");
+
+    fn yes_no(&self, value: bool) -> &'static str {
+        yes_no(self.lang, value)
     }
-    columns
+}
+
+/// One column of a record file: its header and how its cell is written, side by side,
+/// so a header can never drift from its cells.
+struct Column<R> {
+    /// The header's i18n key.
+    header: &'static str,
+    /// Written only into files with names (supervisors only, audited).
+    names: bool,
+    cell: fn(&mut Row, &Of<'_, R>),
+}
+
+const fn col<R>(header: &'static str, cell: fn(&mut Row, &Of<'_, R>)) -> Column<R> {
+    Column {
+        header,
+        names: false,
+        cell,
+    }
+}
+
+const fn with_names<R>(header: &'static str, cell: fn(&mut Row, &Of<'_, R>)) -> Column<R> {
+    Column {
+        header,
+        names: true,
+        cell,
+    }
+}
+
+fn shown_columns<R>(
+    columns: &'static [Column<R>],
+    include_names: bool,
+) -> impl Iterator<Item = &'static Column<R>> {
+    columns.iter().filter(move |c| include_names || !c.names)
+}
+
+fn headers<R>(columns: &'static [Column<R>], include_names: bool) -> Vec<&'static str> {
+    shown_columns(columns, include_names)
+        .enumerate()
+        .map(|(i, c)| match c.header {
+            // A file with names says so in its first header, where a reader looks first.
+            "col.code" if i == 0 && include_names => "csv.code_with_names",
+            header => header,
+        })
+        .collect()
+}
+
+/// Writes the header and one row per record, each cell by its column.
+fn write_records<'a, R: 'a>(
+    columns: &'static [Column<R>],
+    list: impl ExactSizeIterator<Item = &'a R>,
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    header(w, o.lang, &headers(columns, o.include_names))?;
+    let total = list.len();
+    let mut row = Row::default();
+    for (n, record) in list.enumerate() {
+        let of = Of {
+            record,
+            snap,
+            lang: o.lang,
+        };
+        for column in shown_columns(columns, o.include_names) {
+            (column.cell)(&mut row, &of);
+        }
+        row.write(w)?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
 }
 
 /// One row at a time in one reused buffer. Borrowed text is copied straight in, numbers
@@ -300,58 +362,94 @@ impl Row {
     }
 }
 
+const PEOPLE: &[Column<Person>] = &[
+    col("col.code", |r, o| {
+        r.text(&o.record.code);
+    }),
+    with_names("field.full_name", |r, o| {
+        r.text(&o.record.full_name);
+    }),
+    with_names("field.phone", |r, o| {
+        r.text(&o.record.phone);
+    }),
+    with_names("field.address", |r, o| {
+        r.text(&o.record.address);
+    }),
+    col("field.sex", |r, o| {
+        r.text(o.t(o.record.sex.key()));
+    }),
+    col("field.birth_year", |r, o| {
+        r.shown(o.record.birth_year);
+    }),
+    col("field.ward", |r, o| {
+        r.text(&o.record.ward);
+    }),
+    col("field.target", |r, o| {
+        r.text(o.record.primary_group().map_or("", |g| o.t(g.key())));
+    }),
+    col("field.target_secondary", |r, o| {
+        r.text(o.record.target_groups.get(1).map_or("", |g| o.t(g.key())));
+    }),
+    col("field.status", |r, o| {
+        r.text(o.t(o.record.status.key()));
+    }),
+    col("field.enrolled_on", |r, o| {
+        r.date(o.record.enrolled_on);
+    }),
+    col("field.collaborator", |r, o| {
+        r.text(&o.record.collaborator);
+    }),
+    col("field.consent", |r, o| {
+        r.text(o.yes_no(o.record.consent.is_some()));
+    }),
+    col("field.consent_given_on", |r, o| {
+        r.opt_date(o.record.consent.as_ref().map(|c| c.given_on));
+    }),
+    col("field.consent_valid_until", |r, o| {
+        r.opt_date(o.record.consent.as_ref().and_then(|c| c.valid_until));
+    }),
+    col("field.consent_services", |r, o| {
+        r.text(
+            o.record
+                .consent
+                .as_ref()
+                .map_or("", |c| o.yes_no(c.services)),
+        );
+    }),
+    col("field.consent_referrals", |r, o| {
+        r.text(
+            o.record
+                .consent
+                .as_ref()
+                .map_or("", |c| o.yes_no(c.referrals)),
+        );
+    }),
+    col("field.consent_sharing", |r, o| {
+        r.text(
+            o.record
+                .consent
+                .as_ref()
+                .map_or("", |c| o.yes_no(c.sharing)),
+        );
+    }),
+    with_names("field.household_note", |r, o| {
+        r.text(&o.record.household_note);
+    }),
+];
+
 fn people(
     snap: &Snapshot,
     o: &ExportOptions,
     w: &mut Csv,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(w, lang, &people_columns(o.include_names))?;
     let mut list: Vec<&Person> = snap
         .people
         .values()
         .filter(|p| o.filter.person(p))
         .collect();
     list.sort_by(|a, b| a.code.cmp(&b.code));
-    let total = list.len();
-    let mut row = Row::default();
-    let label = |key: Option<&str>| key.map(|k| t(lang, k)).unwrap_or_default();
-    for (n, p) in list.iter().enumerate() {
-        row.text(&p.code);
-        if o.include_names {
-            row.text(&p.full_name).text(&p.phone).text(&p.address);
-        }
-        let consent = p.consent.as_ref();
-        row.text(t(lang, p.sex.key()))
-            .shown(p.birth_year)
-            .text(&p.ward)
-            .text(label(p.primary_group().map(|g| g.key())))
-            .text(label(p.target_groups.get(1).map(|g| g.key())))
-            .text(t(lang, p.status.key()))
-            .date(p.enrolled_on)
-            .text(&p.collaborator)
-            .text(yes_no(lang, consent.is_some()))
-            .opt_date(consent.map(|c| c.given_on))
-            .opt_date(consent.and_then(|c| c.valid_until))
-            .text(
-                consent
-                    .map(|c| yes_no(lang, c.services))
-                    .unwrap_or_default(),
-            )
-            .text(
-                consent
-                    .map(|c| yes_no(lang, c.referrals))
-                    .unwrap_or_default(),
-            )
-            .text(consent.map(|c| yes_no(lang, c.sharing)).unwrap_or_default());
-        if o.include_names {
-            row.text(&p.household_note);
-        }
-        row.write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
+    write_records(PEOPLE, list.into_iter(), snap, o, w, progress)
 }
 
 fn code_of(snap: &Snapshot, person: Id) -> &str {
@@ -368,55 +466,96 @@ fn ward_of(snap: &Snapshot, person: Id) -> &str {
         .unwrap_or_default()
 }
 
+const PLANS: &[Column<LivelihoodPlan>] = &[
+    col("col.code", |r, o| {
+        r.text(code_of(o.snap, o.record.person_id));
+    }),
+    col("field.ward", |r, o| {
+        r.text(ward_of(o.snap, o.record.person_id));
+    }),
+    col("field.business_line", |r, o| {
+        r.text(o.t(o.record.business_line.key()));
+    }),
+    col("field.business_detail", |r, o| {
+        r.text(&o.record.business_detail);
+    }),
+    col("field.goal", |r, o| {
+        r.text(&o.record.goal);
+    }),
+    col("csv.budget_vnd", |r, o| {
+        r.shown(o.record.budget.0);
+    }),
+    col("field.counselling_sessions", |r, o| {
+        r.shown(o.record.counselling_sessions);
+    }),
+    col("field.status", |r, o| {
+        r.text(o.t(o.record.status.key()));
+    }),
+    col("csv.approved_by", |r, o| {
+        r.text(&o.record.approved_by);
+    }),
+    col("col.approved_on", |r, o| {
+        r.opt_date(o.record.approved_on);
+    }),
+    col("field.created_on", |r, o| {
+        r.date(o.record.created_on);
+    }),
+];
+
 fn plans(
     snap: &Snapshot,
     o: &ExportOptions,
     w: &mut Csv,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "field.business_line",
-            "field.business_detail",
-            "field.goal",
-            "csv.budget_vnd",
-            "field.counselling_sessions",
-            "field.status",
-            "csv.approved_by",
-            "col.approved_on",
-            "field.created_on",
-        ],
-    )?;
     let mut list: Vec<&LivelihoodPlan> = snap
         .plans
         .values()
         .filter(|p| o.filter.owner(snap, p.person_id) && o.filter.in_range(p.created_on))
         .collect();
     list.sort_by_key(|p| (code_of(snap, p.person_id), p.created_on, p.id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, p) in list.iter().enumerate() {
-        row.text(code_of(snap, p.person_id))
-            .text(ward_of(snap, p.person_id))
-            .text(t(lang, p.business_line.key()))
-            .text(&p.business_detail)
-            .text(&p.goal)
-            .shown(p.budget.0)
-            .shown(p.counselling_sessions)
-            .text(t(lang, p.status.key()))
-            .text(&p.approved_by)
-            .opt_date(p.approved_on)
-            .date(p.created_on)
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
+    write_records(PLANS, list.into_iter(), snap, o, w, progress)
 }
+
+const GRANTS: &[Column<Grant>] = &[
+    col("col.code", |r, o| {
+        r.text(code_of(o.snap, o.record.person_id));
+    }),
+    col("field.ward", |r, o| {
+        r.text(ward_of(o.snap, o.record.person_id));
+    }),
+    col("col.handed_over_on", |r, o| {
+        r.date(o.record.handed_over_on);
+    }),
+    col("field.kind", |r, o| {
+        r.text(o.t(o.record.kind.key()));
+    }),
+    col("field.item", |r, o| {
+        r.text(&o.record.item);
+    }),
+    col("field.quantity", |r, o| {
+        r.shown(o.record.quantity.plain());
+    }),
+    col("field.unit", |r, o| {
+        r.text(&o.record.unit);
+    }),
+    col("csv.unit_value_vnd", |r, o| {
+        r.shown(o.record.unit_value.0);
+    }),
+    col("csv.total_value_vnd", |r, o| {
+        r.shown(o.record.total_value.0);
+    }),
+    col("field.handover_record_no", |r, o| {
+        r.text(&o.record.handover_record_no);
+    }),
+    col("field.supplier", |r, o| {
+        r.text(&o.record.supplier);
+    }),
+    col("field.plan", |r, o| {
+        let plan = o.record.plan_id.and_then(|p| o.snap.plans.get(&p));
+        r.text(plan.map_or("", |p| o.t(p.business_line.key())));
+    }),
+];
 
 fn grants(
     snap: &Snapshot,
@@ -424,56 +563,65 @@ fn grants(
     w: &mut Csv,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "col.handed_over_on",
-            "field.kind",
-            "field.item",
-            "field.quantity",
-            "field.unit",
-            "csv.unit_value_vnd",
-            "csv.total_value_vnd",
-            "field.handover_record_no",
-            "field.supplier",
-            "field.plan",
-        ],
-    )?;
     let mut list: Vec<&Grant> = snap
         .grants
         .values()
         .filter(|g| o.filter.grant(snap, g))
         .collect();
     list.sort_by_key(|g| (g.handed_over_on, code_of(snap, g.person_id), g.id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, g) in list.iter().enumerate() {
-        let plan = g
-            .plan_id
-            .and_then(|p| snap.plans.get(&p))
-            .map(|p| t(lang, p.business_line.key()))
-            .unwrap_or_default();
-        row.text(code_of(snap, g.person_id))
-            .text(ward_of(snap, g.person_id))
-            .date(g.handed_over_on)
-            .text(t(lang, g.kind.key()))
-            .text(&g.item)
-            .shown(g.quantity.plain())
-            .text(&g.unit)
-            .shown(g.unit_value.0)
-            .shown(g.total_value.0)
-            .text(&g.handover_record_no)
-            .text(&g.supplier)
-            .text(plan)
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
+    write_records(GRANTS, list.into_iter(), snap, o, w, progress)
 }
+
+const MILESTONES: &[Column<Milestone>] = &[
+    col("col.code", |r, o| {
+        r.text(code_of(o.snap, o.record.person_id));
+    }),
+    col("field.ward", |r, o| {
+        r.text(ward_of(o.snap, o.record.person_id));
+    }),
+    col("col.due_on", |r, o| {
+        r.date(o.record.due_on);
+    }),
+    col("field.kind", |r, o| {
+        r.text(o.t(o.record.kind.key()));
+    }),
+    col("field.status", |r, o| {
+        r.text(o.t(o.record.status.key()));
+    }),
+    col("field.done_on", |r, o| {
+        r.opt_date(o.record.done_on);
+    }),
+    col("field.assigned_to", |r, o| {
+        r.text(&o.record.assigned_to);
+    }),
+    col("field.done_by", |r, o| {
+        r.text(&o.record.visit.done_by);
+    }),
+    col("field.business_operating", |r, o| {
+        r.text(
+            o.record
+                .visit
+                .business_operating
+                .map_or("", |b| o.yes_no(b)),
+        );
+    }),
+    col("field.animals_alive", |r, o| {
+        r.opt_shown(o.record.visit.animals_alive);
+    }),
+    col("csv.monthly_income_vnd", |r, o| {
+        r.opt_shown(o.record.visit.monthly_income.map(|d| d.0));
+    }),
+    col("field.referral_needed", |r, o| {
+        r.text(o.record.visit.referral_needed.map_or("", |s| o.t(s.key())));
+    }),
+    col("field.reason", |r, o| {
+        r.text(&o.record.visit.reason);
+    }),
+    col("field.grant", |r, o| {
+        let grant = o.record.grant_id.and_then(|g| o.snap.grants.get(&g));
+        r.text(grant.map_or("", |g| g.item.as_str()));
+    }),
+];
 
 fn milestones(
     snap: &Snapshot,
@@ -481,27 +629,6 @@ fn milestones(
     w: &mut Csv,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "col.due_on",
-            "field.kind",
-            "field.status",
-            "field.done_on",
-            "field.assigned_to",
-            "field.done_by",
-            "field.business_operating",
-            "field.animals_alive",
-            "csv.monthly_income_vnd",
-            "field.referral_needed",
-            "field.reason",
-            "field.grant",
-        ],
-    )?;
     // Sorted on keys held in the list itself: comparing through the references would
     // chase two pointers into a 50 MB heap per comparison.
     let mut list: Vec<(NaiveDate, Id, &Milestone)> = snap
@@ -511,42 +638,14 @@ fn milestones(
         .map(|m| (m.due_on, m.id, m))
         .collect();
     list.sort_unstable_by_key(|&(due, id, _)| (due, id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, &(_, _, m)) in list.iter().enumerate() {
-        let v = &m.visit;
-        let person = snap.people.get(&m.person_id);
-        row.text(person.map(|p| p.code.as_str()).unwrap_or_default())
-            .text(person.map(|p| p.ward.as_str()).unwrap_or_default())
-            .date(m.due_on)
-            .text(t(lang, m.kind.key()))
-            .text(t(lang, m.status.key()))
-            .opt_date(m.done_on)
-            .text(&m.assigned_to)
-            .text(&v.done_by)
-            .text(
-                v.business_operating
-                    .map(|b| yes_no(lang, b))
-                    .unwrap_or_default(),
-            )
-            .opt_shown(v.animals_alive)
-            .opt_shown(v.monthly_income.map(|d| d.0))
-            .text(
-                v.referral_needed
-                    .map(|s| t(lang, s.key()))
-                    .unwrap_or_default(),
-            )
-            .text(&v.reason)
-            .text(
-                m.grant_id
-                    .and_then(|g| snap.grants.get(&g))
-                    .map(|g| g.item.as_str())
-                    .unwrap_or_default(),
-            )
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
+    write_records(
+        MILESTONES,
+        list.iter().map(|&(_, _, m)| m),
+        snap,
+        o,
+        w,
+        progress,
+    )
 }
 
 /// A summary cell as it goes into a spreadsheet: plain integers, ISO dates, "<K".
