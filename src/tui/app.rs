@@ -166,8 +166,8 @@ impl App {
             }
             Cmd::Back => self.status = None,
             Cmd::Export => match self.export_target() {
-                Some((kind, ward)) => {
-                    self.request(Request::OpenForm(FormPurpose::Export { kind, ward }))
+                Some((kind, filter)) => {
+                    self.request(Request::OpenForm(FormPurpose::Export { kind, filter }))
                 }
                 None => {
                     self.status = Some((
@@ -286,6 +286,13 @@ impl App {
                 });
             }
             Request::ApprovePlan(plan) => self.approve_plan(plan),
+            Request::MarkEnteredInError(person, in_error) => {
+                match self.store.mark_entered_in_error(person, in_error) {
+                    Ok(_) => self.saved(),
+                    Err(e) => self.store_failed(&e),
+                }
+            }
+            Request::SaveDespiteDuplicate => self.save_form_asking(false),
             Request::Quit => self.should_quit = true,
             Request::StartExport(job) => {
                 self.status = Some((
@@ -326,17 +333,20 @@ impl App {
 
     /// What `x` exports on the current screen: the list it shows (with its ward filter),
     /// or the summary on the reports screen.
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+    fn export_target(&self) -> Option<(ExportKind, crate::report::Filter)> {
+        let ward = |w: Option<String>| crate::report::Filter::ward(w.as_deref());
         match self.screen {
-            ScreenId::People => Some((ExportKind::People, self.screens.people.ward())),
-            ScreenId::Grants => Some((ExportKind::Grants, self.screens.grants.ward())),
-            ScreenId::FollowUps => Some((ExportKind::Milestones, self.screens.followups.ward())),
-            ScreenId::Dashboard => Some((ExportKind::Wards, None)),
+            ScreenId::People => Some((ExportKind::People, ward(self.screens.people.ward()))),
+            ScreenId::Grants => Some((ExportKind::Grants, ward(self.screens.grants.ward()))),
+            ScreenId::FollowUps => {
+                Some((ExportKind::Milestones, ward(self.screens.followups.ward())))
+            }
+            ScreenId::Dashboard => Some((ExportKind::Wards, ward(None))),
             ScreenId::Reports => self
                 .screens
                 .reports
                 .current_summary()
-                .map(|(summary, ward)| (ExportKind::of_summary(summary), ward)),
+                .map(|(summary, filter)| (ExportKind::of_summary(summary), filter)),
             ScreenId::Settings => None,
         }
     }
@@ -421,6 +431,12 @@ impl App {
 
     /// Validates and saves the open form; on problems, shows each beside its field.
     fn save_form(&mut self) {
+        self.save_form_asking(true)
+    }
+
+    /// `ask_duplicate`: whether a new person who looks like one already here is asked
+    /// about first (no, the default, keeps the form as typed).
+    fn save_form_asking(&mut self, ask_duplicate: bool) {
         let Some(Modal::Form(fm)) = self.modals.last_mut() else {
             return;
         };
@@ -433,6 +449,16 @@ impl App {
                 return;
             }
         };
+        if let Some(question) = forms::duplicate_question(&changes, &ctx).filter(|_| ask_duplicate)
+        {
+            self.modals.push(Modal::Confirm {
+                question,
+                on_yes: Request::SaveDespiteDuplicate,
+                on_no: None,
+                default_yes: false,
+            });
+            return;
+        }
         // An export writes no record: ask about names first, then leave it to the loop,
         // which shows its progress.
         if let forms::Save::Export(job) = changes {

@@ -254,4 +254,6 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
 }
 
 #[cfg(test)]
+mod records_tests;
+#[cfg(test)]
 mod tests;

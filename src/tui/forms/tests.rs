@@ -107,7 +107,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
         FormPurpose::BackupFolder { then_quit: false },
         FormPurpose::Export {
             kind: ExportKind::Wards,
-            ward: None,
+            filter: crate::report::Filter::default(),
         },
     ];
     for purpose in purposes {
@@ -343,7 +343,7 @@ fn every_form_and_question_at_80x24_in_both_languages() {
                 "export_summary",
                 FormPurpose::Export {
                     kind: ExportKind::Wards,
-                    ward: None,
+                    filter: crate::report::Filter::default(),
                 },
             ),
         ];

@@ -94,9 +94,11 @@ impl FollowUpsScreen {
         let today = ctx.today;
         let person_ok = |person: Id| {
             let p = ctx.snap.people.get(&person);
-            self.ward
-                .as_deref()
-                .is_none_or(|w| p.is_some_and(|p| p.ward == w))
+            p.is_some_and(|p| p.counts())
+                && self
+                    .ward
+                    .as_deref()
+                    .is_none_or(|w| p.is_some_and(|p| p.ward == w))
                 && (query.is_empty() || text::matches_folded(ctx.snap.search_key(person), &query))
         };
         // At 10,000 people this list has some 25,000 lines: the old lines go before the
@@ -356,11 +358,8 @@ impl FollowUpsScreen {
                 } else if m.due_on == today {
                     ctx.t("followup.today").to_string()
                 } else {
-                    tf(
-                        ctx.lang,
-                        "followup.in_days",
-                        &[("days", &(m.due_on - today).num_days())],
-                    )
+                    let days = (m.due_on - today).num_days();
+                    crate::i18n::tn(ctx.lang, "followup.in_days", days, &[("days", &days)])
                 };
                 let grant = m.grant_id.and_then(|g| ctx.snap.grants.get(&g));
                 let what = grant.map(|g| g.item.clone()).unwrap_or_default();
@@ -377,11 +376,9 @@ impl FollowUpsScreen {
                 let Some(r) = ctx.snap.referrals.get(&id) else {
                     return vec![];
                 };
-                let when = tf(
-                    ctx.lang,
-                    "followup.referral_open",
-                    &[("days", &(today - r.made_on).num_days())],
-                );
+                let days = (today - r.made_on).num_days();
+                let when =
+                    crate::i18n::tn(ctx.lang, "followup.referral_open", days, &[("days", &days)]);
                 let what = format!("{}: {}", ctx.t(r.service.key()), r.to_whom);
                 (
                     r.person_id,

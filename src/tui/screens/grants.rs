@@ -50,7 +50,7 @@ impl GrantsScreen {
             .snap
             .grants
             .values()
-            .filter(|g| self.kind.is_none_or(|k| g.kind == k))
+            .filter(|g| self.kind.is_none_or(|k| g.kind == k) && ctx.snap.counts(g.person_id))
             .filter(|g| {
                 let person = ctx.snap.people.get(&g.person_id);
                 self.ward

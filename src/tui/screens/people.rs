@@ -84,7 +84,8 @@ impl PeopleScreen {
 
     pub fn refresh(&mut self, ctx: &Ctx) {
         if self.sorted_for != (ctx.version, self.sort_by_name) {
-            let mut people: Vec<&Person> = ctx.snap.people.values().collect();
+            let mut people: Vec<&Person> =
+                ctx.snap.people.values().filter(|p| p.counts()).collect();
             if self.sort_by_name {
                 let mut keyed: Vec<(Vec<u32>, &Person)> = people
                     .iter()
@@ -318,7 +319,7 @@ impl PeopleScreen {
             "people.count",
             &[
                 ("shown", &Dong(self.rows.len() as i64).grouped()),
-                ("total", &Dong(ctx.snap.people.len() as i64).grouped()),
+                ("total", &Dong(self.sorted.len() as i64).grouped()),
             ],
         );
         let sort = ctx.t(if self.sort_by_name {

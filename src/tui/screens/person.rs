@@ -215,6 +215,18 @@ impl PersonPage {
                     })
                 })
             }
+            // Entered in error (or back): asked first, the store checks the role.
+            Cmd::Delete => match ctx.snap.people.get(&person) {
+                Some(p) => Outcome::Do(Request::Confirm(
+                    if p.counts() {
+                        "confirm.mark_error"
+                    } else {
+                        "confirm.restore_error"
+                    },
+                    Box::new(Request::MarkEnteredInError(person, p.counts())),
+                )),
+                None => Outcome::Ignored,
+            },
             Cmd::Approve if self.section == Section::Plans => match items.plans.get(selected) {
                 Some(plan) if plan.status == PlanStatus::Draft => Outcome::Do(Request::Confirm(
                     "confirm.approve_plan",
@@ -286,10 +298,19 @@ impl PersonPage {
 
 fn render_details(p: &Person, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let theme = ctx.theme;
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+    let mut title = vec![Span::styled(
         format!(" {} · {} ", p.code, p.full_name),
         theme.title(),
-    ));
+    )];
+    if !p.counts() {
+        title.push(Span::styled(
+            format!(" {} ", ctx.t("person.entered_in_error")),
+            theme.error(),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
     let half = inner.width / 2;
@@ -482,11 +503,8 @@ fn render_grants(grants: &[&Grant], area: Rect, buf: &mut Buffer, ctx: &Ctx, cur
 /// The status of a milestone as a person reads it, with overdue days.
 pub fn milestone_status_text(m: &Milestone, ctx: &Ctx) -> String {
     if m.is_overdue(ctx.today) {
-        tf(
-            ctx.lang,
-            "followup.overdue_days",
-            &[("days", &m.days_overdue(ctx.today))],
-        )
+        let days = m.days_overdue(ctx.today);
+        crate::i18n::tn(ctx.lang, "followup.overdue_days", days, &[("days", &days)])
     } else {
         ctx.t(m.status.key()).to_string()
     }
