@@ -216,3 +216,38 @@ fn the_reports_screen_shows_and_exports_a_quarter_of_2021_chosen_with_p_and_arro
     .expect("export");
     assert_eq!(written.as_bytes(), expected.as_slice());
 }
+
+/// The header line of the list on screen `key` at 80x24.
+fn list_header(app: &mut super::App, key: char) -> String {
+    press(app, KeyCode::Char(key));
+    screen(app, 80, 24)
+        .lines()
+        .nth(2)
+        .unwrap_or_default()
+        .to_string()
+}
+
+#[test]
+fn at_80_columns_the_lists_headers_and_labels_are_whole_in_both_languages() {
+    let (_dir, mut app) = demo_app(30, Lang::Vi);
+    let people = list_header(&mut app, '2');
+    assert!(
+        people.contains(" Nhóm ") && !people.contains("Nhóm đối t"),
+        "{people}"
+    );
+    let followups = list_header(&mut app, '4');
+    assert!(followups.ends_with("Hỗ trợ"), "{followups}");
+    press(&mut app, KeyCode::Char('L'));
+    let people = list_header(&mut app, '2');
+    assert!(
+        people.contains(" Group ") && !people.contains("Target gro"),
+        "{people}"
+    );
+    let text = screen(&app, 80, 24);
+    assert!(
+        !text.contains("Fema ") && !text.contains("Femal "),
+        "{text}"
+    );
+    let grants = list_header(&mut app, '3');
+    assert!(grants.starts_with("Handed on "), "{grants}");
+}

@@ -315,7 +315,11 @@ impl FollowUpsScreen {
                 ("col.name", Constraint::Fill(2), false),
                 ("col.ward", Constraint::Length(10), false),
                 ("col.kind", Constraint::Length(12), true),
-                ("col.grant", Constraint::Fill(1), false),
+                (
+                    if wide { "col.grant" } else { "col.grant_short" },
+                    Constraint::Fill(1),
+                    false,
+                ),
                 ("col.assigned_to", Constraint::Length(18), true),
             ],
             wide,

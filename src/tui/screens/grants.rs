@@ -169,7 +169,7 @@ impl GrantsScreen {
             let wide = area.width >= 110;
             let (header, widths) = columns(
                 &[
-                    ("col.handed_over_on", Constraint::Length(10), false),
+                    ("col.handed_over_short", Constraint::Length(10), false),
                     ("col.code", Constraint::Length(7), true),
                     ("col.name", Constraint::Fill(2), false),
                     ("col.kind", Constraint::Length(13), false),

@@ -242,14 +242,23 @@ impl PeopleScreen {
         let mut columns: Vec<(&str, Constraint)> = vec![
             ("col.code", Constraint::Length(7)),
             ("col.name", Constraint::Fill(2)),
-            ("col.sex", Constraint::Length(4)),
+            // As wide as the longest sex label ("Female"), and a short group header
+            // when narrow: a header or label is never cut off.
+            (
+                "col.sex",
+                Constraint::Length(label_width(ctx, "col.sex", &sex_keys())),
+            ),
             (
                 "col.birth_year",
                 Constraint::Length(if wide { 8 } else { 4 }),
             ),
             ("col.ward", Constraint::Length(if wide { 12 } else { 10 })),
             (
-                "col.target",
+                if wide {
+                    "col.target"
+                } else {
+                    "col.target_short"
+                },
                 if wide {
                     Constraint::Fill(1)
                 } else {
@@ -369,4 +378,18 @@ fn render_first_start(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(area, buf);
+}
+
+fn sex_keys() -> Vec<&'static str> {
+    crate::domain::Sex::ALL.iter().map(|s| s.key()).collect()
+}
+
+/// The width of the widest of a column's header and labels, in this language.
+fn label_width(ctx: &Ctx, header: &str, labels: &[&str]) -> u16 {
+    labels
+        .iter()
+        .chain(std::iter::once(&header))
+        .map(|k| text::width(ctx.t(k)))
+        .max()
+        .unwrap_or(4) as u16
 }

@@ -10,6 +10,7 @@ use crate::i18n::tf;
 use crate::report::review::{ReviewItem, review_items};
 use crate::report::summaries::Summary;
 use crate::report::{Filter, Period, Table};
+use crate::text;
 use crate::tui::keymap::{self, Action, Cmd, Scope};
 use crate::tui::widgets::list::{ListCursor, render_table};
 use crate::tui::widgets::report_table::render_report_table;
@@ -179,15 +180,21 @@ impl ReportsScreen {
                     ),
                     ctx.theme.muted(),
                 )];
-                // How to change the period, beside it, from the key table.
+                // How to change the period, beside it, from the key table: each hint
+                // whole or not at all, and the arrows only once there is a period to step.
+                let mut used: usize = line.iter().map(|s| text::width(&s.content)).sum();
                 for b in keymap::BINDINGS.iter().filter(|b| {
-                    b.scope == Scope::Reports && matches!(b.cmd, Cmd::CycleFilter | Cmd::Left)
+                    b.scope == Scope::Reports
+                        && (b.cmd == Cmd::CycleFilter
+                            || (b.cmd == Cmd::Left && self.period != Period::All))
                 }) {
-                    line.push(Span::styled(format!(" {}", b.label), ctx.theme.key()));
-                    line.push(Span::styled(
-                        format!(" {} ", ctx.t(b.help)),
-                        ctx.theme.muted(),
-                    ));
+                    let (key, help) = (format!(" {}", b.label), format!(" {} ", ctx.t(b.help)));
+                    used += text::width(&key) + text::width(&help);
+                    if used > filter.width as usize {
+                        break;
+                    }
+                    line.push(Span::styled(key, ctx.theme.key()));
+                    line.push(Span::styled(help, ctx.theme.muted()));
                 }
                 Paragraph::new(Line::from(line)).render(filter, buf);
                 render_report_table(table, table_area, buf, ctx, &self.table_cursor);
