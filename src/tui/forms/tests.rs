@@ -419,12 +419,10 @@ fn an_export_starts_with_the_screens_period_and_refuses_an_end_before_its_start(
         filter: q3.filter(None),
     };
     open(&mut app, purpose.clone());
-    let ctx = app.ctx();
-    match save(form(&app), &purpose, &ctx) {
+    match save(form(&app), &purpose, &app.ctx()) {
         Ok(Save::Export(job)) => assert_eq!(job.options.filter, q3.filter(None)),
         _ => panic!("the period comes back as the screen gave it"),
     }
-    drop(ctx);
     go_to(&mut app, export::ExportField::To);
     type_text(&mut app, "30/06/2021");
     let ctx = app.ctx();
