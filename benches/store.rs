@@ -26,6 +26,7 @@ fn new_person(ward: &str) -> Person {
         status: PersonStatus::Active,
         collaborator: "Lan".into(),
         stamp: Stamp::default(),
+        entered_in_error: false,
     }
 }
 

@@ -214,6 +214,7 @@ impl Builder<'_> {
             ]),
             collaborator,
             stamp,
+            entered_in_error: false,
         }
     }
 

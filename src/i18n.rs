@@ -68,6 +68,18 @@ pub fn tf(lang: Lang, key: &str, args: &[(&str, &dyn std::fmt::Display)]) -> Str
     text
 }
 
+/// `tf` for a count: the `KEY.one` text when the count is 1 and the language has one
+/// ("In 1 day", not "In 1 days"). Vietnamese nouns do not change with the number, so
+/// its `.one` texts read as the others do.
+pub fn tn(lang: Lang, key: &str, count: i64, args: &[(&str, &dyn std::fmt::Display)]) -> String {
+    let one = format!("{key}.one");
+    if count == 1 && TABLES[lang as usize].contains_key(one.as_str()) {
+        tf(lang, &one, args)
+    } else {
+        tf(lang, key, args)
+    }
+}
+
 /// Whether a key has a text in both languages.
 pub fn has(key: &str) -> bool {
     TABLES.iter().all(|table| table.contains_key(key))
@@ -192,6 +204,18 @@ mod tests {
         missing.sort();
         missing.dedup();
         assert!(missing.is_empty(), "no text for {missing:?}");
+    }
+
+    #[test]
+    fn one_day_is_singular_in_english() {
+        let days = |n: i64| tn(Lang::En, "followup.in_days", n, &[("days", &n)]);
+        assert_eq!(days(1), "In 1 day");
+        assert_eq!(days(2), "In 2 days");
+        assert_eq!(days(0), "In 0 days");
+        assert_eq!(
+            tn(Lang::Vi, "followup.in_days", 1, &[("days", &1)]),
+            "Còn 1 ngày"
+        );
     }
 
     #[test]

@@ -49,6 +49,7 @@ fn person(ward: &str, n: usize) -> Person {
         status: PersonStatus::Active,
         collaborator: "Lan".into(),
         stamp: Stamp::default(),
+        entered_in_error: false,
     }
 }
 

@@ -286,3 +286,40 @@ fn adding_a_ward_whose_code_exists_is_refused_and_an_edit_keeps_the_code() {
     assert_eq!(out.status.code(), Some(1), "a control character is refused");
     assert!(!ok(&db, &["wards", "list"]).contains("TC"));
 }
+
+/// `people mark-error CODE` takes a person out of every export and summary; the audit
+/// trail keeps it; `people restore CODE` puts them back.
+#[test]
+fn a_person_marked_entered_in_error_leaves_the_exports_and_restore_brings_them_back() {
+    let (dir, db) = demo_db(20);
+    let code = open_store(&db)
+        .snapshot()
+        .people
+        .values()
+        .next()
+        .expect("someone")
+        .code
+        .clone();
+    let export = |name: &str| {
+        let out = dir.path().join(name);
+        ok(
+            &db,
+            &["export", "people", "--out", out.to_str().expect("path")],
+        );
+        std::fs::read_to_string(out).expect("csv")
+    };
+    let before = export("before.csv");
+    assert!(before.contains(&code));
+    let said = ok(&db, &["people", "mark-error", &code]);
+    assert!(said.contains(&code), "{said}");
+    let after = export("after.csv");
+    assert!(!after.contains(&code), "{after}");
+    assert_eq!(after.lines().count() + 1, before.lines().count());
+    assert!(ok(&db, &["audit"]).contains("mark_entered_in_error"));
+    ok(&db, &["people", "restore", &code]);
+    assert_eq!(export("restored.csv"), before);
+    let out = run(&db, &["people", "mark-error", "ZZ-9999"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("ZZ-9999"), "{}", stderr(&out));
+    assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}

@@ -11,6 +11,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Stats => stats(cli),
         Command::Check { repair } => check(cli, *repair),
         Command::Wards { action } => wards(cli, action.as_ref().unwrap_or(&WardAction::List)),
+        Command::People { action } => super::people::run(cli, action),
         Command::Users { action } => security::users(cli, action.as_ref()),
         Command::Audit { since } => security::audit(cli, *since),
         Command::Backup { out } => security::backup(cli, out),

@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod commands;
 mod files;
+mod people;
 mod print;
 mod security;
 mod wards;
@@ -87,6 +88,12 @@ pub enum Command {
     Wards {
         #[command(subcommand)]
         action: Option<WardAction>,
+    },
+    /// Mark a person entered in error (counted nowhere, kept in the history), or
+    /// take the mark back (supervisors)
+    People {
+        #[command(subcommand)]
+        action: PeopleAction,
     },
     /// List, add or remove the users of this database, or change a passphrase
     Users {
@@ -185,6 +192,22 @@ pub enum ImportWhat {
         /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the whole file reads as Vietnamese in it]
         #[arg(long)]
         encoding: Option<String>,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum PeopleAction {
+    /// Mark a person entered in error (a duplicate, a test): they and their plans,
+    /// grants and visits leave every count, list and export; the record and its
+    /// history stay
+    MarkError {
+        /// The person's code (CT-0012)
+        code: String,
+    },
+    /// Take the mark back: the person counts again
+    Restore {
+        /// The person's code (CT-0012)
+        code: String,
     },
 }
 

@@ -3,6 +3,7 @@
 use super::dates::{serde_day, serde_opt_day};
 use super::validation::Problems;
 use super::{Id, Lookup, PersonStatus, Problem, Sex, Stamp, TargetGroup};
+use crate::text;
 use chrono::{Datelike, NaiveDate};
 use serde::{Deserialize, Serialize};
 
@@ -27,6 +28,9 @@ pub struct Person {
     /// Cộng tác viên: the community collaborator who follows this person.
     pub collaborator: String,
     pub stamp: Stamp,
+    /// Entered by mistake (a duplicate, a test): kept with its history, counted nowhere.
+    /// Only `Store::mark_entered_in_error` changes it.
+    pub entered_in_error: bool,
 }
 
 /// What the person agreed to, and until when.
@@ -50,6 +54,22 @@ impl Consent {
 pub const EARLIEST_BIRTH_YEAR: i32 = 1900;
 
 impl Person {
+    /// Whether this person and their plans, grants and visits count in figures, lists
+    /// and exports: a record entered in error does not.
+    pub fn counts(&self) -> bool {
+        !self.entered_in_error
+    }
+
+    /// The likely-duplicate rule, one for the form and the importer: the same name once
+    /// folded (marks, case and spacing aside), birth year and ward.
+    pub fn duplicate_key(&self) -> (String, i32, &str) {
+        (
+            text::fold(&self.full_name),
+            self.birth_year,
+            self.ward.as_str(),
+        )
+    }
+
     pub fn primary_group(&self) -> Option<TargetGroup> {
         self.target_groups.first().copied()
     }

@@ -210,6 +210,21 @@ impl Snapshot {
         self.codes.get(code).and_then(|id| self.people.get(id))
     }
 
+    /// Whether the records of this person count in figures, lists and exports: they
+    /// exist and were not entered in error.
+    pub fn counts(&self, person: Id) -> bool {
+        self.people.get(&person).is_some_and(Person::counts)
+    }
+
+    /// Someone else already here who is likely the same person (`Person::duplicate_key`);
+    /// a record entered in error is no one to be duplicated.
+    pub fn likely_duplicate_of(&self, person: &Person) -> Option<&Person> {
+        let key = person.duplicate_key();
+        self.people
+            .values()
+            .find(|p| p.id != person.id && p.counts() && p.duplicate_key() == key)
+    }
+
     /// Folded code, name, phone and ward name: what `/` search matches against.
     pub fn search_key(&self, person: Id) -> &str {
         self.search_keys
@@ -319,6 +334,7 @@ pub(crate) mod tests {
             status: PersonStatus::Active,
             collaborator: "Trần Thị Lan".into(),
             stamp: Stamp::new(0, "test"),
+            entered_in_error: false,
         }
     }
 

@@ -29,6 +29,8 @@ pub enum Permission {
     ExportWithNames,
     /// Replace the database with a backup.
     Restore,
+    /// Mark a person entered in error, or take the mark back.
+    MarkEnteredInError,
 }
 
 impl Permission {
@@ -40,6 +42,7 @@ impl Permission {
             Permission::ManageSettings => "store.denied_settings",
             Permission::ExportWithNames => "store.denied_export",
             Permission::Restore => "store.denied_restore",
+            Permission::MarkEnteredInError => "store.denied_mark_error",
         }
     }
 }
@@ -51,7 +54,8 @@ impl User {
             | Permission::ManageUsers
             | Permission::ManageSettings
             | Permission::ExportWithNames
-            | Permission::Restore => self.role == Role::Supervisor,
+            | Permission::Restore
+            | Permission::MarkEnteredInError => self.role == Role::Supervisor,
         }
     }
 
@@ -85,6 +89,7 @@ mod tests {
             Permission::ManageSettings,
             Permission::ExportWithNames,
             Permission::Restore,
+            Permission::MarkEnteredInError,
         ] {
             assert!(!officer.may(p), "{p:?}");
             assert!(supervisor.may(p), "{p:?}");

@@ -131,7 +131,8 @@ pub fn ward_figures(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Vec<W
         .collect();
     let mut ward_of: IdMap<usize> = IdMap::default();
     ward_of.reserve(snap.people.len());
-    for p in snap.people.values() {
+    // A person entered in error gets no ward, so none of their records count.
+    for p in snap.people.values().filter(|p| p.counts()) {
         if let Some(&i) = position.get(p.ward.as_str()) {
             ward_of.insert(p.id, i);
             if filter.in_range(p.enrolled_on) {
@@ -176,15 +177,24 @@ struct DueVisits {
 /// table: at 10,000 people it must redraw well inside a keypress after any change.
 pub fn compute(snap: &Snapshot, today: NaiveDate, ward: Option<&str>) -> Dashboard {
     let filter = Filter::ward(ward);
-    // Without a ward every record counts; with one, only its people's.
+    // Without a ward every record counts but those of people entered in error (few, so
+    // kept apart); with one, only its people's.
+    let set_aside: IdSet = snap
+        .people
+        .values()
+        .filter(|p| !p.counts())
+        .map(|p| p.id)
+        .collect();
     let scope: Option<IdSet> = ward.map(|w| {
         snap.people
             .values()
-            .filter(|p| p.ward == w)
+            .filter(|p| p.ward == w && p.counts())
             .map(|p| p.id)
             .collect()
     });
-    let in_scope = |person: &Id| scope.as_ref().is_none_or(|s| s.contains(person));
+    let in_scope = |person: &Id| {
+        !set_aside.contains(person) && scope.as_ref().is_none_or(|s| s.contains(person))
+    };
 
     let mut people = BySex::default();
     let mut by_group: Vec<(TargetGroup, BySex)> = TargetGroup::ALL

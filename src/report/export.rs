@@ -14,6 +14,8 @@ use crate::output::{OutputError, OutputFile};
 use chrono::NaiveDate;
 use std::io::Write;
 
+mod columns;
+
 /// What `sinhke export` can write.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ExportKind {
@@ -141,10 +143,10 @@ pub fn export(
         .terminator(csv::Terminator::CRLF)
         .from_writer(out);
     let rows = match kind {
-        ExportKind::People => people(snap, options, &mut w, progress)?,
-        ExportKind::Plans => plans(snap, options, &mut w, progress)?,
-        ExportKind::Grants => grants(snap, options, &mut w, progress)?,
-        ExportKind::Milestones => milestones(snap, options, &mut w, progress)?,
+        ExportKind::People => columns::people(snap, options, &mut w, progress)?,
+        ExportKind::Plans => columns::plans(snap, options, &mut w, progress)?,
+        ExportKind::Grants => columns::grants(snap, options, &mut w, progress)?,
+        ExportKind::Milestones => columns::milestones(snap, options, &mut w, progress)?,
         ExportKind::Wards
         | ExportKind::GrantTypes
         | ExportKind::TargetGroups
@@ -182,36 +184,98 @@ fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
     }
 }
 
-/// The columns of the people file; with names, the first header says so.
+/// The headers of the people file; with names, the first header says so.
 pub fn people_columns(include_names: bool) -> Vec<&'static str> {
-    let mut columns = vec![if include_names {
-        "csv.code_with_names"
-    } else {
-        "col.code"
-    }];
-    if include_names {
-        columns.extend(["field.full_name", "field.phone", "field.address"]);
+    headers(columns::PEOPLE, include_names)
+}
+
+/// What a column's cell is made from: the record, the snapshot its links lead into,
+/// and the file's language.
+struct Of<'a, R> {
+    record: &'a R,
+    snap: &'a Snapshot,
+    lang: Lang,
+}
+
+impl<R> Of<'_, R> {
+    fn t(&self, key: &str) -> &'static str {
+        t(self.lang, key)
     }
-    columns.extend([
-        "field.sex",
-        "field.birth_year",
-        "field.ward",
-        "field.target",
-        "field.target_secondary",
-        "field.status",
-        "field.enrolled_on",
-        "field.collaborator",
-        "field.consent",
-        "field.consent_given_on",
-        "field.consent_valid_until",
-        "field.consent_services",
-        "field.consent_referrals",
-        "field.consent_sharing",
-    ]);
-    if include_names {
-        columns.push("field.household_note");
+
+    fn yes_no(&self, value: bool) -> &'static str {
+        yes_no(self.lang, value)
     }
-    columns
+}
+
+/// One column of a record file: its header and how its cell is written, side by side,
+/// so a header can never drift from its cells.
+struct Column<R> {
+    /// The header's i18n key.
+    header: &'static str,
+    /// Written only into files with names (supervisors only, audited).
+    names: bool,
+    cell: fn(&mut Row, &Of<'_, R>),
+}
+
+const fn col<R>(header: &'static str, cell: fn(&mut Row, &Of<'_, R>)) -> Column<R> {
+    Column {
+        header,
+        names: false,
+        cell,
+    }
+}
+
+const fn with_names<R>(header: &'static str, cell: fn(&mut Row, &Of<'_, R>)) -> Column<R> {
+    Column {
+        header,
+        names: true,
+        cell,
+    }
+}
+
+fn shown_columns<R>(
+    columns: &'static [Column<R>],
+    include_names: bool,
+) -> impl Iterator<Item = &'static Column<R>> {
+    columns.iter().filter(move |c| include_names || !c.names)
+}
+
+fn headers<R>(columns: &'static [Column<R>], include_names: bool) -> Vec<&'static str> {
+    shown_columns(columns, include_names)
+        .enumerate()
+        .map(|(i, c)| match c.header {
+            // A file with names says so in its first header, where a reader looks first.
+            "col.code" if i == 0 && include_names => "csv.code_with_names",
+            header => header,
+        })
+        .collect()
+}
+
+/// Writes the header and one row per record, each cell by its column.
+fn write_records<'a, R: 'a>(
+    columns: &'static [Column<R>],
+    list: impl ExactSizeIterator<Item = &'a R>,
+    snap: &Snapshot,
+    o: &ExportOptions,
+    w: &mut Csv,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    header(w, o.lang, &headers(columns, o.include_names))?;
+    let total = list.len();
+    let mut row = Row::default();
+    for (n, record) in list.enumerate() {
+        let of = Of {
+            record,
+            snap,
+            lang: o.lang,
+        };
+        for column in shown_columns(columns, o.include_names) {
+            (column.cell)(&mut row, &of);
+        }
+        row.write(w)?;
+        tick(progress, n + 1, total);
+    }
+    Ok(total)
 }
 
 /// One row at a time in one reused buffer. Borrowed text is copied straight in, numbers
@@ -298,255 +362,6 @@ impl Row {
         self.record.clear();
         Ok(())
     }
-}
-
-fn people(
-    snap: &Snapshot,
-    o: &ExportOptions,
-    w: &mut Csv,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(w, lang, &people_columns(o.include_names))?;
-    let mut list: Vec<&Person> = snap
-        .people
-        .values()
-        .filter(|p| o.filter.person(p))
-        .collect();
-    list.sort_by(|a, b| a.code.cmp(&b.code));
-    let total = list.len();
-    let mut row = Row::default();
-    let label = |key: Option<&str>| key.map(|k| t(lang, k)).unwrap_or_default();
-    for (n, p) in list.iter().enumerate() {
-        row.text(&p.code);
-        if o.include_names {
-            row.text(&p.full_name).text(&p.phone).text(&p.address);
-        }
-        let consent = p.consent.as_ref();
-        row.text(t(lang, p.sex.key()))
-            .shown(p.birth_year)
-            .text(&p.ward)
-            .text(label(p.primary_group().map(|g| g.key())))
-            .text(label(p.target_groups.get(1).map(|g| g.key())))
-            .text(t(lang, p.status.key()))
-            .date(p.enrolled_on)
-            .text(&p.collaborator)
-            .text(yes_no(lang, consent.is_some()))
-            .opt_date(consent.map(|c| c.given_on))
-            .opt_date(consent.and_then(|c| c.valid_until))
-            .text(
-                consent
-                    .map(|c| yes_no(lang, c.services))
-                    .unwrap_or_default(),
-            )
-            .text(
-                consent
-                    .map(|c| yes_no(lang, c.referrals))
-                    .unwrap_or_default(),
-            )
-            .text(consent.map(|c| yes_no(lang, c.sharing)).unwrap_or_default());
-        if o.include_names {
-            row.text(&p.household_note);
-        }
-        row.write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
-}
-
-fn code_of(snap: &Snapshot, person: Id) -> &str {
-    snap.people
-        .get(&person)
-        .map(|p| p.code.as_str())
-        .unwrap_or_default()
-}
-
-fn ward_of(snap: &Snapshot, person: Id) -> &str {
-    snap.people
-        .get(&person)
-        .map(|p| p.ward.as_str())
-        .unwrap_or_default()
-}
-
-fn plans(
-    snap: &Snapshot,
-    o: &ExportOptions,
-    w: &mut Csv,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "field.business_line",
-            "field.business_detail",
-            "field.goal",
-            "csv.budget_vnd",
-            "field.counselling_sessions",
-            "field.status",
-            "csv.approved_by",
-            "col.approved_on",
-            "field.created_on",
-        ],
-    )?;
-    let mut list: Vec<&LivelihoodPlan> = snap
-        .plans
-        .values()
-        .filter(|p| o.filter.owner(snap, p.person_id) && o.filter.in_range(p.created_on))
-        .collect();
-    list.sort_by_key(|p| (code_of(snap, p.person_id), p.created_on, p.id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, p) in list.iter().enumerate() {
-        row.text(code_of(snap, p.person_id))
-            .text(ward_of(snap, p.person_id))
-            .text(t(lang, p.business_line.key()))
-            .text(&p.business_detail)
-            .text(&p.goal)
-            .shown(p.budget.0)
-            .shown(p.counselling_sessions)
-            .text(t(lang, p.status.key()))
-            .text(&p.approved_by)
-            .opt_date(p.approved_on)
-            .date(p.created_on)
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
-}
-
-fn grants(
-    snap: &Snapshot,
-    o: &ExportOptions,
-    w: &mut Csv,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "col.handed_over_on",
-            "field.kind",
-            "field.item",
-            "field.quantity",
-            "field.unit",
-            "csv.unit_value_vnd",
-            "csv.total_value_vnd",
-            "field.handover_record_no",
-            "field.supplier",
-            "field.plan",
-        ],
-    )?;
-    let mut list: Vec<&Grant> = snap
-        .grants
-        .values()
-        .filter(|g| o.filter.grant(snap, g))
-        .collect();
-    list.sort_by_key(|g| (g.handed_over_on, code_of(snap, g.person_id), g.id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, g) in list.iter().enumerate() {
-        let plan = g
-            .plan_id
-            .and_then(|p| snap.plans.get(&p))
-            .map(|p| t(lang, p.business_line.key()))
-            .unwrap_or_default();
-        row.text(code_of(snap, g.person_id))
-            .text(ward_of(snap, g.person_id))
-            .date(g.handed_over_on)
-            .text(t(lang, g.kind.key()))
-            .text(&g.item)
-            .shown(g.quantity.plain())
-            .text(&g.unit)
-            .shown(g.unit_value.0)
-            .shown(g.total_value.0)
-            .text(&g.handover_record_no)
-            .text(&g.supplier)
-            .text(plan)
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
-}
-
-fn milestones(
-    snap: &Snapshot,
-    o: &ExportOptions,
-    w: &mut Csv,
-    progress: &mut dyn FnMut(usize, usize),
-) -> Result<usize, ExportError> {
-    let lang = o.lang;
-    header(
-        w,
-        lang,
-        &[
-            "col.code",
-            "field.ward",
-            "col.due_on",
-            "field.kind",
-            "field.status",
-            "field.done_on",
-            "field.assigned_to",
-            "field.done_by",
-            "field.business_operating",
-            "field.animals_alive",
-            "csv.monthly_income_vnd",
-            "field.referral_needed",
-            "field.reason",
-            "field.grant",
-        ],
-    )?;
-    // Sorted on keys held in the list itself: comparing through the references would
-    // chase two pointers into a 50 MB heap per comparison.
-    let mut list: Vec<(NaiveDate, Id, &Milestone)> = snap
-        .milestones
-        .values()
-        .filter(|m| o.filter.milestone(snap, m))
-        .map(|m| (m.due_on, m.id, m))
-        .collect();
-    list.sort_unstable_by_key(|&(due, id, _)| (due, id));
-    let total = list.len();
-    let mut row = Row::default();
-    for (n, &(_, _, m)) in list.iter().enumerate() {
-        let v = &m.visit;
-        let person = snap.people.get(&m.person_id);
-        row.text(person.map(|p| p.code.as_str()).unwrap_or_default())
-            .text(person.map(|p| p.ward.as_str()).unwrap_or_default())
-            .date(m.due_on)
-            .text(t(lang, m.kind.key()))
-            .text(t(lang, m.status.key()))
-            .opt_date(m.done_on)
-            .text(&m.assigned_to)
-            .text(&v.done_by)
-            .text(
-                v.business_operating
-                    .map(|b| yes_no(lang, b))
-                    .unwrap_or_default(),
-            )
-            .opt_shown(v.animals_alive)
-            .opt_shown(v.monthly_income.map(|d| d.0))
-            .text(
-                v.referral_needed
-                    .map(|s| t(lang, s.key()))
-                    .unwrap_or_default(),
-            )
-            .text(&v.reason)
-            .text(
-                m.grant_id
-                    .and_then(|g| snap.grants.get(&g))
-                    .map(|g| g.item.as_str())
-                    .unwrap_or_default(),
-            )
-            .write(w)?;
-        tick(progress, n + 1, total);
-    }
-    Ok(total)
 }
 
 /// A summary cell as it goes into a spreadsheet: plain integers, ISO dates, "<K".

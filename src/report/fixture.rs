@@ -244,3 +244,58 @@ pub fn programme() -> Snapshot {
     snap.put_referral(referral);
     snap
 }
+
+/// The programme and one more person, entered in error, with a draft plan, a grant
+/// whose last visit found the business closed, an overdue visit and a referral: all of
+/// it must leave every figure, list and export as it was.
+pub fn programme_with_one_entered_in_error() -> Snapshot {
+    let mut snap = programme();
+    let mut p = person(
+        6,
+        "CT",
+        Sex::Female,
+        1990,
+        vec![TargetGroup::Victim],
+        consent(None),
+    );
+    p.entered_in_error = true;
+    snap.put_person(p);
+    snap.put_plan(plan(16, 6, PlanStatus::Draft));
+    let g = grant(
+        26,
+        6,
+        Some(16),
+        GrantKind::Equipment,
+        1,
+        3_000_000,
+        day(2025, 2, 1),
+    );
+    let closed = milestone(
+        37,
+        &g,
+        day(2025, 3, 1),
+        Visit {
+            done: Some(day(2025, 3, 2)),
+            operating: Some(false),
+            animals: None,
+        },
+    );
+    let late = milestone(
+        38,
+        &g,
+        day(2025, 5, 1),
+        Visit {
+            done: None,
+            operating: None,
+            animals: None,
+        },
+    );
+    snap.put_grant(g);
+    snap.put_milestone(closed);
+    snap.put_milestone(late);
+    let mut referral = sample_referral();
+    referral.id = Id(46);
+    referral.person_id = Id(6);
+    snap.put_referral(referral);
+    snap
+}

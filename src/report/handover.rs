@@ -103,10 +103,11 @@ pub fn records_on(
     Ok(records)
 }
 
-/// The record of one person's grants (all of one number).
+/// The record of one person's grants (all of one number); none for a person entered
+/// in error, whose grants count nowhere.
 fn gather(snap: &Snapshot, grants: &[&Grant]) -> Option<HandoverRecord> {
     let first = grants.first()?;
-    let person = snap.people.get(&first.person_id)?;
+    let person = snap.people.get(&first.person_id).filter(|p| p.counts())?;
     let ward = snap
         .wards
         .get(&person.ward)

@@ -390,11 +390,16 @@ pub fn read_people(
         return Ok(plan);
     }
     let wards: Vec<&Ward> = snap.wards.values().collect();
-    // Likely duplicates: same folded name, birth year and ward.
-    let key_of = |p: &Person| (text::fold(&p.full_name), p.birth_year, p.ward.clone());
+    // Likely duplicates, by the one rule the person form uses too (`Person::duplicate_key`);
+    // someone entered in error is no one to be duplicated.
+    let key_of = |p: &Person| {
+        let (name, born, ward) = p.duplicate_key();
+        (name, born, ward.to_string())
+    };
     let existing: HashMap<(String, i32, String), String> = snap
         .people
         .values()
+        .filter(|p| p.counts())
         .map(|p| (key_of(p), p.code.clone()))
         .collect();
     let mut seen: HashMap<(String, i32, String), usize> = HashMap::new();
@@ -579,6 +584,7 @@ fn person_from(row: &mut Row, wards: &[&Ward], today: NaiveDate) -> Option<Perso
         status,
         collaborator: row.get("collaborator").to_string(),
         stamp: Stamp::default(),
+        entered_in_error: false,
     })
 }
 

@@ -6,6 +6,7 @@ pub mod export;
 pub mod handover;
 pub mod import;
 pub mod pdf;
+pub mod period;
 pub mod review;
 pub mod sheet;
 pub mod summaries;
@@ -15,6 +16,7 @@ pub mod table;
 pub(crate) mod fixture;
 
 pub use dashboard::Dashboard;
+pub use period::Period;
 pub use table::{Cell, Table};
 
 use crate::domain::{Grant, Id, Milestone, Person, Snapshot};
@@ -41,15 +43,19 @@ impl Filter {
         self.from.is_none_or(|f| day >= f) && self.to.is_none_or(|t| day <= t)
     }
 
+    /// A person entered in error is in no filter: they count nowhere.
     pub fn person(&self, p: &Person) -> bool {
-        self.ward.as_deref().is_none_or(|w| p.ward == w) && self.in_range(p.enrolled_on)
+        p.counts()
+            && self.ward.as_deref().is_none_or(|w| p.ward == w)
+            && self.in_range(p.enrolled_on)
     }
 
-    /// Whether a record of this person is in the filter's ward.
+    /// Whether a record of this person is in the filter's ward, and counts (its person
+    /// was not entered in error).
     pub fn owner(&self, snap: &Snapshot, person: Id) -> bool {
-        self.ward
-            .as_deref()
-            .is_none_or(|w| snap.people.get(&person).is_some_and(|p| p.ward == w))
+        snap.people
+            .get(&person)
+            .is_some_and(|p| p.counts() && self.ward.as_deref().is_none_or(|w| p.ward == w))
     }
 
     pub fn grant(&self, snap: &Snapshot, g: &Grant) -> bool {
@@ -58,5 +64,53 @@ impl Filter {
 
     pub fn milestone(&self, snap: &Snapshot, m: &Milestone) -> bool {
         self.owner(snap, m.person_id) && self.in_range(m.due_on)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::export::{ExportKind, ExportOptions, export};
+    use super::fixture::{programme, programme_with_one_entered_in_error, today};
+    use super::summaries::Summary;
+    use super::*;
+    use crate::i18n::Lang;
+
+    /// Every figure, list and export the programme gives, side by side.
+    fn everything(snap: &Snapshot) -> (Dashboard, Vec<Table>, Vec<review::ReviewItem>, Vec<u8>) {
+        let mut csv = Vec::new();
+        for kind in ExportKind::ALL {
+            let options = ExportOptions {
+                lang: Lang::En,
+                include_names: true,
+                filter: Filter::default(),
+                suppress_below: None,
+            };
+            export(kind, snap, today(), &options, &mut csv, &mut |_, _| {}).expect("export");
+        }
+        (
+            dashboard::compute(snap, today(), None),
+            Summary::ALL
+                .iter()
+                .flat_map(|s| [None, Some("CT")].map(|w| s.table(snap, today(), &Filter::ward(w))))
+                .collect(),
+            review::review_items(snap),
+            csv,
+        )
+    }
+
+    #[test]
+    fn a_person_entered_in_error_counts_in_no_figure_list_or_export() {
+        let with = programme_with_one_entered_in_error();
+        assert_eq!(everything(&with), everything(&programme()));
+        assert_eq!(
+            dashboard::compute(&with, today(), Some("CT")),
+            dashboard::compute(&programme(), today(), Some("CT"))
+        );
+        // Restored, the person counts again.
+        let mut restored = with.clone();
+        let mut p = restored.people[&Id(6)].clone();
+        p.entered_in_error = false;
+        restored.put_person(p);
+        assert_ne!(everything(&restored).0, everything(&programme()).0);
     }
 }

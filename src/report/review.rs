@@ -23,7 +23,7 @@ pub fn review_items(snap: &Snapshot) -> Vec<ReviewItem> {
     let mut plans: Vec<&LivelihoodPlan> = snap
         .plans
         .values()
-        .filter(|p| p.status == PlanStatus::Draft)
+        .filter(|p| p.status == PlanStatus::Draft && snap.counts(p.person_id))
         .collect();
     plans.sort_by_key(|p| (p.created_on, p.id));
     let mut items: Vec<ReviewItem> = plans
@@ -31,7 +31,8 @@ pub fn review_items(snap: &Snapshot) -> Vec<ReviewItem> {
         .map(|p| ReviewItem::PlanToApprove(p.id))
         .collect();
     let mut troubled: Vec<(NaiveDate, ReviewItem)> = Vec::new();
-    for grant in snap.grants.values() {
+    // A person entered in error needs no review.
+    for grant in snap.grants.values().filter(|g| snap.counts(g.person_id)) {
         let last = snap
             .milestones_of(grant.id)
             .filter(|m| m.status == MilestoneStatus::Done)

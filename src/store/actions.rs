@@ -146,8 +146,12 @@ impl Store {
 
     pub fn save_person(&mut self, person: Person) -> Result<Person, StoreError> {
         let mut person = person;
+        // A code never changes once given; the mark of a record entered in error
+        // changes only through `mark_entered_in_error`.
+        person.entered_in_error = false;
         if let Some(old) = self.snapshot.people.get(&person.id) {
-            person.code = old.code.clone(); // a code never changes once given
+            person.code = old.code.clone();
+            person.entered_in_error = old.entered_in_error;
         }
         match self
             .apply_as(vec![Change::Person(person)], "save_person", true)?
@@ -158,10 +162,43 @@ impl Store {
         }
     }
 
+    /// Marks a person entered in error (a duplicate, a test), or takes the mark back: a
+    /// supervisor's decision, audited. The record and its history stay; while marked,
+    /// the person and their plans, grants and visits count in no figure, list or export.
+    pub fn mark_entered_in_error(
+        &mut self,
+        person: Id,
+        in_error: bool,
+    ) -> Result<Person, StoreError> {
+        self.require(Permission::MarkEnteredInError)?;
+        let mut p = self
+            .snapshot
+            .people
+            .get(&person)
+            .cloned()
+            .ok_or(StoreError::NotFound)?;
+        p.entered_in_error = in_error;
+        let action = if in_error {
+            "mark_entered_in_error"
+        } else {
+            "restore_entered_in_error"
+        };
+        match self.apply_as(vec![Change::Person(p)], action, true)?.pop() {
+            Some(Change::Person(p)) => Ok(p),
+            _ => Err(StoreError::NotFound),
+        }
+    }
+
     /// Adds many people in one atomic write: all of them, or none.
     pub fn import_people(&mut self, people: Vec<Person>) -> Result<Vec<Person>, StoreError> {
         let saved = self.apply_as(
-            people.into_iter().map(Change::Person).collect(),
+            people
+                .into_iter()
+                .map(|mut p| {
+                    p.entered_in_error = false;
+                    Change::Person(p)
+                })
+                .collect(),
             "import_people",
             true,
         )?;

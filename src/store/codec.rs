@@ -71,8 +71,62 @@ pub trait Stored: Serialize + DeserializeOwned {
     }
 }
 
+/// Version 2: a person can be marked entered in error.
 impl Stored for Person {
-    const VERSION: u8 = 1;
+    const VERSION: u8 = 2;
+
+    fn decode_version(version: u8, body: &[u8]) -> Result<Self, CodecError> {
+        match version {
+            2 => decode_body(body),
+            1 => decode_body::<PersonV1>(body).map(Person::from),
+            v => Err(CodecError::UnknownVersion(v)),
+        }
+    }
+}
+
+/// A person as layout 1 wrote it: no mark of a record entered in error.
+#[derive(serde::Deserialize)]
+#[cfg_attr(test, derive(serde::Serialize))]
+struct PersonV1 {
+    id: crate::domain::Id,
+    code: String,
+    full_name: String,
+    sex: crate::domain::Sex,
+    birth_year: i32,
+    ward: String,
+    address: String,
+    phone: String,
+    target_groups: Vec<crate::domain::TargetGroup>,
+    household_note: String,
+    consent: Option<crate::domain::Consent>,
+    #[serde(with = "crate::domain::dates::serde_day")]
+    enrolled_on: chrono::NaiveDate,
+    status: crate::domain::PersonStatus,
+    collaborator: String,
+    stamp: crate::domain::Stamp,
+}
+
+impl From<PersonV1> for Person {
+    fn from(v1: PersonV1) -> Person {
+        Person {
+            id: v1.id,
+            code: v1.code,
+            full_name: v1.full_name,
+            sex: v1.sex,
+            birth_year: v1.birth_year,
+            ward: v1.ward,
+            address: v1.address,
+            phone: v1.phone,
+            target_groups: v1.target_groups,
+            household_note: v1.household_note,
+            consent: v1.consent,
+            enrolled_on: v1.enrolled_on,
+            status: v1.status,
+            collaborator: v1.collaborator,
+            stamp: v1.stamp,
+            entered_in_error: false,
+        }
+    }
 }
 impl Stored for LivelihoodPlan {
     const VERSION: u8 = 1;
@@ -353,7 +407,7 @@ mod tests {
             "the sequence that wrote it is bound too"
         );
         let mut other_version = bytes.clone();
-        other_version[0] = 2 | WRITTEN_AT;
+        other_version[0] = 1 | WRITTEN_AT;
         assert_eq!(
             unseal::<Person>(&other_version, &sealing, "people", b"key-1"),
             Err(CodecError::Undecryptable),
@@ -420,6 +474,34 @@ mod tests {
         with_card.quantity = crate::domain::Quantity(1500);
         with_card.card = Some(crate::domain::InsuranceCard::default());
         round_trips(with_card);
+    }
+
+    #[test]
+    fn a_person_written_with_layout_1_reads_as_not_entered_in_error() {
+        let p = sample_person();
+        let old = PersonV1 {
+            id: p.id,
+            code: p.code.clone(),
+            full_name: p.full_name.clone(),
+            sex: p.sex,
+            birth_year: p.birth_year,
+            ward: p.ward.clone(),
+            address: p.address.clone(),
+            phone: p.phone.clone(),
+            target_groups: p.target_groups.clone(),
+            household_note: p.household_note.clone(),
+            consent: p.consent.clone(),
+            enrolled_on: p.enrolled_on,
+            status: p.status,
+            collaborator: p.collaborator.clone(),
+            stamp: p.stamp.clone(),
+        };
+        let mut bytes = vec![1u8];
+        bytes.extend(encode_body(&old));
+        assert_eq!(decode::<Person>(&bytes), Ok(p));
+        let mut in_error = sample_person();
+        in_error.entered_in_error = true;
+        round_trips(in_error);
     }
 
     #[test]

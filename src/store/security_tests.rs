@@ -443,3 +443,56 @@ fn a_user_name_with_a_terminal_code_in_it_is_refused() {
     assert!(matches!(result, Err(StoreError::Invalid(_))), "{result:?}");
     assert_eq!(store.users().len(), 1);
 }
+
+#[test]
+fn only_a_supervisor_marks_a_person_entered_in_error_and_takes_it_back_audited() {
+    let (dir, mut store) = with_officer(None);
+    let person = store.save_person(new_person()).expect("person");
+    drop(store);
+
+    let mut as_officer = open_as(dir.path(), &officer(None));
+    assert!(matches!(
+        as_officer.mark_entered_in_error(person.id, true),
+        Err(StoreError::NotAllowed(Permission::MarkEnteredInError))
+    ));
+    // Not through a plain save either.
+    let mut marked = person.clone();
+    marked.entered_in_error = true;
+    as_officer
+        .save_person(marked)
+        .expect("a save keeps the mark as it was");
+    assert!(as_officer.snapshot().people[&person.id].counts());
+    drop(as_officer);
+
+    let mut store = open(dir.path());
+    let marked = store
+        .mark_entered_in_error(person.id, true)
+        .expect("supervisor marks");
+    assert!(!marked.counts());
+    // An edit through the form keeps the mark.
+    let mut edited = marked.clone();
+    edited.entered_in_error = false;
+    edited.phone = "0977 111 222".into();
+    assert!(!store.save_person(edited).expect("edit").counts());
+    let restored = store
+        .mark_entered_in_error(person.id, false)
+        .expect("supervisor restores");
+    assert!(restored.counts());
+    let history = store.history_of(person.id).expect("history");
+    let actions: Vec<&str> = history.iter().map(|h| h.action.as_str()).collect();
+    assert_eq!(
+        actions,
+        vec![
+            "save_person",
+            "save_person", // the officer's, which left the mark alone
+            "mark_entered_in_error",
+            "save_person",
+            "restore_entered_in_error"
+        ]
+    );
+    assert_eq!(
+        history[2].change,
+        RecordChange::Changed(vec!["entered_in_error".into()])
+    );
+    assert!(store.check().is_ok(), "{:?}", store.check().findings);
+}

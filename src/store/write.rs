@@ -58,7 +58,13 @@ impl Store {
             Change::Ward(_) => require(Permission::ManageSettings),
             Change::Person(p) => {
                 covered(Some(&p.ward))?;
-                covered(overlay.person(p.id).map(|old| old.ward.as_str()))
+                let old = overlay.person(p.id);
+                covered(old.map(|old| old.ward.as_str()))?;
+                // Whatever the path, only a supervisor sets or lifts the mark.
+                if p.entered_in_error != old.is_some_and(|o| o.entered_in_error) {
+                    require(Permission::MarkEnteredInError)?;
+                }
+                Ok(())
             }
             Change::Plan(p) => {
                 covered_person(p.person_id)?;

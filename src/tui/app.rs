@@ -205,8 +205,8 @@ impl App {
             }
             Cmd::ToggleLanguage => self.lang = self.lang.other(),
             Cmd::Export => match self.screens.get(self.screen).export_target() {
-                Some((kind, ward)) => {
-                    self.request(Request::OpenForm(FormPurpose::Export { kind, ward }))
+                Some((kind, filter)) => {
+                    self.request(Request::OpenForm(FormPurpose::Export { kind, filter }))
                 }
                 None => {
                     self.status = Some((
@@ -329,6 +329,13 @@ impl App {
                 });
             }
             Request::ApprovePlan(plan) => self.approve_plan(plan),
+            Request::MarkEnteredInError(person, in_error) => {
+                match self.store.mark_entered_in_error(person, in_error) {
+                    Ok(_) => self.saved(),
+                    Err(e) => self.store_failed(&e),
+                }
+            }
+            Request::SaveDespiteDuplicate => self.save_form_asking(false),
             Request::Quit => self.should_quit = true,
             Request::StartExport(job) => {
                 self.status = Some((
@@ -447,6 +454,12 @@ impl App {
 
     /// Validates and saves the open form; on problems, shows each beside its field.
     fn save_form(&mut self) {
+        self.save_form_asking(true)
+    }
+
+    /// `ask_duplicate`: whether a new person who looks like one already here is asked
+    /// about first (no, the default, keeps the form as typed).
+    fn save_form_asking(&mut self, ask_duplicate: bool) {
         let Some(Modal::Form(fm)) = self.modals.last_mut() else {
             return;
         };
@@ -459,6 +472,16 @@ impl App {
                 return;
             }
         };
+        if let Some(question) = forms::duplicate_question(&changes, &ctx).filter(|_| ask_duplicate)
+        {
+            self.modals.push(Modal::Confirm {
+                question,
+                on_yes: Request::SaveDespiteDuplicate,
+                on_no: None,
+                default_yes: false,
+            });
+            return;
+        }
         // An export writes no record: ask about names first, then leave it to the loop,
         // which shows its progress.
         if let forms::Save::Export(job) = changes {

@@ -178,6 +178,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('v'), NONE, C::RecordVisit, S::Person, "v", "key.record_visit", true),
     bind(K::Char('a'), NONE, C::Approve, S::Person, "a", "key.approve_plan", true),
     bind(K::Char('r'), NONE, C::AddReferral, S::Person, "r", "key.add_referral", false),
+    bind(K::Delete, NONE, C::Delete, S::Person, "Del", "key.mark_error", false),
     bind(K::Char('/'), NONE, C::Search, S::Grants, "/", "key.search", true),
     bind(K::Enter, NONE, C::Open, S::Grants, "Enter", "key.open_grant", true),
     bind(K::Char('w'), NONE, C::CycleWard, S::Grants, "w", "key.cycle_ward", true),
@@ -195,6 +196,8 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Tab, NONE, C::NextField, S::Reports, "Tab", "key.next_report", true),
     bind(K::BackTab, SHIFT, C::PrevField, S::Reports, "Shift+Tab", "key.prev_report", false),
     bind(K::Char('w'), NONE, C::CycleWard, S::Reports, "w", "key.cycle_ward", false),
+    bind(K::Char('p'), NONE, C::CycleFilter, S::Reports, "p", "key.cycle_period", false),
+    bind(K::Left, NONE, C::Left, S::Reports, "←/→", "key.step_period", false),
     bind(K::Enter, NONE, C::Open, S::Reports, "Enter", "key.open_person", true),
     bind(K::Char('a'), NONE, C::Approve, S::Reports, "a", "key.approve_plan", true),
     bind(K::Char('n'), NONE, C::New, S::Settings, "n", "key.new_ward", true),
@@ -299,6 +302,7 @@ impl Binding {
 pub fn needs(cmd: Cmd, scope: Scope) -> Option<Permission> {
     match (cmd, scope) {
         (Cmd::Approve, _) => Some(Permission::ApprovePlans),
+        (Cmd::Delete, Scope::Person) => Some(Permission::MarkEnteredInError),
         (Cmd::New | Cmd::Open | Cmd::Edit, Scope::Settings) => Some(Permission::ManageSettings),
         _ => None,
     }

@@ -290,6 +290,8 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
 }
 
 #[cfg(test)]
+mod records_tests;
+#[cfg(test)]
 mod screen_tests;
 #[cfg(test)]
 mod tests;

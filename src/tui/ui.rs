@@ -101,6 +101,11 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let left_width: usize = spans.iter().map(|s| text::width(&s.content)).sum();
     // Who is signed in, always: a shared laptop must not hide whose name goes on a record.
     // Where it does not all fit, the date goes first, then the role; a name is cut last.
+    // An officer of one ward sees it named: every figure on screen is that ward's.
+    let ward = match &ctx.user.ward {
+        Some(code) => format!(" · {}", ctx.snap.ward_name(code)),
+        None => String::new(),
+    };
     let who = format!("{} ({})", ctx.user.name, ctx.t(ctx.user.role.key()));
     let demo = if app.is_demo {
         format!("{} · ", ctx.t("ui.demo"))
@@ -109,15 +114,16 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     };
     let room = (area.width as usize).saturating_sub(left_width + 1);
     let choices = [
-        format!("{demo}{who} · {} ", format_date(ctx.today)),
-        format!("{demo}{who} "),
+        format!("{demo}{who}{ward} · {} ", format_date(ctx.today)),
+        format!("{demo}{who}{ward} "),
+        format!("{demo}{}{ward} ", ctx.user.name),
         format!("{demo}{} ", ctx.user.name),
     ];
     let right = choices
         .iter()
         .find(|c| text::width(c) <= room)
         .cloned()
-        .unwrap_or_else(|| fit(&choices[2], room));
+        .unwrap_or_else(|| fit(&choices[3], room));
     let pad = room.saturating_sub(text::width(&right));
     spans.push(Span::styled(" ".repeat(pad + 1), theme.header()));
     spans.push(Span::styled(right, theme.header()));

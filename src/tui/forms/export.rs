@@ -2,7 +2,7 @@
 //! names go with it (supervisors only, confirmed, audited); for a summary leaving the
 //! province, the smallest count it may show.
 
-use super::{ExportJob, Refusal, field_ids, optional_number};
+use super::{ExportJob, Refusal, field_ids, optional_date, optional_number};
 use crate::domain::Permission;
 use crate::i18n::Lang;
 use crate::report::Filter;
@@ -16,6 +16,8 @@ field_ids!(ExportField {
     Names = "names",
     Public = "public",
     Minimum = "minimum",
+    From = "from",
+    To = "to",
 });
 use ExportField as F;
 
@@ -40,7 +42,7 @@ fn default_path(kind: ExportKind, ctx: &Ctx) -> String {
         .to_string()
 }
 
-pub fn build(kind: ExportKind, ctx: &Ctx) -> Form {
+pub fn build(kind: ExportKind, filter: &Filter, ctx: &Ctx) -> Form {
     let languages = vec![
         (Label::Text("Tiếng Việt".into()), Lang::Vi),
         (Label::Text("English".into()), Lang::En),
@@ -56,6 +58,9 @@ pub fn build(kind: ExportKind, ctx: &Ctx) -> Form {
             "field.export_minimum",
             Some(PUBLIC_MINIMUM_COUNT),
         ),
+        // The period the screen shows; empty is all time, as without --from/--to.
+        Field::date(F::From, "field.export_from", filter.from),
+        Field::date(F::To, "field.export_to", filter.to),
     ];
     let mut form = Form::new(
         format!("{} · {}", ctx.t("form.export"), kind.name()),
@@ -89,6 +94,13 @@ pub fn read(
     ctx: &Ctx,
 ) -> Result<ExportJob, Refusal> {
     let mut errors = Refusal::default();
+    let from = optional_date(form, F::From, &mut errors);
+    let to = optional_date(form, F::To, &mut errors);
+    if let (Some(f), Some(t)) = (from, to)
+        && t < f
+    {
+        errors.add(F::To, "err.period_to_before_from");
+    }
     let path = std::path::PathBuf::from(form.text(F::Path).trim());
     if form.text(F::Path).trim().is_empty() {
         errors.add(F::Path, "err.required");
@@ -121,11 +133,7 @@ pub fn read(
         options: ExportOptions {
             lang,
             include_names,
-            filter: Filter {
-                ward,
-                from: None,
-                to: None,
-            },
+            filter: Filter { ward, from, to },
             suppress_below,
         },
         path,

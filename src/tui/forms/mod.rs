@@ -86,10 +86,11 @@ pub enum FormPurpose {
     BackupFolder {
         then_quit: bool,
     },
-    /// Where an export goes, in which language, with or without names.
+    /// Where an export goes, in which language, with or without names; the screen's
+    /// ward and period come in `filter`, and the period can be changed on the form.
     Export {
         kind: ExportKind,
-        ward: Option<String>,
+        filter: crate::report::Filter,
     },
 }
 
@@ -177,7 +178,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         FormPurpose::Ward(code) => settings::build_ward(code.as_deref(), ctx)?,
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
         FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
-        FormPurpose::Export { kind, .. } => export::build(*kind, ctx),
+        FormPurpose::Export { kind, filter } => export::build(*kind, filter, ctx),
     };
     on_change(&mut form, purpose, ctx);
     Ok(form)
@@ -233,9 +234,18 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Refus
         FormPurpose::BackupFolder { .. } => {
             settings::read_backup_folder(form).map(Save::BackupFolder)
         }
-        FormPurpose::Export { kind, ward } => {
-            export::read(form, *kind, ward.clone(), ctx).map(Save::Export)
+        FormPurpose::Export { kind, filter } => {
+            export::read(form, *kind, filter.ward.clone(), ctx).map(Save::Export)
         }
+    }
+}
+
+/// The question to ask before a new person who looks like one already here is saved
+/// (`Snapshot::likely_duplicate_of`, the importer's rule), naming that person.
+pub fn duplicate_question(save: &Save, ctx: &Ctx) -> Option<String> {
+    match save {
+        Save::Person(p) if p.id.is_new() => person::duplicate_question(p, ctx),
+        _ => None,
     }
 }
 

@@ -164,6 +164,7 @@ fn blank(ctx: &Ctx, ward: String) -> Person {
         status: PersonStatus::Active,
         collaborator: ctx.actor.to_string(),
         stamp: Stamp::default(),
+        entered_in_error: false,
     }
 }
 
@@ -181,6 +182,26 @@ pub fn on_change(form: &mut Form) {
         let day = intake.min(form.today());
         form.set_text(F::ConsentGivenOn, &crate::domain::dates::format_date(day));
     }
+}
+
+/// "XH-0002 Lê Thị Mai, 1990, Xuân Hội is already here: save anyway?" when `person`
+/// looks like someone already here.
+pub fn duplicate_question(person: &Person, ctx: &Ctx) -> Option<String> {
+    let mut tidy = person.clone();
+    tidy.tidy();
+    let other = ctx.snap.likely_duplicate_of(&tidy)?;
+    let who = format!(
+        "{} {}, {}, {}",
+        other.code,
+        other.full_name,
+        other.birth_year,
+        ctx.snap.ward_name(&other.ward)
+    );
+    Some(crate::i18n::tf(
+        ctx.lang,
+        "person.duplicate_question",
+        &[("person", &who)],
+    ))
 }
 
 pub fn read(form: &Form, id: Option<Id>, ctx: &Ctx) -> Result<Person, Refusal> {

@@ -107,7 +107,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
         FormPurpose::BackupFolder { then_quit: false },
         FormPurpose::Export {
             kind: ExportKind::Wards,
-            ward: None,
+            filter: crate::report::Filter::default(),
         },
     ];
     for purpose in purposes {
@@ -343,7 +343,7 @@ fn every_form_and_question_at_80x24_in_both_languages() {
                 "export_summary",
                 FormPurpose::Export {
                     kind: ExportKind::Wards,
-                    ward: None,
+                    filter: crate::report::Filter::default(),
                 },
             ),
         ];
@@ -404,5 +404,37 @@ fn every_form_and_question_at_80x24_in_both_languages() {
             screen(&app, 80, 24)
         );
         app.modals.clear();
+    }
+}
+
+#[test]
+fn an_export_starts_with_the_screens_period_and_refuses_an_end_before_its_start() {
+    let (_dir, mut app) = demo_app(5, Lang::En);
+    let q3 = crate::report::Period::Quarter {
+        year: 2021,
+        quarter: 3,
+    };
+    let purpose = FormPurpose::Export {
+        kind: ExportKind::Wards,
+        filter: q3.filter(None),
+    };
+    open(&mut app, purpose.clone());
+    match save(form(&app), &purpose, &app.ctx()) {
+        Ok(Save::Export(job)) => assert_eq!(job.options.filter, q3.filter(None)),
+        _ => panic!("the period comes back as the screen gave it"),
+    }
+    go_to(&mut app, export::ExportField::To);
+    type_text(&mut app, "30/06/2021");
+    let ctx = app.ctx();
+    match save(form(&app), &purpose, &ctx) {
+        Err(refusal) => assert!(
+            refusal
+                .fields
+                .iter()
+                .any(|(_, key)| *key == "err.period_to_before_from"),
+            "{:?}",
+            refusal.fields
+        ),
+        Ok(_) => panic!("an end before the start is refused"),
     }
 }

@@ -6,6 +6,7 @@
 use super::{Ctx, Outcome, Screen, next_ward, ward_filter_label};
 use crate::domain::Dong;
 use crate::i18n::tf;
+use crate::report::Filter;
 use crate::report::dashboard::{self, AGE_GROUPS, Dashboard, Indicator};
 use crate::report::export::ExportKind;
 use crate::report::table::percent;
@@ -45,8 +46,8 @@ impl Screen for DashboardScreen {
         (Scope::Dashboard, false)
     }
 
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
-        Some((ExportKind::Wards, None))
+    fn export_target(&self) -> Option<(ExportKind, Filter)> {
+        Some((ExportKind::Wards, Filter::default()))
     }
 
     fn refresh(&mut self, ctx: &Ctx) {

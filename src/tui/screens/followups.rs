@@ -7,6 +7,7 @@ use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Id, MilestoneKind};
 use crate::i18n::tf;
+use crate::report::Filter;
 use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::forms::FormPurpose;
@@ -65,8 +66,8 @@ pub struct FollowUpsScreen {
 }
 
 impl Screen for FollowUpsScreen {
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
-        Some((ExportKind::Milestones, self.ward.clone()))
+    fn export_target(&self) -> Option<(ExportKind, Filter)> {
+        Some((ExportKind::Milestones, Filter::ward(self.ward.as_deref())))
     }
 
     fn scope(&self) -> (Scope, bool) {
@@ -103,9 +104,11 @@ impl Screen for FollowUpsScreen {
         let today = ctx.today;
         let person_ok = |person: Id| {
             let p = ctx.snap.people.get(&person);
-            self.ward
-                .as_deref()
-                .is_none_or(|w| p.is_some_and(|p| p.ward == w))
+            p.is_some_and(|p| p.counts())
+                && self
+                    .ward
+                    .as_deref()
+                    .is_none_or(|w| p.is_some_and(|p| p.ward == w))
                 && (query.is_empty() || text::matches_folded(ctx.snap.search_key(person), &query))
         };
         // At 10,000 people this list has some 25,000 lines: the old lines go before the
@@ -300,7 +303,11 @@ impl FollowUpsScreen {
                 ("col.name", Constraint::Fill(2), false),
                 ("col.ward", Constraint::Length(10), false),
                 ("col.kind", Constraint::Length(12), true),
-                ("col.grant", Constraint::Fill(1), false),
+                (
+                    if wide { "col.grant" } else { "col.grant_short" },
+                    Constraint::Fill(1),
+                    false,
+                ),
                 ("col.assigned_to", Constraint::Length(18), true),
             ],
             wide,
@@ -349,11 +356,8 @@ impl FollowUpsScreen {
                 } else if m.due_on == today {
                     ctx.t("followup.today").to_string()
                 } else {
-                    tf(
-                        ctx.lang,
-                        "followup.in_days",
-                        &[("days", &(m.due_on - today).num_days())],
-                    )
+                    let days = (m.due_on - today).num_days();
+                    crate::i18n::tn(ctx.lang, "followup.in_days", days, &[("days", &days)])
                 };
                 let grant = m.grant_id.and_then(|g| ctx.snap.grants.get(&g));
                 let what = grant.map(|g| g.item.clone()).unwrap_or_default();
@@ -370,11 +374,9 @@ impl FollowUpsScreen {
                 let Some(r) = ctx.snap.referrals.get(&id) else {
                     return vec![];
                 };
-                let when = tf(
-                    ctx.lang,
-                    "followup.referral_open",
-                    &[("days", &(today - r.made_on).num_days())],
-                );
+                let days = (today - r.made_on).num_days();
+                let when =
+                    crate::i18n::tn(ctx.lang, "followup.referral_open", days, &[("days", &days)]);
                 let what = format!("{}: {}", ctx.t(r.service.key()), r.to_whom);
                 (
                     r.person_id,

@@ -5,6 +5,7 @@ use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Dong, GrantKind, Id};
 use crate::i18n::tf;
+use crate::report::Filter;
 use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::keymap::{Action, Cmd, Scope};
@@ -26,8 +27,8 @@ pub struct GrantsScreen {
 }
 
 impl Screen for GrantsScreen {
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
-        Some((ExportKind::Grants, self.ward.clone()))
+    fn export_target(&self) -> Option<(ExportKind, Filter)> {
+        Some((ExportKind::Grants, Filter::ward(self.ward.as_deref())))
     }
 
     fn scope(&self) -> (Scope, bool) {
@@ -57,7 +58,7 @@ impl Screen for GrantsScreen {
             .snap
             .grants
             .values()
-            .filter(|g| self.kind.is_none_or(|k| g.kind == k))
+            .filter(|g| self.kind.is_none_or(|k| g.kind == k) && ctx.snap.counts(g.person_id))
             .filter(|g| {
                 let person = ctx.snap.people.get(&g.person_id);
                 self.ward
@@ -146,7 +147,7 @@ impl Screen for GrantsScreen {
         let wide = area.width >= 110;
         let (header, widths) = columns(
             &[
-                ("col.handed_over_on", Constraint::Length(10), false),
+                ("col.handed_over_short", Constraint::Length(10), false),
                 ("col.code", Constraint::Length(7), true),
                 ("col.name", Constraint::Fill(2), false),
                 ("col.kind", Constraint::Length(13), false),

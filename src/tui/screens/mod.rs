@@ -74,13 +74,6 @@ pub enum Outcome {
     Do(Request),
 }
 
-impl Outcome {
-    /// The name screens used before a key could say it changed nothing; it means
-    /// `Changed`. Kept so `reports.rs` (edited in parallel) needs no edit now.
-    #[allow(non_upper_case_globals)]
-    pub const Consumed: Outcome = Outcome::Changed;
-}
-
 impl From<TableKey> for Outcome {
     fn from(key: TableKey) -> Outcome {
         match key {
@@ -107,7 +100,7 @@ pub trait Screen {
         true
     }
     /// What `x` exports here: the list shown (with its ward filter), or None.
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
+    fn export_target(&self) -> Option<(ExportKind, crate::report::Filter)> {
         None
     }
 }
@@ -122,6 +115,10 @@ pub enum Request {
     /// Ask a yes/no question (i18n key), then carry out the request on yes.
     Confirm(&'static str, Box<Request>),
     ApprovePlan(Id),
+    /// Mark a person entered in error (true) or take the mark back (false).
+    MarkEnteredInError(Id, bool),
+    /// Save the open form although it looks like a person already here.
+    SaveDespiteDuplicate,
     Quit,
     /// Back up into the chosen folder (asking for it the first time), then maybe quit.
     Backup {
@@ -204,7 +201,8 @@ impl Screens {
 
 /// "3 of 120" style counters and other small helpers shared by list screens.
 pub fn ward_filter_label(ctx: &Ctx, ward: &Option<String>) -> String {
-    match ward {
+    // An officer of one ward sees only it, whatever the filter says.
+    match ward.as_ref().or(ctx.user.ward.as_ref()) {
         Some(code) => ctx.snap.ward_name(code).to_string(),
         None => ctx.t("filter.all_wards").to_string(),
     }
@@ -212,6 +210,9 @@ pub fn ward_filter_label(ctx: &Ctx, ward: &Option<String>) -> String {
 
 /// Cycles through None (all wards) and each ward code.
 pub fn next_ward(ctx: &Ctx, current: &Option<String>) -> Option<String> {
+    if ctx.user.ward.is_some() {
+        return current.clone(); // one ward only: nothing to cycle through
+    }
     let codes: Vec<&String> = ctx
         .snap
         .wards_in_order()

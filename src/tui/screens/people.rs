@@ -5,6 +5,7 @@ use super::person::{PersonPage, Section};
 use super::{Ctx, Outcome, Request, Screen, next_ward, ward_filter_label};
 use crate::domain::dates::format_date;
 use crate::domain::{Dong, Id, Person};
+use crate::report::Filter;
 use crate::report::export::ExportKind;
 use crate::text;
 use crate::tui::forms::FormPurpose;
@@ -61,8 +62,8 @@ impl PeopleScreen {
 }
 
 impl Screen for PeopleScreen {
-    fn export_target(&self) -> Option<(ExportKind, Option<String>)> {
-        Some((ExportKind::People, self.ward.clone()))
+    fn export_target(&self) -> Option<(ExportKind, Filter)> {
+        Some((ExportKind::People, Filter::ward(self.ward.as_deref())))
     }
 
     fn scope(&self) -> (Scope, bool) {
@@ -89,7 +90,8 @@ impl Screen for PeopleScreen {
 
     fn refresh(&mut self, ctx: &Ctx) {
         if self.sorted_for != (ctx.version, self.sort_by_name) {
-            let mut people: Vec<&Person> = ctx.snap.people.values().collect();
+            let mut people: Vec<&Person> =
+                ctx.snap.people.values().filter(|p| p.counts()).collect();
             if self.sort_by_name {
                 let mut keyed: Vec<(Vec<u32>, &Person)> = people
                     .iter()
@@ -215,14 +217,23 @@ impl Screen for PeopleScreen {
         let mut columns: Vec<(&str, Constraint)> = vec![
             ("col.code", Constraint::Length(7)),
             ("col.name", Constraint::Fill(2)),
-            ("col.sex", Constraint::Length(4)),
+            // As wide as the longest sex label ("Female"), and a short group header
+            // when narrow: a header or label is never cut off.
+            (
+                "col.sex",
+                Constraint::Length(label_width(ctx, "col.sex", &sex_keys())),
+            ),
             (
                 "col.birth_year",
                 Constraint::Length(if wide { 8 } else { 4 }),
             ),
             ("col.ward", Constraint::Length(if wide { 12 } else { 10 })),
             (
-                "col.target",
+                if wide {
+                    "col.target"
+                } else {
+                    "col.target_short"
+                },
                 if wide {
                     Constraint::Fill(1)
                 } else {
@@ -297,7 +308,8 @@ impl PeopleScreen {
             "people.count",
             &[
                 ("shown", &Dong(self.table.rows().len() as i64).grouped()),
-                ("total", &Dong(ctx.snap.people.len() as i64).grouped()),
+                // People entered in error are in no list: the total counts the rest.
+                ("total", &Dong(self.sorted.len() as i64).grouped()),
             ],
         );
         let sort = ctx.t(if self.sort_by_name {
@@ -339,4 +351,18 @@ fn render_first_start(area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     Paragraph::new(lines)
         .wrap(Wrap { trim: false })
         .render(area, buf);
+}
+
+fn sex_keys() -> Vec<&'static str> {
+    crate::domain::Sex::ALL.iter().map(|s| s.key()).collect()
+}
+
+/// The width of the widest of a column's header and labels, in this language.
+fn label_width(ctx: &Ctx, header: &str, labels: &[&str]) -> u16 {
+    labels
+        .iter()
+        .chain(std::iter::once(&header))
+        .map(|k| text::width(ctx.t(k)))
+        .max()
+        .unwrap_or(4) as u16
 }

@@ -1,5 +1,6 @@
 //! Screen 5: what a supervisor reviews (plans waiting for approval, grants whose last
-//! visit found trouble) and the summaries as tables.
+//! visit found trouble) and the summaries as tables, for a ward and a period (a quarter
+//! or a year, as `export --from --to` takes them), exported as shown.
 
 use super::person::Section;
 use super::{Ctx, Outcome, Request, next_ward, ward_filter_label};
@@ -8,8 +9,9 @@ use crate::domain::{Dong, Grant, Id};
 use crate::i18n::tf;
 use crate::report::review::{ReviewItem, review_items};
 use crate::report::summaries::Summary;
-use crate::report::{Filter, Table};
-use crate::tui::keymap::{Action, Cmd};
+use crate::report::{Filter, Period, Table};
+use crate::text;
+use crate::tui::keymap::{self, Action, Cmd, Scope};
 use crate::tui::widgets::list::{ListCursor, render_table};
 use crate::tui::widgets::report_table::render_report_table;
 use ratatui::buffer::Buffer;
@@ -36,7 +38,15 @@ pub struct ReportsScreen {
     ward: Option<String>,
     table: Option<Table>,
     table_cursor: ListCursor,
-    table_for: (u64, usize, Option<String>, Option<chrono::NaiveDate>),
+    table_for: (
+        u64,
+        usize,
+        Option<String>,
+        Period,
+        Option<chrono::NaiveDate>,
+    ),
+    /// The summaries' period; the review list is a work list and has none.
+    period: Period,
 }
 
 impl ReportsScreen {
@@ -46,20 +56,30 @@ impl ReportsScreen {
             self.cursor.clamp(self.review.len());
             self.computed_for = ctx.version;
         }
-        let key = (ctx.version, self.tab, self.ward.clone(), Some(ctx.today));
+        let key = (
+            ctx.version,
+            self.tab,
+            self.ward.clone(),
+            self.period,
+            Some(ctx.today),
+        );
         if self.tab > 0 && self.table_for != key {
             let summary = Summary::ALL[self.tab - 1];
-            self.table =
-                Some(summary.table(ctx.snap, ctx.today, &Filter::ward(self.ward.as_deref())));
+            self.table = Some(summary.table(ctx.snap, ctx.today, &self.filter()));
             self.table_cursor
                 .clamp(self.table.as_ref().map_or(0, |t| t.rows.len()));
             self.table_for = key;
         }
     }
 
-    /// The summary on screen, for `x` to export what it shows.
-    pub fn current_summary(&self) -> Option<(Summary, Option<String>)> {
-        (self.tab > 0).then(|| (Summary::ALL[self.tab - 1], self.ward.clone()))
+    /// What the summaries show: the ward and the period chosen.
+    fn filter(&self) -> Filter {
+        self.period.filter(self.ward.as_deref())
+    }
+
+    /// The summary on screen and its ward and period, for `x` to export what it shows.
+    pub fn current_summary(&self) -> Option<(Summary, Filter)> {
+        (self.tab > 0).then(|| (Summary::ALL[self.tab - 1], self.filter()))
     }
 
     fn person_of(&self, ctx: &Ctx) -> Option<(Id, Section)> {
@@ -85,26 +105,34 @@ impl ReportsScreen {
         match cmd {
             Cmd::NextField => {
                 self.tab = (self.tab + 1) % tabs;
-                return Outcome::Consumed;
+                return Outcome::Changed;
             }
             Cmd::PrevField => {
                 self.tab = (self.tab + tabs - 1) % tabs;
-                return Outcome::Consumed;
+                return Outcome::Changed;
             }
             Cmd::CycleWard if self.tab > 0 => {
                 self.ward = next_ward(ctx, &self.ward);
-                return Outcome::Consumed;
+                return Outcome::Changed;
+            }
+            Cmd::CycleFilter if self.tab > 0 => {
+                self.period = self.period.next_preset(ctx.today);
+                return Outcome::Changed;
+            }
+            Cmd::Left | Cmd::Right if self.tab > 0 && self.period != Period::All => {
+                self.period = self.period.step(if *cmd == Cmd::Left { -1 } else { 1 });
+                return Outcome::Changed;
             }
             Cmd::Back if self.ward.is_some() => {
                 self.ward = None;
-                return Outcome::Consumed;
+                return Outcome::Changed;
             }
             _ => {}
         }
         if self.tab > 0 {
             let rows = self.table.as_ref().map_or(0, |t| t.rows.len());
             return if self.table_cursor.handle(*cmd, rows) {
-                Outcome::Consumed
+                Outcome::Changed
             } else {
                 Outcome::Ignored
             };
@@ -121,7 +149,7 @@ impl ReportsScreen {
                 )),
                 _ => Outcome::Ignored,
             },
-            other if self.cursor.handle(*other, self.review.len()) => Outcome::Consumed,
+            other if self.cursor.handle(*other, self.review.len()) => Outcome::Changed,
             _ => Outcome::Ignored,
         }
     }
@@ -144,11 +172,31 @@ impl ReportsScreen {
             Some(table) if self.tab > 0 => {
                 let [filter, table_area] =
                     Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(body);
-                Paragraph::new(Line::styled(
-                    ward_filter_label(ctx, &self.ward),
+                let mut line = vec![Span::styled(
+                    format!(
+                        "{} · {}  ",
+                        ward_filter_label(ctx, &self.ward),
+                        period_label(self.period, ctx)
+                    ),
                     ctx.theme.muted(),
-                ))
-                .render(filter, buf);
+                )];
+                // How to change the period, beside it, from the key table: each hint
+                // whole or not at all, and the arrows only once there is a period to step.
+                let mut used: usize = line.iter().map(|s| text::width(&s.content)).sum();
+                for b in keymap::BINDINGS.iter().filter(|b| {
+                    b.scope == Scope::Reports
+                        && (b.cmd == Cmd::CycleFilter
+                            || (b.cmd == Cmd::Left && self.period != Period::All))
+                }) {
+                    let (key, help) = (format!(" {}", b.label), format!(" {} ", ctx.t(b.help)));
+                    used += text::width(&key) + text::width(&help);
+                    if used > filter.width as usize {
+                        break;
+                    }
+                    line.push(Span::styled(key, ctx.theme.key()));
+                    line.push(Span::styled(help, ctx.theme.muted()));
+                }
+                Paragraph::new(Line::from(line)).render(filter, buf);
                 render_report_table(table, table_area, buf, ctx, &self.table_cursor);
                 None
             }
@@ -222,6 +270,26 @@ impl ReportsScreen {
     }
 }
 
+/// "Quý 3/2021 (01/07/2021–30/09/2021)", "Năm 2021", or all time.
+pub fn period_label(period: Period, ctx: &Ctx) -> String {
+    let (from, to) = period.range();
+    let day = |d: Option<chrono::NaiveDate>| d.map(format_date).unwrap_or_default();
+    match period {
+        Period::All => ctx.t("period.all").to_string(),
+        Period::Quarter { year, quarter } => tf(
+            ctx.lang,
+            "period.quarter",
+            &[
+                ("quarter", &quarter),
+                ("year", &year),
+                ("from", &day(from)),
+                ("to", &day(to)),
+            ],
+        ),
+        Period::Year(year) => tf(ctx.lang, "period.year", &[("year", &year)]),
+    }
+}
+
 fn review_cells<'a>(item: &ReviewItem, ctx: &Ctx) -> Vec<Cell<'a>> {
     let person_cells = |person: Id| {
         let p = ctx.snap.people.get(&person);
@@ -252,7 +320,12 @@ fn review_cells<'a>(item: &ReviewItem, ctx: &Ctx) -> Vec<Cell<'a>> {
             let [code, name] = person_cells(plan.person_id);
             let waiting = (ctx.today - plan.created_on).num_days();
             vec![
-                Cell::from(tf(ctx.lang, "review.plan_waiting", &[("days", &waiting)])),
+                Cell::from(crate::i18n::tn(
+                    ctx.lang,
+                    "review.plan_waiting",
+                    waiting,
+                    &[("days", &waiting)],
+                )),
                 Cell::from(code),
                 Cell::from(name),
                 Cell::from(ctx.t(plan.business_line.key())),
@@ -306,8 +379,8 @@ impl super::Screen for ReportsScreen {
             _ => true,
         }
     }
-    fn export_target(&self) -> Option<(crate::report::export::ExportKind, Option<String>)> {
+    fn export_target(&self) -> Option<(crate::report::export::ExportKind, crate::report::Filter)> {
         self.current_summary()
-            .map(|(s, ward)| (crate::report::export::ExportKind::of_summary(s), ward))
+            .map(|(s, filter)| (crate::report::export::ExportKind::of_summary(s), filter))
     }
 }

@@ -12,10 +12,19 @@ use ratatui::widgets::{Block, Borders, Paragraph, Widget};
 
 pub fn render_details(p: &Person, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     let theme = ctx.theme;
-    let block = Block::default().borders(Borders::ALL).title(Span::styled(
+    let mut title = vec![Span::styled(
         format!(" {} · {} ", p.code, p.full_name),
         theme.title(),
-    ));
+    )];
+    if !p.counts() {
+        title.push(Span::styled(
+            format!(" {} ", ctx.t("person.entered_in_error")),
+            theme.error(),
+        ));
+    }
+    let block = Block::default()
+        .borders(Borders::ALL)
+        .title(Line::from(title));
     let inner = block.inner(area);
     block.render(area, buf);
     let half = inner.width / 2;

@@ -7,7 +7,7 @@ mod sections;
 
 use super::{Ctx, Outcome, Request};
 use crate::domain::*;
-use crate::i18n::tf;
+
 use crate::store::HistoryItem;
 use crate::tui::forms::FormPurpose;
 use crate::tui::keymap::{Action, Cmd};
@@ -239,6 +239,18 @@ impl PersonPage {
                     })
                 })
             }
+            // Entered in error (or back): asked first, the store checks the role.
+            Cmd::Delete => match ctx.snap.people.get(&person) {
+                Some(p) => Outcome::Do(Request::Confirm(
+                    if p.counts() {
+                        "confirm.mark_error"
+                    } else {
+                        "confirm.restore_error"
+                    },
+                    Box::new(Request::MarkEnteredInError(person, p.counts())),
+                )),
+                None => Outcome::Ignored,
+            },
             Cmd::Approve if self.section == Section::Plans => match items.plans.get(selected) {
                 Some(plan) if plan.status == PlanStatus::Draft => Outcome::Do(Request::Confirm(
                     "confirm.approve_plan",
@@ -312,11 +324,8 @@ impl PersonPage {
 /// The status of a milestone as a person reads it, with overdue days.
 pub fn milestone_status_text(m: &Milestone, ctx: &Ctx) -> String {
     if m.is_overdue(ctx.today) {
-        tf(
-            ctx.lang,
-            "followup.overdue_days",
-            &[("days", &m.days_overdue(ctx.today))],
-        )
+        let days = m.days_overdue(ctx.today);
+        crate::i18n::tn(ctx.lang, "followup.overdue_days", days, &[("days", &days)])
     } else {
         ctx.t(m.status.key()).to_string()
     }
