@@ -132,7 +132,7 @@ mod tests {
     /// both languages: a key typed wrong shows up here, not on an officer's screen.
     #[test]
     fn every_message_key_used_in_the_code_has_a_text() {
-        const PREFIXES: [&str; 38] = [
+        const PREFIXES: [&str; 39] = [
             "err.",
             "store.",
             "check.",
@@ -162,6 +162,7 @@ mod tests {
             "review.",
             "cli.",
             "handover.",
+            "export_kind.",
             "unit.",
             "target_short.",
             "signin.",

@@ -55,6 +55,20 @@ impl ExportKind {
         }
     }
 
+    /// What the file is, in the user's words (the export form's title).
+    pub fn title_key(self) -> &'static str {
+        match self {
+            ExportKind::People => "export_kind.people",
+            ExportKind::Plans => "export_kind.plans",
+            ExportKind::Grants => "export_kind.grants",
+            ExportKind::Milestones => "export_kind.milestones",
+            ExportKind::Wards => "export_kind.wards",
+            ExportKind::GrantTypes => "export_kind.grant_types",
+            ExportKind::TargetGroups => "export_kind.target_groups",
+            ExportKind::Overdue => "export_kind.overdue",
+        }
+    }
+
     pub fn parse(name: &str) -> Option<ExportKind> {
         Self::ALL.into_iter().find(|k| k.name() == name)
     }

@@ -63,7 +63,7 @@ pub fn build(kind: ExportKind, filter: &Filter, ctx: &Ctx) -> Form {
         Field::date(F::To, "field.export_to", filter.to),
     ];
     let mut form = Form::new(
-        format!("{} · {}", ctx.t("form.export"), kind.name()),
+        format!("{} · {}", ctx.t("form.export"), ctx.t(kind.title_key())),
         fields,
         ctx.today,
         ctx.lang,
