@@ -140,6 +140,26 @@ pub fn name_sort_key(full_name: &str) -> Vec<u32> {
 }
 
 /// Display width in terminal columns.
+/// `text` broken between words into lines of at most `width` columns (a word wider
+/// than a line stands alone on its own).
+pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines: Vec<String> = Vec::new();
+    let mut line = String::new();
+    for word in text.split_whitespace() {
+        if !line.is_empty() && self::width(&line) + 1 + self::width(word) > width {
+            lines.push(std::mem::take(&mut line));
+        }
+        if !line.is_empty() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if !line.is_empty() {
+        lines.push(line);
+    }
+    lines
+}
+
 pub fn width(text: &str) -> usize {
     unicode_width::UnicodeWidthStr::width(text)
 }
@@ -147,6 +167,17 @@ pub fn width(text: &str) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn wrapping_breaks_between_words_and_counts_columns_not_bytes() {
+        let lines = wrap("Đã có phường/xã mang mã này: hãy chọn mã khác", 20);
+        assert_eq!(
+            lines,
+            ["Đã có phường/xã mang", "mã này: hãy chọn mã", "khác"]
+        );
+        assert!(lines.iter().all(|l| width(l) <= 20));
+        assert_eq!(wrap("", 10), Vec::<String>::new());
+    }
 
     #[test]
     fn folding_removes_marks_and_maps_d_with_stroke() {

@@ -438,3 +438,21 @@ fn an_export_starts_with_the_screens_period_and_refuses_an_end_before_its_start(
         Ok(_) => panic!("an end before the start is refused"),
     }
 }
+
+#[test]
+fn a_long_problem_beside_a_field_is_wrapped_and_read_whole_at_80x24() {
+    let (_dir, mut app) = demo_app(5, Lang::Vi);
+    open(&mut app, FormPurpose::Ward(None));
+    type_text(&mut app, "CT");
+    press(&mut app, KeyCode::Tab);
+    type_text(&mut app, "Cao Thắng mới");
+    ctrl(&mut app, 's');
+    let text = screen(&app, 80, 24);
+    for part in [
+        "⚠ Đã có phường/xã mang mã này",
+        "sửa phường/xã đó",
+        "wards edit).",
+    ] {
+        assert!(text.contains(part), "{part:?} is on screen:\n{text}");
+    }
+}

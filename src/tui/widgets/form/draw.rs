@@ -80,8 +80,22 @@ impl Form {
         let visible: Vec<usize> = (0..self.fields.len())
             .filter(|&i| !self.fields[i].hidden)
             .collect();
-        let rows = |i: usize| 1 + usize::from(self.problem_of(i).is_some());
-        // Scroll just enough to keep the focused field (and its problem line) in view.
+        let label_width = visible
+            .iter()
+            .map(|&i| text::width(t(lang, self.fields[i].label)))
+            .max()
+            .unwrap_or(10)
+            .clamp(10, (inner.width as usize / 2).max(10));
+        let value_x = inner.x + label_width as u16 + 2;
+        let value_width = inner.right().saturating_sub(value_x).saturating_sub(1) as usize;
+        // A field's problem, wrapped to the width beside the labels: it is read whole.
+        let problem_lines = |i: usize| -> Vec<String> {
+            self.problem_of(i).map_or_else(Vec::new, |key| {
+                text::wrap(&format!("⚠ {}", t(lang, key)), value_width.max(10))
+            })
+        };
+        let rows = |i: usize| 1 + problem_lines(i).len();
+        // Scroll just enough to keep the focused field (and its problem lines) in view.
         let focus_pos = visible.iter().position(|&i| i == self.focus).unwrap_or(0);
         let mut start = 0;
         while start < focus_pos
@@ -93,14 +107,6 @@ impl Form {
         {
             start += 1;
         }
-        let label_width = visible
-            .iter()
-            .map(|&i| text::width(t(lang, self.fields[i].label)))
-            .max()
-            .unwrap_or(10)
-            .clamp(10, (inner.width as usize / 2).max(10));
-        let value_x = inner.x + label_width as u16 + 2;
-        let value_width = inner.right().saturating_sub(value_x).saturating_sub(1) as usize;
         let mut cursor = None;
         for &i in &visible[start..] {
             if y as usize + rows(i) > hint_row as usize {
@@ -183,14 +189,8 @@ impl Form {
                 cursor = Some(Position::new(value_x + col as u16, y));
             }
             y += 1;
-            if let Some(key) = self.problem_of(i) {
-                buf.set_stringn(
-                    value_x,
-                    y,
-                    format!("⚠ {}", t(lang, key)),
-                    value_width,
-                    theme.error(),
-                );
+            for line in problem_lines(i) {
+                buf.set_stringn(value_x, y, line, value_width, theme.error());
                 y += 1;
             }
         }
