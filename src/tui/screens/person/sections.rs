@@ -202,7 +202,7 @@ fn milestone_cells<'r>(m: &&Milestone, ctx: &Ctx) -> Vec<Cell<'r>> {
 }
 
 const REFERRAL_COLUMNS: &Columns = &[
-    ("col.made_on", Constraint::Length(10), false),
+    ("col.made_on", Constraint::Length(11), false),
     ("col.service", Constraint::Length(14), false),
     ("col.to_whom", Constraint::Fill(1), false),
     ("col.status", Constraint::Length(16), false),
