@@ -143,10 +143,15 @@ pub fn name_sort_key(full_name: &str) -> Vec<u32> {
 /// `text` broken between words into lines of at most `width` columns (a word wider
 /// than a line stands alone on its own).
 pub fn wrap(text: &str, width: usize) -> Vec<String> {
+    wrap_measured(text, width as f32, |s| self::width(s) as f32)
+}
+
+/// `wrap` with another measure of a line (a printed font's advance widths, say).
+pub fn wrap_measured(text: &str, width: f32, measure: impl Fn(&str) -> f32) -> Vec<String> {
     let mut lines: Vec<String> = Vec::new();
     let mut line = String::new();
     for word in text.split_whitespace() {
-        if !line.is_empty() && self::width(&line) + 1 + self::width(word) > width {
+        if !line.is_empty() && measure(&format!("{line} {word}")) > width {
             lines.push(std::mem::take(&mut line));
         }
         if !line.is_empty() {

@@ -221,6 +221,16 @@ impl<R> Of<'_, R> {
     }
 }
 
+impl Of<'_, Person> {
+    /// One answer of the person's consent as yes/no; empty when no consent is recorded.
+    fn consent_answer(&self, answer: fn(&Consent) -> bool) -> &'static str {
+        self.record
+            .consent
+            .as_ref()
+            .map_or("", |c| self.yes_no(answer(c)))
+    }
+}
+
 /// One column of a record file: its header and how its cell is written, side by side,
 /// so a header can never drift from its cells.
 struct Column<R> {

@@ -60,27 +60,15 @@ impl Typeface {
         units as f32 * size / f32::from(self.face.units_per_em())
     }
 
-    /// `text` in lines no wider than `width`, broken between words (a word too long
-    /// for a line of its own is left whole).
+    /// `text` in lines no wider than `width` in this face (the one wrapping rule of
+    /// `text::wrap`, measured in points).
     fn wrap(&self, text: &str, size: f32, width: f32) -> Vec<String> {
-        let mut lines = Vec::new();
-        let mut line = String::new();
-        for word in text.split_whitespace() {
-            let candidate = if line.is_empty() {
-                word.to_string()
-            } else {
-                format!("{line} {word}")
-            };
-            if !line.is_empty() && self.width(&candidate, size) > width {
-                lines.push(std::mem::replace(&mut line, word.to_string()));
-            } else {
-                line = candidate;
-            }
+        let lines = crate::text::wrap_measured(text, width, |line| self.width(line, size));
+        if lines.is_empty() {
+            vec![String::new()]
+        } else {
+            lines
         }
-        if !line.is_empty() || lines.is_empty() {
-            lines.push(line);
-        }
-        lines
     }
 }
 

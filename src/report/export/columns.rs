@@ -53,28 +53,13 @@ pub(super) const PEOPLE: &[Column<Person>] = &[
         r.opt_date(o.record.consent.as_ref().and_then(|c| c.valid_until));
     }),
     col("field.consent_services", |r, o| {
-        r.text(
-            o.record
-                .consent
-                .as_ref()
-                .map_or("", |c| o.yes_no(c.services)),
-        );
+        r.text(o.consent_answer(|c| c.services));
     }),
     col("field.consent_referrals", |r, o| {
-        r.text(
-            o.record
-                .consent
-                .as_ref()
-                .map_or("", |c| o.yes_no(c.referrals)),
-        );
+        r.text(o.consent_answer(|c| c.referrals));
     }),
     col("field.consent_sharing", |r, o| {
-        r.text(
-            o.record
-                .consent
-                .as_ref()
-                .map_or("", |c| o.yes_no(c.sharing)),
-        );
+        r.text(o.consent_answer(|c| c.sharing));
     }),
     with_names("field.household_note", |r, o| {
         r.text(&o.record.household_note);
