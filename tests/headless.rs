@@ -131,21 +131,7 @@ fn a_truncated_database_gets_a_message_never_a_panic() {
 
 #[test]
 fn wards_are_added_and_listed_and_bad_codes_refused() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("db");
-    ok(
-        &db,
-        &[
-            "wards",
-            "add",
-            "--code",
-            "CT",
-            "--name",
-            "Cao Thắng",
-            "--province",
-            "Quảng Ninh",
-        ],
-    );
+    let (_dir, db) = cao_thang_only();
     assert!(ok(&db, &["wards", "list"]).contains("CT\tCao Thắng"));
     let out = run(
         &db,
@@ -237,21 +223,7 @@ fn output_that_cannot_be_written_is_a_message_not_a_panic() {
 
 #[test]
 fn adding_a_ward_whose_code_exists_is_refused_and_an_edit_keeps_the_code() {
-    let dir = tempfile::tempdir().expect("tempdir");
-    let db = dir.path().join("db");
-    ok(
-        &db,
-        &[
-            "wards",
-            "add",
-            "--code",
-            "CT",
-            "--name",
-            "Cao Thắng",
-            "--province",
-            "Quảng Ninh",
-        ],
-    );
+    let (_dir, db) = cao_thang_only();
     let out = run(
         &db,
         &["wards", "add", "--code", "ct", "--name", "Tuần Châu"],
@@ -322,4 +294,24 @@ fn a_person_marked_entered_in_error_leaves_the_exports_and_restore_brings_them_b
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("ZZ-9999"), "{}", stderr(&out));
     assert_eq!(ok(&db, &["check"]).trim(), "ok");
+}
+
+/// A new database holding one ward, Cao Thắng (CT), in Quảng Ninh.
+fn cao_thang_only() -> (tempfile::TempDir, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let db = dir.path().join("db");
+    ok(
+        &db,
+        &[
+            "wards",
+            "add",
+            "--code",
+            "CT",
+            "--name",
+            "Cao Thắng",
+            "--province",
+            "Quảng Ninh",
+        ],
+    );
+    (dir, db)
 }
