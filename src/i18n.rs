@@ -93,6 +93,15 @@ pub fn both(key: &str) -> [&'static str; 2] {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_repair_warning_says_what_to_do_within_an_80_column_status_line() {
+        for lang in [Lang::Vi, Lang::En] {
+            let text = t(lang, "status.needs_repair");
+            assert!(crate::text::width(text) <= 79, "{text}");
+            assert!(text.contains("sinhke check --repair"));
+        }
+    }
     use crate::domain::*;
 
     #[test]
