@@ -10,5 +10,6 @@ pub mod messages;
 pub mod output;
 pub mod report;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod tui;

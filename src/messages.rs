@@ -24,6 +24,7 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
         | StoreError::UnknownUser(d)
         | StoreError::UserExists(d)
         | StoreError::OutsideWard(d) => (String::new(), d.clone()),
+        StoreError::Refused(r) => (String::new(), r.detail()),
         _ => (String::new(), String::new()),
     };
     tf(

@@ -96,10 +96,13 @@ impl Snapshot {
             .people
             .get(&person.id)
             .filter(|old| old.code != person.code)
+            && self.codes.get(&old.code) == Some(&person.id)
         {
             self.codes.remove(&old.code);
         }
-        self.codes.insert(person.code.clone(), person.id);
+        // A code two people share after a merge stays with the one who had it first
+        // (the supervisor then gives the other a new one).
+        self.codes.entry(person.code.clone()).or_insert(person.id);
         self.note_code(&person.code);
         self.search_keys.insert(person.id, search_key(&person));
         self.people.insert(person.id, person);

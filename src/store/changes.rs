@@ -230,6 +230,25 @@ impl<'a> Overlay<'a> {
         }
     }
 
+    /// The index entries of the record's previous version that its new entries do not
+    /// replace. A code held by another person is theirs, never removed with this one.
+    pub fn stale_entries(
+        &self,
+        change: &Change,
+        new_entries: &[IndexEntry],
+    ) -> Vec<(&'static str, Vec<u8>)> {
+        let mine = |code: &[u8]| {
+            let code = String::from_utf8_lossy(code);
+            self.person_by_code(&code) == change.person_id()
+        };
+        self.previous_entries(change)
+            .into_iter()
+            .filter(|(t, k, _)| !new_entries.iter().any(|(nt, nk, _)| nt == t && nk == k))
+            .filter(|(t, k, _)| *t != keys::BY_CODE || mine(k))
+            .map(|(t, k, _)| (t, k))
+            .collect()
+    }
+
     /// The version of this record on disk or staged earlier in the set, if any.
     pub fn previous(&self, change: &Change) -> Option<Change> {
         match change {

@@ -76,6 +76,91 @@ pub enum StoreError {
     /// that would replace or wipe the folder goes ahead while it is there.
     #[error("{0} was not made by sinhke")]
     ForeignFile(PathBuf),
+    /// A bundle or kit that is not merged, and why. Nothing of it was applied.
+    #[error("refused: {0:?}")]
+    Refused(Refusal),
+}
+
+/// Why a bundle or a kit was refused.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Refusal {
+    /// Encrypted for other databases.
+    NotForThisDatabase,
+    /// Not a sinhke bundle, cut short, or altered (the detail says where).
+    Damaged(String),
+    /// Made by a newer sinhke.
+    TooNew(u16),
+    /// The signature is not the sending device's.
+    BadSignature,
+    /// From a device not accepted yet (its fingerprint): kept until it is.
+    Waiting(String),
+    /// From a device this database does not exchange with (its fingerprint).
+    UnknownDevice(String),
+    /// A device id known here with other keys.
+    KeyChanged(String),
+    /// Older than the last bundle received from that device.
+    Older { number: u64, last: u64 },
+    /// A version of a record of another ward than the sender's (the ward).
+    OtherWard(String),
+    /// A bundle made for another ward (the ward).
+    NotOurWard(String),
+    /// A version whose signature or author does not check out (the version id).
+    BadVersion(String),
+    /// This database has not joined a ward with a kit (for a ward's command).
+    NotJoined,
+    /// No accepted device of this ward to send to (the ward).
+    NoWardDevice(String),
+    /// No device matches this fingerprint.
+    NoSuchDevice(String),
+    /// A ward this database does not know (the ward).
+    UnknownWard(String),
+    /// A kit for a database that holds another ward's people (the ward).
+    OtherWardsPeople(String),
+}
+
+impl Refusal {
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            Refusal::NotForThisDatabase => "sync.refused_not_for_us",
+            Refusal::Damaged(_) => "sync.refused_damaged",
+            Refusal::TooNew(_) => "sync.refused_too_new",
+            Refusal::BadSignature => "sync.refused_signature",
+            Refusal::Waiting(_) => "sync.refused_waiting",
+            Refusal::UnknownDevice(_) => "sync.refused_unknown_device",
+            Refusal::KeyChanged(_) => "sync.refused_key_changed",
+            Refusal::Older { .. } => "sync.refused_older",
+            Refusal::OtherWard(_) => "sync.refused_other_ward",
+            Refusal::NotOurWard(_) => "sync.refused_not_our_ward",
+            Refusal::BadVersion(_) => "sync.refused_bad_version",
+            Refusal::NotJoined => "sync.refused_not_joined",
+            Refusal::NoWardDevice(_) => "sync.refused_no_ward_device",
+            Refusal::NoSuchDevice(_) => "sync.refused_no_such_device",
+            Refusal::UnknownWard(_) => "sync.refused_unknown_ward",
+            Refusal::OtherWardsPeople(_) => "sync.refused_other_wards_people",
+        }
+    }
+
+    /// What fills `{detail}` in the message.
+    pub fn detail(&self) -> String {
+        match self {
+            Refusal::Damaged(d)
+            | Refusal::Waiting(d)
+            | Refusal::UnknownDevice(d)
+            | Refusal::KeyChanged(d)
+            | Refusal::OtherWard(d)
+            | Refusal::NotOurWard(d)
+            | Refusal::BadVersion(d)
+            | Refusal::NoWardDevice(d)
+            | Refusal::NoSuchDevice(d)
+            | Refusal::UnknownWard(d)
+            | Refusal::OtherWardsPeople(d) => d.clone(),
+            Refusal::TooNew(v) => v.to_string(),
+            Refusal::Older { number, last } => format!("{number} < {last}"),
+            Refusal::NotForThisDatabase | Refusal::BadSignature | Refusal::NotJoined => {
+                String::new()
+            }
+        }
+    }
 }
 
 impl StoreError {
@@ -88,6 +173,7 @@ impl StoreError {
             StoreError::Damaged { .. } => "store.damaged",
             StoreError::TooNew(_) => "store.too_new",
             StoreError::DiskFull => "store.disk_full",
+            StoreError::Refused(r) => r.message_key(),
             StoreError::ReadOnly(_) => "store.read_only",
             StoreError::Io(_) => "store.io",
             StoreError::Invalid(_) => "store.invalid",

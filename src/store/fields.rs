@@ -37,6 +37,91 @@ fn encode<T: Serialize + ?Sized>(value: &T) -> Vec<u8> {
     super::codec::encode_body(&value)
 }
 
+/// The top-level fields of a struct, each encoded as bincode encodes it inside the
+/// struct (bincode writes a struct as its fields one after another, nothing between).
+fn top_fields<T: Serialize + ?Sized>(value: &T) -> Option<Vec<(&'static str, Vec<u8>)>> {
+    value
+        .serialize(Splitter { nested: false })
+        .ok()
+        .map(|fields| fields.into_iter().map(|(n, b, _)| (n, b)).collect())
+}
+
+/// How the heads of a conflict changed one field since their common ancestor.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FieldChange {
+    pub field: &'static str,
+    /// Which heads (by position) changed it.
+    pub changed_by: Vec<usize>,
+    /// Whether they changed it to different values: a person must choose.
+    pub clash: bool,
+}
+
+/// The fields the heads changed since `ancestor` (the stamp aside).
+pub fn changes_since<T: Serialize>(ancestor: &T, heads: &[&T]) -> Vec<FieldChange> {
+    let Some(base) = top_fields(ancestor) else {
+        return Vec::new();
+    };
+    let split: Vec<Vec<(&'static str, Vec<u8>)>> =
+        heads.iter().filter_map(|h| top_fields(*h)).collect();
+    let mut out = Vec::new();
+    for (i, (name, before)) in base.iter().enumerate() {
+        if IGNORED.contains(name) {
+            continue;
+        }
+        let mut changed_by = Vec::new();
+        let mut values: Vec<&Vec<u8>> = Vec::new();
+        for (h, fields) in split.iter().enumerate() {
+            let after = &fields[i].1;
+            if after != before {
+                changed_by.push(h);
+                if !values.contains(&after) {
+                    values.push(after);
+                }
+            }
+        }
+        if !changed_by.is_empty() {
+            out.push(FieldChange {
+                field: name,
+                changed_by,
+                clash: values.len() > 1,
+            });
+        }
+    }
+    out
+}
+
+/// One record with every head's changes since `ancestor`, when no two heads changed
+/// a field differently; the stamp is `stamp_from`'s. None when a person must choose.
+pub fn merge<T: Serialize + serde::de::DeserializeOwned>(
+    ancestor: &T,
+    heads: &[&T],
+    stamp_from: &T,
+) -> Option<T> {
+    let base = top_fields(ancestor)?;
+    let split: Vec<Vec<(&'static str, Vec<u8>)>> =
+        heads.iter().map(|h| top_fields(*h)).collect::<Option<_>>()?;
+    let stamp = top_fields(stamp_from)?;
+    let mut bytes = Vec::new();
+    for (i, (name, before)) in base.iter().enumerate() {
+        if IGNORED.contains(name) {
+            bytes.extend_from_slice(&stamp[i].1);
+            continue;
+        }
+        let mut chosen = before;
+        for fields in &split {
+            let after = &fields[i].1;
+            if after != before {
+                if chosen != before && chosen != after {
+                    return None;
+                }
+                chosen = after;
+            }
+        }
+        bytes.extend_from_slice(chosen);
+    }
+    super::codec::decode_body(&bytes).ok()
+}
+
 /// Field names that differ between `old` and `new`, in declaration order.
 pub fn changed<T: Serialize>(old: &T, new: &T) -> Vec<String> {
     let (Some(a), Some(b)) = (split(old), split(new)) else {

@@ -30,10 +30,26 @@ pub const SLOTS: &str = "slots";
 pub const AUDIT: &str = "audit";
 /// person id, sequence -> (): the audit entries that touched a person's records
 pub const BY_AUDIT_PERSON: &str = "idx_audit_person";
+/// version id -> sealed `Version`: every saved state of every record, never changed
+pub const VERSIONS: &str = "versions";
+/// kind, key length, record key, version id -> `VersionMeta` (parents, clock, device,
+/// hash; ids and times only): a record's history without opening a version
+pub const RECORD_VERSIONS: &str = "idx_record_versions";
+/// local sequence (u64 BE) -> version id and where it came from, in arrival order:
+/// what a bundle has not carried yet
+pub const VERSION_LOG: &str = "version_log";
+/// kind, key length, record key -> (): records with more than one head
+pub const CONFLICTS: &str = "conflicts";
+/// device id -> sealed `KnownDevice`: the other databases this one exchanges with
+pub const DEVICES: &str = "devices";
+/// bundle id -> the bundle file as received, from a device not yet accepted
+pub const PENDING_BUNDLES: &str = "pending_bundles";
+/// version id, hash -> sealed `Version`: a second body for a known version id
+pub const QUARANTINE: &str = "quarantine";
 
 /// Every tree a user action may write, in the order the transaction opens them. New
 /// trees go at the end: a bulk journal names trees by their position.
-pub const TREES: [&str; 16] = [
+pub const TREES: [&str; 23] = [
     META,
     WARDS,
     PEOPLE,
@@ -50,18 +66,39 @@ pub const TREES: [&str; 16] = [
     SLOTS,
     AUDIT,
     BY_AUDIT_PERSON,
+    VERSIONS,
+    RECORD_VERSIONS,
+    VERSION_LOG,
+    CONFLICTS,
+    DEVICES,
+    PENDING_BUNDLES,
+    QUARANTINE,
 ];
 
 /// The trees whose values are sealed records; the others hold ids, codes, dates, key
 /// slots (useless without a passphrase) and sealed meta values.
-pub const RECORD_TREES: [&str; 8] = [
-    WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, USERS, AUDIT,
+pub const RECORD_TREES: [&str; 11] = [
+    WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, USERS, AUDIT, VERSIONS, DEVICES,
+    QUARANTINE,
 ];
 
 /// The programme's records and their indexes (not users, not the audit trail): what
 /// undoing the filling of an empty database empties.
-pub const DATA_TREES: [&str; 10] = [
-    WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, BY_WARD, BY_PERSON, BY_DUE, BY_CODE,
+pub const DATA_TREES: [&str; 14] = [
+    WARDS,
+    PEOPLE,
+    PLANS,
+    GRANTS,
+    MILESTONES,
+    REFERRALS,
+    BY_WARD,
+    BY_PERSON,
+    BY_DUE,
+    BY_CODE,
+    VERSIONS,
+    RECORD_VERSIONS,
+    VERSION_LOG,
+    CONFLICTS,
 ];
 
 pub fn tree_index(name: &str) -> usize {
@@ -81,6 +118,14 @@ pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
 pub const META_LAST_BACKUP: &[u8] = b"last_backup";
 /// Sealed folder the officer chose for backups (a USB stick).
 pub const META_BACKUP_FOLDER: &[u8] = b"backup_folder";
+/// Sealed `DeviceSecrets`: this database's device id and private keys.
+pub const META_DEVICE: &[u8] = b"device";
+/// Present once every record has versions (an older database is upgraded on open).
+pub const META_VERSIONED: &[u8] = b"versioned";
+/// The hybrid logical clock's last time (u64 BE): new versions come after it.
+pub const META_CLOCK: &[u8] = b"clock";
+/// Sealed number of the last bundle this database made (bundles are numbered per device).
+pub const META_BUNDLE_NUMBER: &[u8] = b"bundle_number";
 /// Set only by the measurement build that writes values unsealed.
 pub const META_PLAINTEXT: &[u8] = b"plaintext";
 

@@ -40,6 +40,7 @@ pub(crate) fn run(old: Disk, unlocked: Unlocked) -> Result<Store, StoreError> {
     let disk = Disk::open(&dir)?;
     let mut store = Store::assemble(disk, Sealing::Sealed(unlocked.key), unlocked.user);
     store.load()?;
+    store.prepare_versions()?;
     Ok(store)
 }
 

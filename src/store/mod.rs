@@ -11,6 +11,13 @@ mod backup;
 mod bulk;
 mod changes;
 mod check;
+mod conflict;
+pub use conflict::{ConflictHead, ConflictView, Resolution};
+pub mod device;
+mod exchange;
+pub use exchange::Arrival;
+mod history;
+pub mod versions;
 pub mod codec;
 pub mod crypto;
 mod disk;
@@ -28,9 +35,10 @@ pub use audit::{AuditEntry, AuditRecord, HistoryItem, RecordChange};
 
 pub use backup::{BACKUP_EVERY_MILLIS, RestoreReport, restore};
 pub use changes::Change;
+pub use history::MergeReport;
 pub use check::{CheckReport, Finding, FindingKind, RepairReport};
 pub use crypto::KdfParams;
-pub use error::{Rejected, StoreError};
+pub use error::{Refusal, Rejected, StoreError};
 pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked, open_read_only_copy};
 
 use crate::domain::*;
@@ -74,6 +82,13 @@ pub struct Store {
     last_backup: Option<i64>,
     backup_folder: Option<std::path::PathBuf>,
     today: Option<NaiveDate>,
+    /// This database's identity among the programme's databases (see `device`).
+    device: Option<device::Device>,
+    /// The hybrid logical clock's last time and the version log's last position.
+    clock: u64,
+    log_seq: u64,
+    /// Records with more than one head (see `versions`).
+    conflicts: std::collections::BTreeSet<versions::RecordRef>,
     /// Set when the database lies on a medium that cannot be written and this is a
     /// private copy of it (declared after `disk`, so sled closes before it is wiped).
     read_only: Option<open::ReadOnlyCopy>,
@@ -120,6 +135,10 @@ impl Store {
             last_backup: None,
             backup_folder: None,
             today: None,
+            device: None,
+            clock: 0,
+            log_seq: 0,
+            conflicts: std::collections::BTreeSet::new(),
             read_only: None,
             #[cfg(test)]
             fail_after_writes: None,
@@ -182,7 +201,7 @@ impl Store {
     }
 
     /// Refuses a write to a read-only copy: it would be lost with the copy.
-    fn refuse_if_read_only(&self) -> Result<(), StoreError> {
+    pub(crate) fn refuse_if_read_only(&self) -> Result<(), StoreError> {
         match &self.read_only {
             Some(copy) => Err(StoreError::ReadOnlyMedium(copy.original.clone())),
             None => Ok(()),
@@ -208,8 +227,15 @@ impl Store {
     }
 
     /// Whether the signed-in user may do this; the store refuses it otherwise.
+    /// On a ward laptop joined to a supervisor, approving plans, the settings every
+    /// ward shares and marking records entered in error are the supervisor's, whatever
+    /// the local role: the laptop's first user may still add the ward's collaborators.
     pub fn may(&self, permission: Permission) -> bool {
-        self.user.may(permission)
+        let provinces_own = matches!(
+            permission,
+            Permission::ApprovePlans | Permission::ManageSettings | Permission::MarkEnteredInError
+        );
+        self.user.may(permission) && !(provinces_own && self.joined_ward().is_some())
     }
 
     /// The name written into `updated_by` of every record this store saves.

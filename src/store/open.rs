@@ -248,14 +248,18 @@ impl Locked {
                 let mut store =
                     Store::assemble(self.disk, Sealing::Sealed(unlocked.key), unlocked.user);
                 store.load()?;
+                store.prepare_versions()?;
                 Ok(store)
             }
             DbState::New => {
                 let slot = unlocked.new_slot.ok_or(StoreError::NotFound)?;
                 let mut store =
                     Store::assemble(self.disk, Sealing::Sealed(unlocked.key), unlocked.user);
+                // A new database has its identity and its (empty) history from the start.
+                store.device = Some(super::device::Device::generate(super::new_id())?);
                 store.write_first_user(&slot, "create_database")?;
                 store.load()?;
+                store.prepare_versions()?;
                 Ok(store)
             }
             DbState::Unencrypted => migrate::run(self.disk, unlocked),
@@ -303,7 +307,7 @@ impl Store {
     ) -> Result<(), StoreError> {
         let user = self.user.clone();
         let id_key = user.id.to_bytes().to_vec();
-        let ops = vec![
+        let mut ops = vec![
             (
                 keys::tree_index(keys::SLOTS),
                 id_key.clone(),
@@ -320,6 +324,18 @@ impl Store {
                 Some(vec![keys::SCHEMA_VERSION]),
             ),
         ];
+        if let Some(device) = &self.device {
+            ops.push((
+                keys::tree_index(keys::META),
+                keys::META_DEVICE.to_vec(),
+                Some(self.encode_value(keys::META, keys::META_DEVICE, &device.secrets)?),
+            ));
+            ops.push((
+                keys::tree_index(keys::META),
+                keys::META_VERSIONED.to_vec(),
+                Some(vec![1]),
+            ));
+        }
         let draft = AuditDraft::new(action).created(keys::USERS, user.id, None);
         self.commit(ops, &[], draft)?;
         self.users.insert(user.id, user);

@@ -48,7 +48,7 @@ impl Store {
             covered(person_ward(id))
         };
         let require = |p: Permission| {
-            if user.may(p) {
+            if self.may(p) {
                 Ok(())
             } else {
                 Err(StoreError::NotAllowed(p))
@@ -110,9 +110,22 @@ impl Store {
     /// callers use the named actions in `actions.rs`, so each rule has one write path.
     pub(crate) fn apply_as(
         &mut self,
+        changes: Vec<Change>,
+        action: &'static str,
+        stamp: bool,
+    ) -> Result<Vec<Change>, StoreError> {
+        let batch = self.version_batch();
+        self.apply_with(changes, action, stamp, batch)
+    }
+
+    /// `apply_as`, with the version history the changes add (a resolution's versions
+    /// follow every head of the records it resolves).
+    pub(crate) fn apply_with(
+        &mut self,
         mut changes: Vec<Change>,
         action: &'static str,
         stamp: bool,
+        mut batch: super::history::VersionBatch,
     ) -> Result<Vec<Change>, StoreError> {
         let mut all_new = true;
         let today = self.today();
@@ -146,7 +159,8 @@ impl Store {
                     }
                 }
                 self.authorize(change, &overlay, new)?;
-                all_new &= !overlay.exists(change);
+                let existed = overlay.exists(change);
+                all_new &= !existed;
                 let problems = overlay.validate(change, today);
                 if !problems.is_empty() {
                     rejected.push(Rejected { index, problems });
@@ -159,10 +173,8 @@ impl Store {
                 };
                 draft.record(tree, change.audit_id(), change.person_id(), record_change);
                 let value = self.encode_change(tree, &key, change)?;
-                for (t, k, _) in overlay.previous_entries(change) {
-                    if !entries.iter().any(|(nt, nk, _)| *nt == t && *nk == k) {
-                        ops.push((keys::tree_index(t), k, None));
-                    }
+                for (t, k) in overlay.stale_entries(change, &entries) {
+                    ops.push((keys::tree_index(t), k, None));
                 }
                 for (t, k, v) in entries {
                     if t == keys::BY_CODE {
@@ -171,12 +183,14 @@ impl Store {
                     ops.push((keys::tree_index(t), k, Some(v)));
                 }
                 ops.push((keys::tree_index(tree), key, Some(value)));
+                self.version_ops(&mut batch, change, &overlay, existed, &mut ops)?;
                 overlay.record(change);
             }
         }
         if !rejected.is_empty() {
             return Err(StoreError::Invalid(rejected));
         }
+        ops.push(Store::batch_clock_op(&batch));
         // Many new records go through the journaled bulk path, which keeps memory bounded.
         if all_new && ops.len() > BULK_THRESHOLD {
             let into_empty = self.snapshot.is_empty() && self.snapshot.wards.is_empty();
@@ -184,13 +198,14 @@ impl Store {
         } else {
             self.commit(ops, &codes_claimed, draft)?;
         }
+        self.finish_batch(batch);
         for change in &changes {
             change.clone().put_into(&mut self.snapshot);
         }
         Ok(changes)
     }
 
-    fn encode_change(
+    pub(crate) fn encode_change(
         &self,
         tree: &str,
         key: &[u8],

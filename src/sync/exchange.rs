@@ -1,0 +1,466 @@
+//! The exchange between a ward laptop and its supervisor's database: what a bundle
+//! carries each way, and everything a received bundle must pass before the store
+//! merges it. Nothing is written until every check has passed.
+
+use super::bundle::{self, BundleKind, Manifest, Opened, Payload};
+use super::kit::{self, Kit};
+use crate::domain::{Id, Permission};
+use crate::store::device::{DevicePublic, KnownDevice, fingerprint_matches};
+use crate::store::versions::{Origin, RecordKind, Version};
+use crate::store::{Arrival, MergeReport, Refusal, Store, StoreError};
+use std::collections::BTreeMap;
+
+fn refused(r: Refusal) -> StoreError {
+    StoreError::Refused(r)
+}
+
+fn require(store: &Store, p: Permission) -> Result<(), StoreError> {
+    if store.may(p) {
+        Ok(())
+    } else {
+        Err(StoreError::NotAllowed(p))
+    }
+}
+
+/// Where a bundle goes.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// From a ward laptop to its supervisor.
+    Supervisor,
+    /// From the supervisor's database to one ward's laptops.
+    Ward(String),
+}
+
+/// A bundle made, and what it holds.
+#[derive(Debug)]
+pub struct Sent {
+    pub file: Vec<u8>,
+    pub ward: String,
+    pub versions: usize,
+    pub number: u64,
+    /// The fingerprints of the devices that can open it.
+    pub recipients: Vec<String>,
+}
+
+/// Makes the bundle for `target`: every version it has not acknowledged (all of them
+/// with `all`), of one ward's records only.
+pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreError> {
+    let known = store.known_devices()?;
+    let me = store.device_public();
+    let (kind, ward, to): (BundleKind, String, Vec<&KnownDevice>) = match &target {
+        Target::Supervisor => {
+            let ward = store
+                .joined_ward()
+                .ok_or_else(|| refused(Refusal::NotJoined))?
+                .to_string();
+            let to = known
+                .values()
+                .filter(|d| d.accepted && d.public.ward.is_none())
+                .collect();
+            (BundleKind::FromWard, ward, to)
+        }
+        Target::Ward(ward) => {
+            if store.joined_ward().is_some() {
+                return Err(refused(Refusal::NotOurWard(ward.clone())));
+            }
+            if !store.snapshot().wards.contains_key(ward) {
+                return Err(refused(Refusal::UnknownWard(ward.clone())));
+            }
+            if !store.user().covers_ward(ward) {
+                return Err(StoreError::OutsideWard(ward.clone()));
+            }
+            let to = known
+                .values()
+                .filter(|d| d.accepted && d.public.ward.as_deref() == Some(ward.as_str()))
+                .collect();
+            (BundleKind::ToWard, ward.clone(), to)
+        }
+    };
+    if to.is_empty() {
+        return Err(refused(Refusal::NoWardDevice(ward)));
+    }
+    let after = if all {
+        0
+    } else {
+        to.iter().map(|d| d.ours_acknowledged).min().unwrap_or(0)
+    };
+    let mut versions = Vec::new();
+    for (_, id, origin) in store.logged_after(after)? {
+        // A ward sends what it made; what came from its supervisor is there already.
+        if kind == BundleKind::FromWard && origin == Origin::Received {
+            continue;
+        }
+        let Some(v) = store.version(id)? else {
+            continue;
+        };
+        let belongs = match kind {
+            BundleKind::FromWard => v.ward == ward,
+            BundleKind::ToWard => v.ward == ward || v.ward.is_empty(),
+        };
+        if belongs {
+            versions.push(v);
+        }
+    }
+    let mut devices: BTreeMap<Id, DevicePublic> = BTreeMap::new();
+    if kind == BundleKind::ToWard {
+        for d in &to {
+            devices.insert(d.public.id, d.public.clone());
+        }
+        for v in &versions {
+            if let Some(author) = known.get(&v.device) {
+                devices.insert(v.device, author.public.clone());
+            }
+        }
+    }
+    let recipients: Vec<age::x25519::Recipient> =
+        to.iter().filter_map(|d| d.public.age_recipient()).collect();
+    let fingerprints = to.iter().map(|d| d.public.fingerprint()).collect();
+    let acks = to.iter().map(|d| (d.public.id, d.theirs_received)).collect();
+    let number = store.record_sending(format!("{ward}: {} versions", versions.len()))?;
+    let manifest = Manifest {
+        format: bundle::FORMAT,
+        bundle_id: store.new_id(),
+        kind,
+        source: me,
+        ward: ward.clone(),
+        number,
+        made_at: crate::domain::dates::now_millis(),
+        log_to: store.log_position(),
+        acks,
+        versions: 0,
+        devices: 0,
+        payload_sha256: [0; 32],
+    };
+    let count = versions.len();
+    let payload = Payload {
+        versions,
+        devices: devices.into_values().collect(),
+        schedule: (kind == BundleKind::ToWard).then(|| store.schedule().clone()),
+    };
+    let file = bundle::write(manifest, &payload, store.device(), &recipients)
+        .map_err(StoreError::Io)?;
+    Ok(Sent {
+        file,
+        ward,
+        versions: count,
+        number,
+        recipients: fingerprints,
+    })
+}
+
+/// What receiving a bundle did.
+#[derive(Debug, Default)]
+pub struct Received {
+    pub ward: String,
+    pub from: String,
+    pub number: u64,
+    /// The bundle had been received before: nothing to do.
+    pub already: bool,
+    pub report: MergeReport,
+    /// People given a new code because another person here had theirs.
+    pub reissued: Vec<(String, String)>,
+}
+
+/// Receives a bundle file: checks it all, then merges it in one write.
+pub fn receive(store: &mut Store, file: &[u8]) -> Result<Received, StoreError> {
+    receive_file(store, file, None)
+}
+
+fn receive_file(
+    store: &mut Store,
+    file: &[u8],
+    pending: Option<Id>,
+) -> Result<Received, StoreError> {
+    store.refuse_if_read_only()?;
+    let identity = store
+        .device()
+        .identity()
+        .ok_or(StoreError::NotFound)?;
+    let Opened { manifest, payload } = bundle::open(file, &identity).map_err(refused)?;
+    let source = &manifest.source;
+    let print = source.fingerprint();
+    let known = store.known_devices()?;
+    let sender = known.get(&source.id);
+    if let Some(k) = sender
+        && (k.public.verifying != source.verifying || k.public.recipient != source.recipient)
+    {
+        return Err(refused(Refusal::KeyChanged(print)));
+    }
+    let joined = store.joined_ward().map(str::to_string);
+    match &joined {
+        Some(own) => {
+            if manifest.kind != BundleKind::ToWard || &manifest.ward != own {
+                return Err(refused(Refusal::NotOurWard(manifest.ward.clone())));
+            }
+            // A ward trusts its supervisor, accepted when it joined, and no one else.
+            if !sender.is_some_and(|k| k.accepted && k.public.ward.is_none()) {
+                return Err(refused(Refusal::UnknownDevice(print)));
+            }
+        }
+        None => {
+            if manifest.kind != BundleKind::FromWard
+                || source.ward.as_deref() != Some(manifest.ward.as_str())
+            {
+                return Err(refused(Refusal::NotOurWard(manifest.ward.clone())));
+            }
+            if !store.snapshot().wards.contains_key(&manifest.ward) {
+                return Err(refused(Refusal::UnknownWard(manifest.ward.clone())));
+            }
+            if !sender.is_some_and(|k| k.accepted) {
+                if pending.is_none() {
+                    let record = sender
+                        .cloned()
+                        .unwrap_or_else(|| KnownDevice::new(source.clone(), false));
+                    store.keep_pending(manifest.bundle_id, file, &record)?;
+                }
+                return Err(refused(Refusal::Waiting(print)));
+            }
+        }
+    }
+    let sender = sender.cloned().expect("checked above");
+    if manifest.number < sender.last_bundle_number {
+        return Err(refused(Refusal::Older {
+            number: manifest.number,
+            last: sender.last_bundle_number,
+        }));
+    }
+    if manifest.number == sender.last_bundle_number && sender.last_bundle_id.is_some() {
+        if sender.last_bundle_id == Some(manifest.bundle_id) {
+            return Ok(Received {
+                ward: manifest.ward.clone(),
+                from: print,
+                number: manifest.number,
+                already: true,
+                ..Received::default()
+            });
+        }
+        return Err(refused(Refusal::Older {
+            number: manifest.number,
+            last: sender.last_bundle_number,
+        }));
+    }
+    let vouched = check_versions(&manifest, &payload, &known, joined.as_deref())?;
+    let me = store.device_public().id;
+    let mut updated = sender.clone();
+    updated.last_bundle_at = Some(crate::domain::dates::now_millis());
+    updated.last_bundle_number = manifest.number;
+    updated.last_bundle_id = Some(manifest.bundle_id);
+    updated.theirs_received = updated.theirs_received.max(manifest.log_to);
+    if let Some((_, ours)) = manifest.acks.iter().find(|(id, _)| *id == me) {
+        updated.ours_acknowledged = updated.ours_acknowledged.max(*ours);
+    }
+    let mut devices = vec![updated];
+    devices.extend(vouched);
+    let action = if joined.is_some() {
+        "sync_receive_return"
+    } else {
+        "sync_receive"
+    };
+    let report = store.receive_arrival(Arrival {
+        action,
+        versions: payload.versions,
+        devices,
+        schedule: payload.schedule,
+        pending_done: pending,
+        detail: format!("{} #{} {print}", manifest.ward, manifest.number),
+    })?;
+    let reissued = if joined.is_none() && !report.code_clashes.is_empty() {
+        store.reissue_codes(&report.code_clashes)?
+    } else {
+        Vec::new()
+    };
+    Ok(Received {
+        ward: manifest.ward,
+        from: print,
+        number: manifest.number,
+        already: false,
+        report,
+        reissued,
+    })
+}
+
+/// Checks every version against its author and ward. Returns the devices the sender
+/// vouches for that this database does not know yet (a supervisor's bundle only).
+fn check_versions(
+    manifest: &Manifest,
+    payload: &Payload,
+    known: &BTreeMap<Id, KnownDevice>,
+    joined: Option<&str>,
+) -> Result<Vec<KnownDevice>, StoreError> {
+    let source = &manifest.source;
+    let mut authors: BTreeMap<Id, DevicePublic> = BTreeMap::new();
+    authors.insert(source.id, source.clone());
+    let mut vouched = Vec::new();
+    if let Some(own) = joined {
+        for d in &payload.devices {
+            if d.ward.as_deref().is_some_and(|w| w != own) {
+                return Err(refused(Refusal::OtherWard(d.ward.clone().unwrap_or_default())));
+            }
+            match known.get(&d.id) {
+                Some(k) if k.public != *d => {
+                    return Err(refused(Refusal::KeyChanged(d.fingerprint())));
+                }
+                Some(_) => {}
+                None => vouched.push(KnownDevice::new(d.clone(), true)),
+            }
+            authors.insert(d.id, d.clone());
+        }
+        for (id, k) in known {
+            if k.accepted {
+                authors.entry(*id).or_insert_with(|| k.public.clone());
+            }
+        }
+    }
+    for v in &payload.versions {
+        let ward_ok = match joined {
+            // From the supervisor: this ward's records, and what all wards share.
+            Some(own) => v.ward == own || (v.ward.is_empty() && v.record.kind == RecordKind::Ward),
+            // From a ward: its own records, made on that laptop, never a ward itself.
+            None => v.ward == manifest.ward && v.record.kind != RecordKind::Ward,
+        };
+        if !ward_ok {
+            let ward = if v.ward.is_empty() { "-" } else { &v.ward };
+            return Err(refused(Refusal::OtherWard(ward.to_string())));
+        }
+        let author = match joined {
+            Some(_) => authors.get(&v.device),
+            None => (v.device == source.id).then_some(source),
+        };
+        let genuine = author.is_some_and(|a| a.verifies(&v.signed_bytes(), &v.signature));
+        if !genuine || v.change().is_err() {
+            return Err(refused(Refusal::BadVersion(v.id.to_string())));
+        }
+    }
+    Ok(vouched)
+}
+
+/// Accepts the device with this fingerprint and merges the bundles it sent while it
+/// waited, oldest first.
+pub fn accept(
+    store: &mut Store,
+    fingerprint: &str,
+) -> Result<(KnownDevice, Vec<Received>), StoreError> {
+    require(store, Permission::ManageSettings)?;
+    let known = store.known_devices()?;
+    let matching: Vec<&KnownDevice> = known
+        .values()
+        .filter(|d| fingerprint_matches(fingerprint, &d.public.fingerprint()))
+        .collect();
+    let [device] = matching.as_slice() else {
+        return Err(refused(Refusal::NoSuchDevice(fingerprint.to_string())));
+    };
+    let mut device = (*device).clone();
+    if !device.accepted {
+        device.accepted = true;
+        let detail = format!(
+            "{} {}",
+            device.public.ward.clone().unwrap_or_default(),
+            device.public.fingerprint()
+        );
+        store.save_devices(std::slice::from_ref(&device), "sync_accept", detail)?;
+    }
+    let identity = store
+        .device()
+        .identity()
+        .ok_or(StoreError::NotFound)?;
+    let mut waiting: Vec<(u64, Id, Vec<u8>)> = Vec::new();
+    for (id, file) in store.pending_bundles()? {
+        if let Ok(opened) = bundle::open(&file, &identity)
+            && opened.manifest.source.id == device.public.id
+        {
+            waiting.push((opened.manifest.number, id, file));
+        }
+    }
+    waiting.sort_by_key(|(n, _, _)| *n);
+    let mut merged = Vec::new();
+    for (_, id, file) in waiting {
+        match receive_file(store, &file, Some(id)) {
+            Ok(r) => merged.push(r),
+            // An older one than a bundle merged since: everything in it is in that one.
+            Err(StoreError::Refused(Refusal::Older { .. })) => store.drop_pending(id)?,
+            Err(e) => return Err(e),
+        }
+    }
+    Ok((device, merged))
+}
+
+/// Makes a ward kit for `ward`.
+pub fn make_kit(store: &mut Store, ward: &str) -> Result<Vec<u8>, StoreError> {
+    require(store, Permission::ManageSettings)?;
+    if store.joined_ward().is_some() {
+        return Err(refused(Refusal::NotOurWard(ward.to_string())));
+    }
+    if !store.snapshot().wards.contains_key(ward) {
+        return Err(refused(Refusal::UnknownWard(ward.to_string())));
+    }
+    let mut wards = Vec::new();
+    for code in store.snapshot().wards.keys() {
+        let record = crate::store::versions::RecordRef {
+            kind: RecordKind::Ward,
+            key: code.as_bytes().to_vec(),
+        };
+        for head in store.heads_of(&record)? {
+            if let Some(v) = store.version(head)? {
+                wards.push(v);
+            }
+        }
+    }
+    let kit = Kit {
+        format: kit::FORMAT,
+        kit_id: store.new_id(),
+        ward: ward.to_string(),
+        supervisor: store.device_public(),
+        wards,
+        schedule: store.schedule().clone(),
+        made_at: crate::domain::dates::now_millis(),
+    };
+    let bytes = kit::write(&kit, store.device()).map_err(StoreError::Io)?;
+    store.note_kit(ward)?;
+    Ok(bytes)
+}
+
+/// Joins this database to the ward and supervisor a kit names.
+pub fn join(store: &mut Store, kit_bytes: &[u8]) -> Result<(Kit, MergeReport), StoreError> {
+    let kit = kit::read(kit_bytes).map_err(refused)?;
+    if let Some(own) = store.joined_ward() {
+        if own != kit.ward {
+            return Err(refused(Refusal::NotOurWard(kit.ward.clone())));
+        }
+    }
+    if !kit
+        .wards
+        .iter()
+        .any(|v| v.record.key == kit.ward.as_bytes())
+    {
+        return Err(refused(Refusal::UnknownWard(kit.ward.clone())));
+    }
+    if let Some(other) = store
+        .snapshot()
+        .people
+        .values()
+        .find(|p| p.ward != kit.ward)
+    {
+        return Err(refused(Refusal::OtherWardsPeople(other.ward.clone())));
+    }
+    let report = store.join_ward(
+        &kit.ward,
+        kit.supervisor.clone(),
+        kit.wards.clone(),
+        kit.schedule.clone(),
+    )?;
+    Ok((kit, report))
+}
+
+/// Every version of the given ward's records this database holds, for a test or a
+/// bundle made by hand.
+pub fn versions_of_ward(store: &Store, ward: &str) -> Result<Vec<Version>, StoreError> {
+    let mut out = Vec::new();
+    for (_, id, _) in store.logged_after(0)? {
+        if let Some(v) = store.version(id)?
+            && v.ward == ward
+        {
+            out.push(v);
+        }
+    }
+    Ok(out)
+}

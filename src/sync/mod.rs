@@ -1,0 +1,12 @@
+//! Moving versions between databases (see `store::versions`): ward kits that join a
+//! laptop to its supervisor, and bundles, signed and encrypted files that carry one
+//! ward's versions each way by USB stick or messaging app.
+
+pub mod bundle;
+mod exchange;
+pub mod kit;
+
+pub use exchange::{Received, Sent, Target, accept, join, make_kit, receive, send, versions_of_ward};
+
+#[cfg(test)]
+mod tests;
