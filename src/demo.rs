@@ -565,20 +565,37 @@ impl Builder<'_> {
 
 /// `people` invented people with their plans, grants, follow-ups and referrals.
 pub fn generate(people: usize, seed: u64, today: NaiveDate) -> Vec<Change> {
+    generate_in(&wards(), true, people, seed, today)
+}
+
+/// `people` invented people of one ward that exists already (a ward laptop joined
+/// with a kit: its ward came from the supervisor).
+pub fn generate_for_ward(ward: &Ward, people: usize, seed: u64, today: NaiveDate) -> Vec<Change> {
+    generate_in(std::slice::from_ref(ward), false, people, seed, today)
+}
+
+fn generate_in(
+    wards: &[Ward],
+    with_wards: bool,
+    people: usize,
+    seed: u64,
+    today: NaiveDate,
+) -> Vec<Change> {
     let names = Names::load();
-    let wards = wards();
     let mut b = Builder {
         rng: Rng(seed),
         names: &names,
         today,
         out: Vec::with_capacity(people * 7),
     };
-    b.out.extend(wards.iter().cloned().map(Change::Ward));
+    if with_wards {
+        b.out.extend(wards.iter().cloned().map(Change::Ward));
+    }
     let mut sequences = vec![0u32; wards.len()];
     for _ in 0..people {
         // The Hạ Long wards hold most of the people, as in the project.
         let w = if b.rng.chance(75) {
-            b.rng.range(0, 4)
+            b.rng.range(0, 4.min(wards.len() as i64 - 1))
         } else {
             b.rng.range(0, wards.len() as i64 - 1)
         } as usize;

@@ -7,7 +7,7 @@ use crate::store::{OpenMode, StoreError};
 
 pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
     match command {
-        Command::Demo { people, seed } => demo(cli, *people, *seed),
+        Command::Demo { people, seed, ward } => demo(cli, *people, *seed, ward.as_deref()),
         Command::Stats => stats(cli),
         Command::Check { repair } => check(cli, *repair),
         Command::Wards { action } => wards(cli, action.as_ref().unwrap_or(&WardAction::List)),
@@ -15,6 +15,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Users { action } => security::users(cli, action.as_ref()),
         Command::Audit { since } => security::audit(cli, *since),
         Command::Backup { out } => security::backup(cli, out),
+        Command::Sync { action } => super::sync::run(cli, action),
         Command::Restore { file, force } => security::restore(cli, file, *force),
         Command::Export {
             report,
@@ -59,12 +60,23 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
     }
 }
 
-fn demo(cli: &Cli, people: usize, seed: u64) -> Result<(), Failure> {
+fn demo(cli: &Cli, people: usize, seed: u64, ward: Option<&str>) -> Result<(), Failure> {
     let mut store = cli.open_store(OpenMode::CreateIfMissing)?;
-    let data = crate::demo::generate(people, seed, store.today());
-    store
-        .fill_empty(data)
-        .map_err(|e| Failure::store(&e, cli.lang))?;
+    let filled = match ward {
+        None => {
+            let data = crate::demo::generate(people, seed, store.today());
+            store.fill_empty(data)
+        }
+        Some(code) => {
+            let code = crate::text::clean(code).to_uppercase();
+            let Some(ward) = store.snapshot().wards.get(&code).cloned() else {
+                return Err(Failure::text(cli.lang, "err.unknown_ward", &[]));
+            };
+            let data = crate::demo::generate_for_ward(&ward, people, seed, store.today());
+            store.fill_ward(data)
+        }
+    };
+    filled.map_err(|e| Failure::store(&e, cli.lang))?;
     say!(
         "{}",
         tf(

@@ -16,6 +16,7 @@ mod files;
 mod people;
 mod print;
 mod security;
+mod sync;
 mod wards;
 
 use crate::i18n::{Lang, tf};
@@ -75,6 +76,9 @@ pub enum Command {
         /// Seed: the same seed on the same day gives the same data
         #[arg(long, default_value_t = 1)]
         seed: u64,
+        /// Only people of this ward, which exists (a ward laptop joined with a kit)
+        #[arg(long, value_name = "CODE")]
+        ward: Option<String>,
     },
     /// Count the records: one `name: count` line each
     Stats,
@@ -142,6 +146,12 @@ pub enum Command {
         #[command(subcommand)]
         what: PrintWhat,
     },
+    /// Exchange records between ward laptops and their supervisor: ward kits, signed and
+    /// encrypted bundles by USB stick, devices, conflicts
+    Sync {
+        #[command(subcommand)]
+        action: SyncAction,
+    },
     /// Bring people in from a spreadsheet saved as CSV: every row or none
     Import {
         #[command(subcommand)]
@@ -154,6 +164,68 @@ pub enum Command {
         /// Replace a folder that already holds a database
         #[arg(long)]
         force: bool,
+    },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum SyncAction {
+    /// (Supervisor) Write the kit that starts a ward laptop: the wards, the follow-up
+    /// schedule and this database's public keys
+    Kit {
+        /// The ward the laptop works in (code)
+        #[arg(long)]
+        ward: String,
+        /// The kit file to write (e.g. on a USB stick)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
+    /// (Ward laptop) Start a database from a ward kit, or join an existing one of that
+    /// ward; the signed-in user becomes its first user
+    Join {
+        /// The kit file from the supervisor
+        file: PathBuf,
+    },
+    /// Write a bundle: on a ward laptop, for its supervisor; with --to, the
+    /// supervisor's return bundle for one ward
+    Send {
+        /// The bundle file to write (e.g. on a USB stick)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// (Supervisor) The ward the return bundle is for (code)
+        #[arg(long, value_name = "WARD")]
+        to: Option<String>,
+        /// Resend every version, not only what was not acknowledged
+        #[arg(long)]
+        all: bool,
+    },
+    /// Merge a bundle: everything in it or, if anything is wrong, nothing
+    Receive {
+        /// The bundle file
+        file: PathBuf,
+    },
+    /// List this database and every device it exchanges with, with fingerprints
+    Devices,
+    /// (Supervisor) Accept a ward laptop's keys after comparing the fingerprint by phone,
+    /// and merge the bundles it sent while it waited
+    Accept {
+        /// The fingerprint, e.g. 7F3A-91C2-04BD-E5A1 (case and dashes do not matter)
+        fingerprint: String,
+    },
+    /// List the records in conflict, or show one field by field
+    Conflicts {
+        /// A record id (or the start of one) to show in full
+        record: Option<String>,
+    },
+    /// Resolve a conflict: keep one head, or take the merged proposal
+    Resolve {
+        /// The record id (or the start of one)
+        record: String,
+        /// Keep the head with this version id (or the start of one)
+        #[arg(long, value_name = "VERSION", conflicts_with = "merge")]
+        keep: Option<String>,
+        /// Take the merged proposal (only when no field was changed two ways)
+        #[arg(long)]
+        merge: bool,
     },
 }
 

@@ -113,6 +113,21 @@ impl Store {
         self.apply_as(changes, "demo", false).map(|_| ())
     }
 
+    /// Fills a database that has its wards but no one in them yet (a joined ward
+    /// laptop) with demo records of one ward.
+    pub fn fill_ward(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
+        // Not only what this user sees: no record of any ward may be there.
+        let empty = [keys::PEOPLE, keys::PLANS, keys::GRANTS, keys::MILESTONES, keys::REFERRALS]
+            .iter()
+            .all(|t| self.tree(t).is_empty());
+        if !empty {
+            return Err(StoreError::NotEmpty);
+        }
+        let batch = self.version_batch();
+        self.apply_with(changes, "demo", false, batch, true)
+            .map(|_| ())
+    }
+
     // ----- user actions -----
 
     /// Adds a new ward (supervisors). A code already in use is refused: adding must

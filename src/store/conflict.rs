@@ -107,7 +107,7 @@ impl Store {
             }
         };
         let batch = self.resolving_batch(std::slice::from_ref(record));
-        let saved = self.apply_with(vec![chosen], "resolve_conflict", true, batch)?;
+        let saved = self.apply_with(vec![chosen], "resolve_conflict", true, batch, false)?;
         saved.into_iter().next().ok_or(StoreError::NotFound)
     }
 }

@@ -95,7 +95,11 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         };
         let belongs = match kind {
             BundleKind::FromWard => v.ward == ward,
-            BundleKind::ToWard => v.ward == ward || v.ward.is_empty(),
+            // A ward's only laptop has what it made itself.
+            BundleKind::ToWard => {
+                (v.ward == ward || v.ward.is_empty())
+                    && !(to.len() == 1 && to[0].public.id == v.device)
+            }
         };
         if belongs {
             versions.push(v);

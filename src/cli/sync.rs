@@ -1,0 +1,372 @@
+//! `sinhke sync ...`: ward kits, bundles each way, devices and conflicts, each a thin
+//! call into `sync` and the store, in the user's language.
+
+use super::{Cli, Failure, SyncAction};
+use crate::i18n::{Lang, t, tf};
+use crate::output::OutputFile;
+use crate::store::versions::RecordRef;
+use crate::store::{OpenMode, Refusal, Resolution, Store, StoreError};
+use crate::sync::{self, Target};
+use std::path::Path;
+
+pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
+    let lang = cli.lang;
+    let fail = |e: StoreError| Failure::store(&e, lang);
+    match action {
+        SyncAction::Kit { ward, out } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let ward = crate::text::clean(ward).to_uppercase();
+            let kit = sync::make_kit(&mut store, &ward).map_err(fail)?;
+            write_file(&store, out, &kit, lang)?;
+            say!(
+                "{}",
+                tf(
+                    lang,
+                    "sync.kit_written",
+                    &[
+                        ("ward", &ward),
+                        ("path", &out.display()),
+                        ("fingerprint", &store.device_public().fingerprint()),
+                    ]
+                )
+            );
+        }
+        SyncAction::Join { file } => {
+            let bytes = read_file(file, lang)?;
+            let mut store = cli.open_store(OpenMode::CreateIfMissing)?;
+            let (kit, _) = sync::join(&mut store, &bytes).map_err(fail)?;
+            say!(
+                "{}",
+                tf(
+                    lang,
+                    "sync.joined",
+                    &[
+                        ("ward", &kit.ward),
+                        ("supervisor", &kit.supervisor.fingerprint()),
+                        ("fingerprint", &store.device_public().fingerprint()),
+                    ]
+                )
+            );
+        }
+        SyncAction::Send { out, to, all } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let target = match to {
+                Some(ward) => Target::Ward(crate::text::clean(ward).to_uppercase()),
+                None => Target::Supervisor,
+            };
+            // The target is checked before a bundle number is used up.
+            let file = OutputFile::outside(out, store.path()).map_err(|e| Failure {
+                message: e.message(lang),
+                code: 1,
+            })?;
+            let sent = sync::send(&mut store, target, *all).map_err(fail)?;
+            file.write(|w| {
+                use std::io::Write;
+                Ok::<(), crate::output::OutputError>(w.write_all(&sent.file)?)
+            })
+            .map_err(|e| Failure {
+                message: e.message(lang),
+                code: 1,
+            })?;
+            say!(
+                "{}",
+                tf(
+                    lang,
+                    "sync.sent",
+                    &[
+                        ("count", &sent.versions),
+                        ("ward", &sent.ward),
+                        ("path", &out.display()),
+                        ("number", &sent.number),
+                        ("recipients", &sent.recipients.join(", ")),
+                    ]
+                )
+            );
+        }
+        SyncAction::Receive { file } => {
+            let bytes = read_file(file, lang)?;
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            match sync::receive(&mut store, &bytes) {
+                Ok(got) => say_received(&got, lang),
+                Err(StoreError::Refused(Refusal::Waiting(print))) => {
+                    return Err(Failure::text(
+                        lang,
+                        "sync.kept_waiting",
+                        &[("fingerprint", &print)],
+                    ));
+                }
+                Err(e) => return Err(fail(e)),
+            }
+        }
+        SyncAction::Devices => {
+            let store = cli.open_store(OpenMode::MustExist)?;
+            devices(&store, lang).map_err(fail)?;
+        }
+        SyncAction::Accept { fingerprint } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let (device, merged) = sync::accept(&mut store, fingerprint).map_err(fail)?;
+            say!(
+                "{}",
+                tf(
+                    lang,
+                    "sync.accepted",
+                    &[
+                        ("fingerprint", &device.public.fingerprint()),
+                        ("ward", &device.public.ward.clone().unwrap_or_default()),
+                        ("count", &merged.len()),
+                    ]
+                )
+            );
+            for got in &merged {
+                say_received(got, lang);
+            }
+        }
+        SyncAction::Conflicts { record } => {
+            let store = cli.open_store(OpenMode::MustExist)?;
+            match record {
+                None => list_conflicts(&store, lang),
+                Some(prefix) => {
+                    let record = find_conflict(&store, prefix, lang)?;
+                    show_conflict(&store, &record, lang).map_err(fail)?;
+                }
+            }
+        }
+        SyncAction::Resolve {
+            record,
+            keep,
+            merge,
+        } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let found = find_conflict(&store, record, lang)?;
+            let resolution = match (keep, merge) {
+                (Some(v), false) => Resolution::Keep(v.clone()),
+                (None, true) => Resolution::Merge,
+                _ => return Err(Failure::text(lang, "sync.resolve_how", &[])),
+            };
+            match store.resolve(&found, &resolution) {
+                Ok(_) => say!(
+                    "{}",
+                    tf(lang, "sync.resolved", &[("record", &found.display())])
+                ),
+                Err(StoreError::NotFound) => {
+                    let key = match resolution {
+                        Resolution::Merge => "sync.no_merge",
+                        Resolution::Keep(_) => "sync.no_such_head",
+                    };
+                    return Err(Failure::text(lang, key, &[]));
+                }
+                Err(e) => return Err(fail(e)),
+            }
+        }
+    }
+    Ok(())
+}
+
+fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
+    std::fs::read(path).map_err(|e| {
+        Failure::text(
+            lang,
+            "sync.cannot_read",
+            &[("path", &path.display()), ("detail", &e)],
+        )
+    })
+}
+
+fn write_file(store: &Store, out: &Path, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
+    let message = |e: crate::output::OutputError| Failure {
+        message: e.message(lang),
+        code: 1,
+    };
+    OutputFile::outside(out, store.path())
+        .map_err(message)?
+        .write(|w| {
+            use std::io::Write;
+            Ok::<(), crate::output::OutputError>(w.write_all(bytes)?)
+        })
+        .map_err(message)
+}
+
+fn say_received(got: &sync::Received, lang: Lang) {
+    if got.already {
+        say!(
+            "{}",
+            tf(lang, "sync.already", &[("number", &got.number), ("ward", &got.ward)])
+        );
+        return;
+    }
+    let r = &got.report;
+    say!(
+        "{}",
+        tf(
+            lang,
+            "sync.received",
+            &[
+                ("number", &got.number),
+                ("ward", &got.ward),
+                ("from", &got.from),
+                ("added", &r.added),
+                ("new", &r.new_records),
+                ("updated", &r.updated),
+                ("conflicts", &r.new_conflicts),
+                ("quarantined", &r.quarantined),
+            ]
+        )
+    );
+    for (old, new) in &got.reissued {
+        say!(
+            "{}",
+            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
+        );
+    }
+    if r.conflicts > 0 {
+        say!("{}", tf(lang, "sync.open_conflicts", &[("count", &r.conflicts)]));
+    }
+}
+
+fn when(ms: i64) -> String {
+    crate::domain::dates::millis_to_datetime(ms)
+        .map(|d| {
+            d.with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_else(|| "-".into())
+}
+
+fn devices(store: &Store, lang: Lang) -> Result<(), StoreError> {
+    let me = store.device_public();
+    let role = |ward: &Option<String>| match ward {
+        Some(w) => tf(lang, "sync.role_ward", &[("ward", w)]),
+        None => t(lang, "sync.role_supervisor").to_string(),
+    };
+    say!(
+        "{}",
+        tf(
+            lang,
+            "sync.this_device",
+            &[("fingerprint", &me.fingerprint()), ("role", &role(&me.ward))]
+        )
+    );
+    for d in store.known_devices()?.values() {
+        let state = if d.accepted {
+            t(lang, "sync.state_accepted")
+        } else {
+            t(lang, "sync.state_waiting")
+        };
+        let last = d
+            .last_bundle_at
+            .map(when)
+            .unwrap_or_else(|| t(lang, "sync.never").to_string());
+        say!(
+            "{}  {}  {}  {}",
+            d.public.fingerprint(),
+            role(&d.public.ward),
+            state,
+            tf(lang, "sync.last_bundle", &[("when", &last)])
+        );
+    }
+    Ok(())
+}
+
+/// How a record in conflict is named: a person's code, or the record's kind and the
+/// code of the person it belongs to.
+fn label(store: &Store, record: &RecordRef, lang: Lang) -> String {
+    let kind = t(lang, record.kind.label_key());
+    let snapshot = store.snapshot();
+    let person = record.id().and_then(|id| {
+        snapshot.people.get(&id).map(|p| p.id).or_else(|| {
+            let of = |pid: crate::domain::Id| Some(pid);
+            snapshot
+                .plans
+                .get(&id)
+                .and_then(|r| of(r.person_id))
+                .or_else(|| snapshot.grants.get(&id).and_then(|r| of(r.person_id)))
+                .or_else(|| snapshot.milestones.get(&id).and_then(|r| of(r.person_id)))
+                .or_else(|| snapshot.referrals.get(&id).and_then(|r| of(r.person_id)))
+        })
+    });
+    match person.and_then(|id| snapshot.people.get(&id)) {
+        Some(p) => format!("{kind} {}", p.code),
+        None => format!("{kind} {}", record.display()),
+    }
+}
+
+fn list_conflicts(store: &Store, lang: Lang) {
+    if store.conflicts().is_empty() {
+        say!("{}", t(lang, "sync.no_conflicts"));
+        return;
+    }
+    for record in store.conflicts() {
+        say!("{}  {}", record.display(), label(store, record, lang));
+    }
+}
+
+fn find_conflict(store: &Store, prefix: &str, lang: Lang) -> Result<RecordRef, Failure> {
+    let wanted = prefix.trim().to_ascii_lowercase();
+    let matching: Vec<&RecordRef> = store
+        .conflicts()
+        .iter()
+        .filter(|r| !wanted.is_empty() && r.display().to_ascii_lowercase().starts_with(&wanted))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        [] => Err(Failure::text(lang, "sync.no_such_conflict", &[("record", &prefix)])),
+        _ => Err(Failure::text(lang, "sync.ambiguous", &[("record", &prefix)])),
+    }
+}
+
+fn show_conflict(store: &Store, record: &RecordRef, lang: Lang) -> Result<(), StoreError> {
+    let view = store.conflict_view(record)?;
+    let devices = store.known_devices()?;
+    let me = store.device_public();
+    say!("{}", label(store, record, lang));
+    for (n, head) in view.heads.iter().enumerate() {
+        let v = &head.version;
+        let device = if v.device == me.id {
+            me.fingerprint()
+        } else {
+            devices
+                .get(&v.device)
+                .map(|d| d.public.fingerprint())
+                .unwrap_or_else(|| v.device.to_string())
+        };
+        let changed: Vec<&str> = view
+            .fields
+            .iter()
+            .filter(|f| f.changed_by.contains(&n))
+            .map(|f| f.field)
+            .collect();
+        let mark = if n == 0 { "*" } else { " " };
+        say!(
+            "{}",
+            tf(
+                lang,
+                "sync.head",
+                &[
+                    ("mark", &mark),
+                    ("version", &v.id),
+                    ("when", &when((v.clock >> 16) as i64)),
+                    ("user", &v.user),
+                    ("ward", &if v.ward.is_empty() { "-" } else { &v.ward }),
+                    ("device", &device),
+                    ("fields", &changed.join(", ")),
+                ]
+            )
+        );
+    }
+    let clashing: Vec<&str> = view
+        .fields
+        .iter()
+        .filter(|f| f.clash)
+        .map(|f| f.field)
+        .collect();
+    if view.merged.is_some() {
+        say!("{}", t(lang, "sync.merge_possible"));
+    } else if !clashing.is_empty() {
+        say!(
+            "{}",
+            tf(lang, "sync.same_field", &[("fields", &clashing.join(", "))])
+        );
+    }
+    Ok(())
+}
