@@ -349,3 +349,67 @@ fn an_export_with_names_killed_midway_leaves_no_half_file_behind() {
         }
     }
 }
+
+/// A supervisor's database that has accepted a ward laptop, and a bundle of that
+/// ward's `people` people not yet received.
+fn supervisor_and_bundle(
+    people: usize,
+) -> (tempfile::TempDir, std::path::PathBuf, std::path::PathBuf) {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let (sup, ct) = (dir.path().join("sup"), dir.path().join("ct"));
+    let file = |name: &str| dir.path().join(name);
+    let p = |p: &std::path::Path| p.to_str().expect("path").to_string();
+    ok(
+        &sup,
+        &["wards", "add", "--code", "CT", "--name", "Cao Thắng"],
+    );
+    ok(
+        &sup,
+        &["sync", "kit", "--ward", "CT", "--out", &p(&file("kit"))],
+    );
+    ok(&ct, &["sync", "join", &p(&file("kit"))]);
+    ok(&ct, &["sync", "send", "--out", &p(&file("first"))]);
+    let _ = run(&sup, &["sync", "receive", &p(&file("first"))]);
+    let devices = ok(&ct, &["sync", "devices"]);
+    let print = devices
+        .split_whitespace()
+        .find(|w| w.len() == 19 && w.matches('-').count() == 3)
+        .expect("fingerprint")
+        .to_string();
+    ok(&sup, &["sync", "accept", &print]);
+    ok(
+        &ct,
+        &["demo", "--people", &people.to_string(), "--ward", "CT"],
+    );
+    let bundle = file("bundle");
+    ok(&ct, &["sync", "send", "--out", &p(&bundle)]);
+    (dir, sup, bundle)
+}
+
+#[test]
+fn a_receive_killed_at_any_moment_leaves_all_of_the_bundle_or_none() {
+    let (dir, sup, bundle) = supervisor_and_bundle(200);
+    let pristine = dir.path().join("pristine");
+    copy_dir(&sup, &pristine);
+    let (mut none, mut all) = (0, 0);
+    for delay in delays(0x5e4d).take(KILLS / 2) {
+        let work = dir.path().join("work");
+        let _ = std::fs::remove_dir_all(&work);
+        copy_dir(&pristine, &work);
+        kill_cli_after(
+            &work,
+            &["sync", "receive", bundle.to_str().expect("path")],
+            delay,
+        );
+        assert_eq!(ok(&work, &["check"]).trim(), "ok");
+        match people_count(&work) {
+            0 => none += 1,
+            200 => all += 1,
+            n => panic!("{n} people: half a bundle"),
+        }
+        // Whatever the kill left, receiving again finishes the job.
+        let _ = ok(&work, &["sync", "receive", bundle.to_str().expect("path")]);
+        assert_eq!(people_count(&work), 200);
+    }
+    assert!(none + all > 0);
+}

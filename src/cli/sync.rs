@@ -190,7 +190,11 @@ fn say_received(got: &sync::Received, lang: Lang) {
     if got.already {
         say!(
             "{}",
-            tf(lang, "sync.already", &[("number", &got.number), ("ward", &got.ward)])
+            tf(
+                lang,
+                "sync.already",
+                &[("number", &got.number), ("ward", &got.ward)]
+            )
         );
         return;
     }
@@ -219,7 +223,10 @@ fn say_received(got: &sync::Received, lang: Lang) {
         );
     }
     if r.conflicts > 0 {
-        say!("{}", tf(lang, "sync.open_conflicts", &[("count", &r.conflicts)]));
+        say!(
+            "{}",
+            tf(lang, "sync.open_conflicts", &[("count", &r.conflicts)])
+        );
     }
 }
 
@@ -244,7 +251,10 @@ fn devices(store: &Store, lang: Lang) -> Result<(), StoreError> {
         tf(
             lang,
             "sync.this_device",
-            &[("fingerprint", &me.fingerprint()), ("role", &role(&me.ward))]
+            &[
+                ("fingerprint", &me.fingerprint()),
+                ("role", &role(&me.ward))
+            ]
         )
     );
     for d in store.known_devices()?.values() {
@@ -310,8 +320,16 @@ fn find_conflict(store: &Store, prefix: &str, lang: Lang) -> Result<RecordRef, F
         .collect();
     match matching.as_slice() {
         [one] => Ok((*one).clone()),
-        [] => Err(Failure::text(lang, "sync.no_such_conflict", &[("record", &prefix)])),
-        _ => Err(Failure::text(lang, "sync.ambiguous", &[("record", &prefix)])),
+        [] => Err(Failure::text(
+            lang,
+            "sync.no_such_conflict",
+            &[("record", &prefix)],
+        )),
+        _ => Err(Failure::text(
+            lang,
+            "sync.ambiguous",
+            &[("record", &prefix)],
+        )),
     }
 }
 

@@ -117,9 +117,15 @@ impl Store {
     /// laptop) with demo records of one ward.
     pub fn fill_ward(&mut self, changes: Vec<Change>) -> Result<(), StoreError> {
         // Not only what this user sees: no record of any ward may be there.
-        let empty = [keys::PEOPLE, keys::PLANS, keys::GRANTS, keys::MILESTONES, keys::REFERRALS]
-            .iter()
-            .all(|t| self.tree(t).is_empty());
+        let empty = [
+            keys::PEOPLE,
+            keys::PLANS,
+            keys::GRANTS,
+            keys::MILESTONES,
+            keys::REFERRALS,
+        ]
+        .iter()
+        .all(|t| self.tree(t).is_empty());
         if !empty {
             return Err(StoreError::NotEmpty);
         }

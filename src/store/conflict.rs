@@ -98,7 +98,13 @@ impl Store {
                 let matching: Vec<&ConflictHead> = view
                     .heads
                     .iter()
-                    .filter(|h| h.version.id.to_string().to_ascii_lowercase().starts_with(&prefix))
+                    .filter(|h| {
+                        h.version
+                            .id
+                            .to_string()
+                            .to_ascii_lowercase()
+                            .starts_with(&prefix)
+                    })
                     .collect();
                 match matching.as_slice() {
                     [one] => one.record.clone(),

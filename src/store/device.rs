@@ -188,12 +188,18 @@ mod tests {
         let public = device.public();
         let print = public.fingerprint();
         assert_eq!(print.len(), 19);
-        assert!(print.split('-').all(|g| g.len() == 4
-            && g.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())));
+        assert!(print.split('-').all(|g| {
+            g.len() == 4
+                && g.chars()
+                    .all(|c| c.is_ascii_hexdigit() && !c.is_ascii_lowercase())
+        }));
         let mut other = public.clone();
         other.recipient = Device::generate(Id(8)).unwrap().public().recipient;
         assert_ne!(other.fingerprint(), print);
-        assert!(fingerprint_matches(&print.to_lowercase().replace('-', " "), &print));
+        assert!(fingerprint_matches(
+            &print.to_lowercase().replace('-', " "),
+            &print
+        ));
         assert!(!fingerprint_matches("1234", &print));
     }
 

@@ -98,8 +98,10 @@ pub fn merge<T: Serialize + serde::de::DeserializeOwned>(
     stamp_from: &T,
 ) -> Option<T> {
     let base = top_fields(ancestor)?;
-    let split: Vec<Vec<(&'static str, Vec<u8>)>> =
-        heads.iter().map(|h| top_fields(*h)).collect::<Option<_>>()?;
+    let split: Vec<Vec<(&'static str, Vec<u8>)>> = heads
+        .iter()
+        .map(|h| top_fields(*h))
+        .collect::<Option<_>>()?;
     let stamp = top_fields(stamp_from)?;
     let mut bytes = Vec::new();
     for (i, (name, before)) in base.iter().enumerate() {

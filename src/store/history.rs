@@ -259,7 +259,15 @@ impl Store {
             ops.push((tree_index(keys::CONFLICTS), record.index_key(), None));
         }
         let ward = ward_of(change, overlay);
-        self.push_version(device, batch, record, parents, &ward, plain_body(change), ops)
+        self.push_version(
+            device,
+            batch,
+            record,
+            parents,
+            &ward,
+            plain_body(change),
+            ops,
+        )
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -441,7 +449,10 @@ impl Store {
                     clock = clock.max(version.clock);
                     self.version_entries(&version, Origin::Received, &mut seq, &mut ops)?;
                     report.added += 1;
-                    fresh.entry(version.record.clone()).or_default().push(version);
+                    fresh
+                        .entry(version.record.clone())
+                        .or_default()
+                        .push(version);
                 }
             }
         }
@@ -519,7 +530,9 @@ impl Store {
         for (t, k, v) in entries {
             if t == keys::BY_CODE
                 && let Change::Person(p) = change
-                && overlay.person_by_code(&p.code).is_some_and(|owner| owner != p.id)
+                && overlay
+                    .person_by_code(&p.code)
+                    .is_some_and(|owner| owner != p.id)
             {
                 report.code_clashes.push(p.id);
                 continue;

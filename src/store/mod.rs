@@ -16,29 +16,29 @@ pub use conflict::{ConflictHead, ConflictView, Resolution};
 pub mod device;
 mod exchange;
 pub use exchange::Arrival;
-mod history;
-pub mod versions;
 pub mod codec;
 pub mod crypto;
 mod disk;
 mod error;
 mod fields;
+mod history;
 pub mod keys;
 mod load;
 mod migrate;
 mod open;
 mod swap;
 mod users;
+pub mod versions;
 mod write;
 
 pub use audit::{AuditEntry, AuditRecord, HistoryItem, RecordChange};
 
 pub use backup::{BACKUP_EVERY_MILLIS, RestoreReport, restore};
 pub use changes::Change;
-pub use history::MergeReport;
 pub use check::{CheckReport, Finding, FindingKind, RepairReport};
 pub use crypto::KdfParams;
 pub use error::{Refusal, Rejected, StoreError};
+pub use history::MergeReport;
 pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked, open_read_only_copy};
 
 use crate::domain::*;

@@ -124,10 +124,9 @@ fn signed(manifest_bytes: &[u8]) -> Vec<u8> {
 }
 
 fn encrypt(plain: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, String> {
-    let encryptor = age::Encryptor::with_recipients(
-        recipients.iter().map(|r| r as &dyn age::Recipient),
-    )
-    .map_err(|e| e.to_string())?;
+    let encryptor =
+        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
+            .map_err(|e| e.to_string())?;
     let mut out = Vec::new();
     let mut writer = encryptor.wrap_output(&mut out).map_err(|e| e.to_string())?;
     writer.write_all(plain).map_err(|e| e.to_string())?;

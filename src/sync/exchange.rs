@@ -119,7 +119,10 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
     let recipients: Vec<age::x25519::Recipient> =
         to.iter().filter_map(|d| d.public.age_recipient()).collect();
     let fingerprints = to.iter().map(|d| d.public.fingerprint()).collect();
-    let acks = to.iter().map(|d| (d.public.id, d.theirs_received)).collect();
+    let acks = to
+        .iter()
+        .map(|d| (d.public.id, d.theirs_received))
+        .collect();
     let number = store.record_sending(format!("{ward}: {} versions", versions.len()))?;
     let manifest = Manifest {
         format: bundle::FORMAT,
@@ -141,8 +144,8 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         devices: devices.into_values().collect(),
         schedule: (kind == BundleKind::ToWard).then(|| store.schedule().clone()),
     };
-    let file = bundle::write(manifest, &payload, store.device(), &recipients)
-        .map_err(StoreError::Io)?;
+    let file =
+        bundle::write(manifest, &payload, store.device(), &recipients).map_err(StoreError::Io)?;
     Ok(Sent {
         file,
         ward,
@@ -176,10 +179,7 @@ fn receive_file(
     pending: Option<Id>,
 ) -> Result<Received, StoreError> {
     store.refuse_if_read_only()?;
-    let identity = store
-        .device()
-        .identity()
-        .ok_or(StoreError::NotFound)?;
+    let identity = store.device().identity().ok_or(StoreError::NotFound)?;
     let Opened { manifest, payload } = bundle::open(file, &identity).map_err(refused)?;
     let source = &manifest.source;
     let print = source.fingerprint();
@@ -298,7 +298,9 @@ fn check_versions(
     if let Some(own) = joined {
         for d in &payload.devices {
             if d.ward.as_deref().is_some_and(|w| w != own) {
-                return Err(refused(Refusal::OtherWard(d.ward.clone().unwrap_or_default())));
+                return Err(refused(Refusal::OtherWard(
+                    d.ward.clone().unwrap_or_default(),
+                )));
             }
             match known.get(&d.id) {
                 Some(k) if k.public != *d => {
@@ -363,10 +365,7 @@ pub fn accept(
         );
         store.save_devices(std::slice::from_ref(&device), "sync_accept", detail)?;
     }
-    let identity = store
-        .device()
-        .identity()
-        .ok_or(StoreError::NotFound)?;
+    let identity = store.device().identity().ok_or(StoreError::NotFound)?;
     let mut waiting: Vec<(u64, Id, Vec<u8>)> = Vec::new();
     for (id, file) in store.pending_bundles()? {
         if let Ok(opened) = bundle::open(&file, &identity)
@@ -426,10 +425,10 @@ pub fn make_kit(store: &mut Store, ward: &str) -> Result<Vec<u8>, StoreError> {
 /// Joins this database to the ward and supervisor a kit names.
 pub fn join(store: &mut Store, kit_bytes: &[u8]) -> Result<(Kit, MergeReport), StoreError> {
     let kit = kit::read(kit_bytes).map_err(refused)?;
-    if let Some(own) = store.joined_ward() {
-        if own != kit.ward {
-            return Err(refused(Refusal::NotOurWard(kit.ward.clone())));
-        }
+    if let Some(own) = store.joined_ward()
+        && own != kit.ward
+    {
+        return Err(refused(Refusal::NotOurWard(kit.ward.clone())));
     }
     if !kit
         .wards

@@ -5,7 +5,9 @@ use super::*;
 use crate::domain::snapshot::tests::{sample_person, sample_ward};
 use crate::domain::*;
 use crate::store::versions::{RecordKind, RecordRef};
-use crate::store::{Change, Credentials, KdfParams, OpenMode, Refusal, Resolution, Store, StoreError};
+use crate::store::{
+    Change, Credentials, KdfParams, OpenMode, Refusal, Resolution, Store, StoreError,
+};
 use tempfile::TempDir;
 
 pub(super) struct Db {
@@ -15,8 +17,13 @@ pub(super) struct Db {
 
 fn open(dir: &std::path::Path, name: &str) -> Store {
     let credentials = Credentials::new(name, "test passphrase");
-    Store::open_with_kdf(dir, OpenMode::CreateIfMissing, &credentials, KdfParams::TEST)
-        .expect("open")
+    Store::open_with_kdf(
+        dir,
+        OpenMode::CreateIfMissing,
+        &credentials,
+        KdfParams::TEST,
+    )
+    .expect("open")
 }
 
 fn ward(code: &str) -> Ward {
@@ -46,7 +53,10 @@ pub(super) fn ward_laptop(sup: &mut Db, code: &str) -> Db {
     // First bundle: the ward's keys reach the supervisor, who accepts them once.
     let first = send(&mut db.store, Target::Supervisor, false).unwrap();
     let err = receive(&mut sup.store, &first.file).unwrap_err();
-    assert!(matches!(err, StoreError::Refused(Refusal::Waiting(_))), "{err:?}");
+    assert!(
+        matches!(err, StoreError::Refused(Refusal::Waiting(_))),
+        "{err:?}"
+    );
     let print = db.store.device_public().fingerprint();
     accept(&mut sup.store, &print).unwrap();
     db
@@ -87,10 +97,16 @@ fn a_ward_joins_sends_its_people_and_gets_the_approval_back() {
     assert_eq!(ct.store.user().ward.as_deref(), Some("CT"));
     assert!(!ct.store.may(Permission::ApprovePlans));
     assert!(ct.store.may(Permission::ManageUsers));
-    let hoa = ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+    let hoa = ct
+        .store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
     let got = exchange_up(&mut ct, &mut sup);
     assert_eq!(got.report.new_records, 1);
-    assert_eq!(sup.store.snapshot().people[&hoa.id].full_name, "Nguyễn Thị Hoa");
+    assert_eq!(
+        sup.store.snapshot().people[&hoa.id].full_name,
+        "Nguyễn Thị Hoa"
+    );
     // The supervisor corrects the phone; the ward learns it from its return bundle.
     let mut fixed = sup.store.snapshot().people[&hoa.id].clone();
     fixed.phone = "0987 000 111".into();
@@ -110,7 +126,10 @@ fn a_ward_joins_sends_its_people_and_gets_the_approval_back() {
 fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels() {
     let mut sup = supervisor();
     let mut ct = ward_laptop(&mut sup, "CT");
-    let hoa = ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+    let hoa = ct
+        .store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
     exchange_up(&mut ct, &mut sup);
     let mut at_ward = ct.store.snapshot().people[&hoa.id].clone();
     at_ward.phone = "0911 111 111".into();
@@ -149,7 +168,10 @@ fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels(
 fn parallel_edits_of_different_fields_are_offered_as_one_merged_record() {
     let mut sup = supervisor();
     let mut ct = ward_laptop(&mut sup, "CT");
-    let hoa = ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+    let hoa = ct
+        .store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
     exchange_up(&mut ct, &mut sup);
     let mut a = ct.store.snapshot().people[&hoa.id].clone();
     a.phone = "0911 111 111".into();
@@ -169,7 +191,10 @@ fn parallel_edits_of_different_fields_are_offered_as_one_merged_record() {
     );
     sup.store.resolve(&record, &Resolution::Merge).unwrap();
     let now = &sup.store.snapshot().people[&hoa.id];
-    assert_eq!((now.phone.as_str(), now.address.as_str()), ("0911 111 111", "Tổ 9"));
+    assert_eq!(
+        (now.phone.as_str(), now.address.as_str()),
+        ("0911 111 111", "Tổ 9")
+    );
 }
 
 #[test]
@@ -178,7 +203,10 @@ fn two_laptops_of_one_ward_that_issue_the_same_code_end_with_different_codes() {
     let mut one = ward_laptop(&mut sup, "CT");
     let mut two = ward_laptop(&mut sup, "CT");
     let a = one.store.save_person(person("Lê Văn An", "CT")).unwrap();
-    let b = two.store.save_person(person("Trần Thị Bình", "CT")).unwrap();
+    let b = two
+        .store
+        .save_person(person("Trần Thị Bình", "CT"))
+        .unwrap();
     assert_eq!(a.code, b.code);
     exchange_up(&mut one, &mut sup);
     let got = exchange_up(&mut two, &mut sup);
@@ -190,7 +218,10 @@ fn two_laptops_of_one_ward_that_issue_the_same_code_end_with_different_codes() {
     exchange_down(&mut sup, &mut one, "CT");
     exchange_down(&mut sup, &mut two, "CT");
     for laptop in [&one, &two] {
-        assert_eq!(laptop.store.snapshot().people[&b.id].code, people[&b.id].code);
+        assert_eq!(
+            laptop.store.snapshot().people[&b.id].code,
+            people[&b.id].code
+        );
         assert_eq!(laptop.store.snapshot().people[&a.id].code, a.code);
     }
 }
@@ -200,7 +231,9 @@ fn a_ward_receives_only_its_own_people() {
     let mut sup = supervisor();
     let mut ct = ward_laptop(&mut sup, "CT");
     let mut hh = ward_laptop(&mut sup, "HH");
-    ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+    ct.store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
     hh.store.save_person(person("Phạm Văn Hải", "HH")).unwrap();
     exchange_up(&mut ct, &mut sup);
     exchange_up(&mut hh, &mut sup);
@@ -238,7 +271,9 @@ mod refusals {
         let mut sup = supervisor();
         let mut ct = ward_laptop(&mut sup, "CT");
         let mut other = supervisor();
-        ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+        ct.store
+            .save_person(person("Nguyễn Thị Hoa", "CT"))
+            .unwrap();
         let sent = send(&mut ct.store, Target::Supervisor, false).unwrap();
         let before = state(&other.store);
         assert_eq!(
@@ -252,7 +287,9 @@ mod refusals {
     fn a_flipped_byte_or_a_cut_file_is_refused_and_nothing_changes() {
         let mut sup = supervisor();
         let mut ct = ward_laptop(&mut sup, "CT");
-        ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+        ct.store
+            .save_person(person("Nguyễn Thị Hoa", "CT"))
+            .unwrap();
         let sent = send(&mut ct.store, Target::Supervisor, false).unwrap();
         let before = state(&sup.store);
         let mut flipped = sent.file.clone();
@@ -263,7 +300,10 @@ mod refusals {
             Refusal::Damaged(_)
         ));
         let cut = &sent.file[..sent.file.len() - 100];
-        assert!(matches!(refusal(receive(&mut sup.store, cut)), Refusal::Damaged(_)));
+        assert!(matches!(
+            refusal(receive(&mut sup.store, cut)),
+            Refusal::Damaged(_)
+        ));
         assert_eq!(state(&sup.store), before);
         assert!(sup.store.check().is_ok());
         receive(&mut sup.store, &sent.file).unwrap();
@@ -274,7 +314,9 @@ mod refusals {
     fn an_older_bundle_after_a_newer_one_is_refused() {
         let mut sup = supervisor();
         let mut ct = ward_laptop(&mut sup, "CT");
-        ct.store.save_person(person("Nguyễn Thị Hoa", "CT")).unwrap();
+        ct.store
+            .save_person(person("Nguyễn Thị Hoa", "CT"))
+            .unwrap();
         let old = send(&mut ct.store, Target::Supervisor, false).unwrap();
         ct.store.save_person(person("Lê Văn An", "CT")).unwrap();
         let new = send(&mut ct.store, Target::Supervisor, false).unwrap();
@@ -336,5 +378,266 @@ mod refusals {
             ct.store.save_person(person("Phạm Văn Hải", "HH")),
             Err(StoreError::OutsideWard(_))
         ));
+    }
+}
+
+/// Three ward laptops and their supervisor make random edits (same-field clashes and
+/// edits against a person marked entered in error among them); bundles are made at
+/// random moments and delivered in random orders, some twice, some lost. After a full
+/// exchange every ward holds exactly what the supervisor holds of it, with the same
+/// heads and conflicts; once the supervisor resolves them and one more exchange runs,
+/// no conflict is left anywhere.
+mod convergence {
+    use super::*;
+    use proptest::prelude::*;
+
+    const WARDS: [&str; 3] = ["CT", "HH", "BC"];
+
+    #[derive(Clone, Debug)]
+    enum Step {
+        /// A laptop adds a person.
+        Add(usize),
+        /// Replica (0..3 a ward, 3 the supervisor) edits one field of its n-th person.
+        Edit {
+            replica: usize,
+            person: usize,
+            field: u8,
+            value: u8,
+        },
+        /// The supervisor marks a person of a ward entered in error.
+        Mark { ward: usize, person: usize },
+        /// A bundle is made, from a ward (up) or for it (down), and put in transit.
+        Make { ward: usize, up: bool },
+        /// A bundle in transit arrives (it stays in transit: it may arrive again).
+        Deliver(usize),
+    }
+
+    fn step() -> impl Strategy<Value = Step> {
+        prop_oneof![
+            (0..3usize).prop_map(Step::Add),
+            (0..4usize, 0..6usize, 0..3u8, 0..3u8).prop_map(|(replica, person, field, value)| {
+                Step::Edit {
+                    replica,
+                    person,
+                    field,
+                    value,
+                }
+            }),
+            (0..3usize, 0..6usize).prop_map(|(ward, person)| Step::Mark { ward, person }),
+            (0..3usize, any::<bool>()).prop_map(|(ward, up)| Step::Make { ward, up }),
+            (0..64usize).prop_map(Step::Deliver),
+        ]
+    }
+
+    fn people_of(store: &Store, ward: &str) -> Vec<Person> {
+        let mut people: Vec<Person> = store
+            .snapshot()
+            .people
+            .values()
+            .filter(|p| p.ward == ward)
+            .cloned()
+            .collect();
+        people.sort_by_key(|p| p.id);
+        people
+    }
+
+    fn edit(store: &mut Store, ward: &str, n: usize, field: u8, value: u8) {
+        let people = people_of(store, ward);
+        if people.is_empty() {
+            return;
+        }
+        let mut p = people[n % people.len()].clone();
+        let text = format!("giá trị {value}");
+        match field {
+            0 => p.phone = format!("09{value}{value} 000 000"),
+            1 => p.address = text,
+            _ => p.household_note = text,
+        }
+        // A person's record may be refused here (say, marked meanwhile): that is fine.
+        let _ = store.save_person(p);
+    }
+
+    fn heads_and_conflicts(store: &Store, ward: &str) -> Vec<(Id, Vec<Id>, bool)> {
+        people_of(store, ward)
+            .iter()
+            .map(|p| {
+                let r = person_ref(p.id);
+                (
+                    p.id,
+                    store.heads_of(&r).unwrap(),
+                    store.conflicts().contains(&r),
+                )
+            })
+            .collect()
+    }
+
+    fn full_exchange(sup: &mut Db, wards: &mut [Db]) {
+        for _ in 0..2 {
+            for (w, laptop) in wards.iter_mut().enumerate() {
+                exchange_up(laptop, sup);
+                exchange_down(sup, laptop, WARDS[w]);
+            }
+        }
+    }
+
+    /// Returns how many conflicts the supervisor resolved.
+    fn run(steps: Vec<Step>) -> usize {
+        let mut sup = supervisor();
+        sup.store.add_ward(ward("BC")).unwrap();
+        let mut wards: Vec<Db> = WARDS.iter().map(|w| ward_laptop(&mut sup, w)).collect();
+        let mut transit: Vec<(usize, bool, Vec<u8>)> = Vec::new();
+        for step in steps {
+            match step {
+                Step::Add(w) => {
+                    let name = format!("Người {}", wards[w].store.snapshot().people.len());
+                    wards[w].store.save_person(person(&name, WARDS[w])).unwrap();
+                }
+                Step::Edit {
+                    replica,
+                    person,
+                    field,
+                    value,
+                } => {
+                    if replica == 3 {
+                        let w = person % 3;
+                        edit(&mut sup.store, WARDS[w], person, field, value);
+                    } else {
+                        edit(
+                            &mut wards[replica].store,
+                            WARDS[replica],
+                            person,
+                            field,
+                            value,
+                        );
+                    }
+                }
+                Step::Mark { ward, person } => {
+                    let people = people_of(&sup.store, WARDS[ward]);
+                    if !people.is_empty() {
+                        let id = people[person % people.len()].id;
+                        let _ = sup.store.mark_entered_in_error(id, true);
+                    }
+                }
+                Step::Make { ward, up } => {
+                    let sent = if up {
+                        send(&mut wards[ward].store, Target::Supervisor, false)
+                    } else {
+                        send(&mut sup.store, Target::Ward(WARDS[ward].into()), false)
+                    };
+                    transit.push((ward, up, sent.unwrap().file));
+                }
+                Step::Deliver(n) => {
+                    if transit.is_empty() {
+                        continue;
+                    }
+                    let (w, up, file) = transit[n % transit.len()].clone();
+                    let result = if up {
+                        receive(&mut sup.store, &file)
+                    } else {
+                        receive(&mut wards[w].store, &file)
+                    };
+                    // An older bundle than one received is refused; nothing else may be.
+                    if let Err(e) = result {
+                        assert!(
+                            matches!(e, StoreError::Refused(Refusal::Older { .. })),
+                            "{e:?}"
+                        );
+                    }
+                }
+            }
+        }
+        full_exchange(&mut sup, &mut wards);
+        for (w, laptop) in wards.iter().enumerate() {
+            assert_eq!(
+                people_of(&laptop.store, WARDS[w]),
+                people_of(&sup.store, WARDS[w])
+            );
+            assert_eq!(
+                heads_and_conflicts(&laptop.store, WARDS[w]),
+                heads_and_conflicts(&sup.store, WARDS[w])
+            );
+            assert!(
+                laptop.store.check().is_ok(),
+                "{:?}",
+                laptop.store.check().findings
+            );
+        }
+        assert!(
+            sup.store.check().is_ok(),
+            "{:?}",
+            sup.store.check().findings
+        );
+        // Every losing head stays readable.
+        let conflicts = sup.store.conflicts().clone();
+        for record in conflicts.iter() {
+            let view = sup.store.conflict_view(record).unwrap();
+            assert!(view.heads.len() > 1);
+            let keep = view.heads[0].version.id.to_string();
+            sup.store.resolve(record, &Resolution::Keep(keep)).unwrap();
+        }
+        full_exchange(&mut sup, &mut wards);
+        for (w, laptop) in wards.iter().enumerate() {
+            assert!(laptop.store.conflicts().is_empty());
+            assert_eq!(
+                people_of(&laptop.store, WARDS[w]),
+                people_of(&sup.store, WARDS[w])
+            );
+        }
+        assert!(sup.store.conflicts().is_empty());
+        conflicts.len()
+    }
+
+    proptest! {
+        #![proptest_config(ProptestConfig { cases: 24, ..ProptestConfig::default() })]
+        #[test]
+        fn every_replica_converges_and_resolutions_clear_conflicts_everywhere(
+            steps in proptest::collection::vec(step(), 10..40)
+        ) {
+            run(steps);
+        }
+    }
+
+    #[test]
+    fn a_fixed_interleaving_with_clashes_converges() {
+        use Step::*;
+        let resolved = run(vec![
+            Add(0),
+            Add(1),
+            Add(2),
+            Make { ward: 0, up: true },
+            Make { ward: 1, up: true },
+            Make { ward: 2, up: true },
+            Deliver(2),
+            Deliver(0),
+            Deliver(1),
+            Deliver(1),
+            Edit {
+                replica: 0,
+                person: 0,
+                field: 0,
+                value: 1,
+            },
+            Edit {
+                replica: 3,
+                person: 0,
+                field: 0,
+                value: 2,
+            },
+            Edit {
+                replica: 1,
+                person: 0,
+                field: 1,
+                value: 1,
+            },
+            Mark { ward: 1, person: 0 },
+            Make { ward: 0, up: true },
+            Make { ward: 1, up: false },
+            Deliver(4),
+            Deliver(3),
+        ]);
+        assert_eq!(
+            resolved, 2,
+            "CT's phone both ways; HH's address against the mark"
+        );
     }
 }
