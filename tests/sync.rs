@@ -19,7 +19,7 @@ pub struct Programme {
 }
 
 impl Programme {
-    pub fn new() -> Programme {
+    pub fn set_up() -> Programme {
         let dir = tempfile::tempdir().expect("tempdir");
         let (sup, ct) = (dir.path().join("sup"), dir.path().join("ct"));
         ok(
@@ -83,7 +83,7 @@ fn stats(db: &Path) -> String {
 
 #[test]
 fn a_ward_sends_its_people_and_learns_the_supervisors_correction() {
-    let p = Programme::new();
+    let p = Programme::set_up();
     ok(&p.ct, &["demo", "--people", "40", "--ward", "CT"]);
     let got = p.up("b1");
     assert!(
@@ -114,7 +114,7 @@ fn a_ward_sends_its_people_and_learns_the_supervisors_correction() {
 
 #[test]
 fn a_bundle_received_twice_changes_nothing_the_second_time() {
-    let p = Programme::new();
+    let p = Programme::set_up();
     ok(&p.ct, &["demo", "--people", "10", "--ward", "CT"]);
     let file = p.file("b1");
     ok(&p.ct, &["sync", "send", "--out", path(&file)]);
@@ -127,7 +127,7 @@ fn a_bundle_received_twice_changes_nothing_the_second_time() {
 
 #[test]
 fn bad_bundles_are_refused_in_one_line_and_change_nothing() {
-    let p = Programme::new();
+    let p = Programme::set_up();
     ok(&p.ct, &["demo", "--people", "10", "--ward", "CT"]);
     let file = p.file("b1");
     ok(&p.ct, &["sync", "send", "--out", path(&file)]);
@@ -171,7 +171,7 @@ fn bad_bundles_are_refused_in_one_line_and_change_nothing() {
 
 #[test]
 fn a_ward_laptop_cannot_approve_plans_or_change_the_shared_settings() {
-    let p = Programme::new();
+    let p = Programme::set_up();
     let out = run(&p.ct, &["wards", "add", "--code", "XX", "--name", "Khác"]);
     assert!(!out.status.success());
     let out = run(
