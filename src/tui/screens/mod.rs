@@ -38,6 +38,11 @@ pub struct Ctx<'a> {
     /// When the last backup was made (Unix ms) and where backups go.
     pub last_backup: Option<i64>,
     pub backup_folder: Option<&'a std::path::Path>,
+    /// This database's fingerprint, the ward it joined (a ward laptop), and how many
+    /// records are in conflict after exchanges.
+    pub fingerprint: String,
+    pub joined_ward: Option<&'a str>,
+    pub conflicts: usize,
 }
 
 impl<'a> Ctx<'a> {
@@ -53,6 +58,9 @@ impl<'a> Ctx<'a> {
             schedule: store.schedule(),
             last_backup: store.last_backup_at(),
             backup_folder: store.backup_folder(),
+            fingerprint: store.device_public().fingerprint(),
+            joined_ward: store.joined_ward(),
+            conflicts: store.conflicts().len(),
         }
     }
 

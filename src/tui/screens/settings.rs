@@ -73,9 +73,43 @@ impl Screen for SettingsScreen {
     }
 
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
+        self.draw(area, buf, ctx)
+    }
+}
+
+impl SettingsScreen {
+    /// This database among the programme's: its fingerprint (compared by phone when a
+    /// laptop joins), its ward, and the records in conflict after exchanges.
+    fn device_line<'a>(&self, ctx: &Ctx) -> Line<'a> {
+        let role = match ctx.joined_ward {
+            Some(w) => crate::i18n::tf(ctx.lang, "sync.role_ward", &[("ward", &w)]),
+            None => ctx.t("sync.role_supervisor").to_string(),
+        };
+        let mut spans = vec![
+            Span::styled(format!("{}: ", ctx.t("settings.device")), ctx.theme.label()),
+            Span::raw(format!("{} · {role}", ctx.fingerprint)),
+        ];
+        if ctx.conflicts > 0 {
+            spans.push(Span::styled(
+                format!(
+                    " · {}",
+                    crate::i18n::tn(
+                        ctx.lang,
+                        "settings.conflicts",
+                        ctx.conflicts as i64,
+                        &[("count", &ctx.conflicts)]
+                    )
+                ),
+                ctx.theme.warning(),
+            ));
+        }
+        Line::from(spans)
+    }
+
+    fn draw(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
         let [lang, wards_title, wards, sched_title, sched] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(3),
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(1),
@@ -111,6 +145,7 @@ impl Screen for SettingsScreen {
                 Span::raw(backup),
                 Span::styled(format!("   (b {})", ctx.t("key.backup")), theme.muted()),
             ]),
+            self.device_line(ctx),
         ])
         .render(lang, buf);
         let title = |key: &str, active: bool| {
