@@ -96,7 +96,10 @@ fn one_run(db: &std::path::Path) -> (Duration, Option<u64>, Option<u64>) {
 }
 
 fn main() {
-    let db = common::demo_db(people());
+    // SINHKE_BENCH_DB: a database made elsewhere (the consolidated one of `sync`).
+    let db = std::env::var_os("SINHKE_BENCH_DB")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| common::demo_db(people()));
     let mut frames = Vec::new();
     let mut at_first_frame = Vec::new();
     let mut after_tour = Vec::new();

@@ -570,8 +570,14 @@ pub fn generate(people: usize, seed: u64, today: NaiveDate) -> Vec<Change> {
 
 /// `people` invented people of one ward that exists already (a ward laptop joined
 /// with a kit: its ward came from the supervisor).
+/// The ward's code is mixed into the seed: ids are drawn from it, and two wards' demo
+/// records must never share an id once their laptops send them to one supervisor.
 pub fn generate_for_ward(ward: &Ward, people: usize, seed: u64, today: NaiveDate) -> Vec<Change> {
-    generate_in(std::slice::from_ref(ward), false, people, seed, today)
+    let mixed = ward
+        .code
+        .bytes()
+        .fold(seed, |h, b| (h ^ b as u64).wrapping_mul(0x100_0000_01b3));
+    generate_in(std::slice::from_ref(ward), false, people, mixed, today)
 }
 
 fn generate_in(

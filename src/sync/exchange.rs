@@ -244,6 +244,17 @@ fn receive_file(
         }));
     }
     let vouched = check_versions(&manifest, &payload, &known, joined.as_deref())?;
+    if joined.is_none() {
+        // A ward's version of a record that is another ward's here is refused: a
+        // laptop can never reach, or move, another ward's people.
+        for v in &payload.versions {
+            if let Some(ward) = current_ward(store, &v.record)
+                && ward != manifest.ward
+            {
+                return Err(refused(Refusal::OtherWard(ward)));
+            }
+        }
+    }
     let me = store.device_public().id;
     let mut updated = sender.clone();
     updated.last_bundle_at = Some(crate::domain::dates::now_millis());
@@ -281,6 +292,21 @@ fn receive_file(
         report,
         reissued,
     })
+}
+
+/// The ward of a record's current value here, if it has one.
+fn current_ward(store: &Store, record: &crate::store::versions::RecordRef) -> Option<String> {
+    let snap = store.snapshot();
+    let id = record.id()?;
+    let person = match record.kind {
+        RecordKind::Ward => return None,
+        RecordKind::Person => id,
+        RecordKind::Plan => snap.plans.get(&id)?.person_id,
+        RecordKind::Grant => snap.grants.get(&id)?.person_id,
+        RecordKind::Milestone => snap.milestones.get(&id)?.person_id,
+        RecordKind::Referral => snap.referrals.get(&id)?.person_id,
+    };
+    snap.people.get(&person).map(|p| p.ward.clone())
 }
 
 /// Checks every version against its author and ward. Returns the devices the sender

@@ -641,3 +641,24 @@ mod convergence {
         );
     }
 }
+
+#[test]
+fn a_ward_version_of_another_wards_record_is_refused_at_the_supervisor() {
+    let mut sup = supervisor();
+    let mut ct = ward_laptop(&mut sup, "CT");
+    let mut hh = ward_laptop(&mut sup, "HH");
+    let hai = hh.store.save_person(person("Phạm Văn Hải", "HH")).unwrap();
+    exchange_up(&mut hh, &mut sup);
+    // A CT laptop that makes a record with HH's person's id (a copied database, a bug).
+    let mut copy = person("Phạm Văn Hải", "CT");
+    copy.id = hai.id;
+    ct.store.fill_ward(vec![Change::Person(copy)]).unwrap();
+    let sent = send(&mut ct.store, Target::Supervisor, false).unwrap();
+    let before = sup.store.log_position();
+    assert!(matches!(
+        receive(&mut sup.store, &sent.file),
+        Err(StoreError::Refused(Refusal::OtherWard(w))) if w == "HH"
+    ));
+    assert_eq!(sup.store.log_position(), before);
+    assert_eq!(sup.store.snapshot().people[&hai.id].ward, "HH");
+}
