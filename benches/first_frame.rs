@@ -98,7 +98,7 @@ fn one_run(db: &std::path::Path) -> (Duration, Option<u64>, Option<u64>) {
 fn main() {
     // SINHKE_BENCH_DB: a database made elsewhere (the consolidated one of `sync`).
     let db = std::env::var_os("SINHKE_BENCH_DB")
-        .map(std::path::PathBuf::from)
+        .map(|p| std::fs::canonicalize(p).expect("SINHKE_BENCH_DB"))
         .unwrap_or_else(|| common::demo_db(people()));
     let mut frames = Vec::new();
     let mut at_first_frame = Vec::new();

@@ -16,9 +16,13 @@ const WARDS: usize = 20;
 const PEOPLE: usize = 500;
 
 fn open(dir: &std::path::Path) -> Store {
-    let mut store =
-        Store::open_with_kdf(dir, OpenMode::CreateIfMissing, &common::credentials(), KdfParams::TEST)
-            .expect("open");
+    let mut store = Store::open_with_kdf(
+        dir,
+        OpenMode::CreateIfMissing,
+        &common::credentials(),
+        KdfParams::TEST,
+    )
+    .expect("open");
     store.set_today(common::today());
     store
 }
@@ -34,7 +38,9 @@ fn main() {
     let _ = std::fs::remove_dir_all(&sup_dir);
     let scratch = tempfile::tempdir().expect("tempdir");
     let mut sup = open(&sup_dir);
-    let codes: Vec<String> = (0..WARDS).map(|n| format!("P{}", (b'A' + n as u8) as char)).collect();
+    let codes: Vec<String> = (0..WARDS)
+        .map(|n| format!("P{}", (b'A' + n as u8) as char))
+        .collect();
     for code in &codes {
         sup.add_ward(Ward {
             code: code.clone(),
@@ -54,8 +60,13 @@ fn main() {
         let _ = sync::receive(&mut sup, &first.file);
         sync::accept(&mut sup, &ward.device_public().fingerprint()).expect("accept");
         let w = sup.snapshot().wards[code].clone();
-        ward.fill_ward(sinhke::demo::generate_for_ward(&w, PEOPLE, 1, common::today()))
-            .expect("demo");
+        ward.fill_ward(sinhke::demo::generate_for_ward(
+            &w,
+            PEOPLE,
+            1,
+            common::today(),
+        ))
+        .expect("demo");
         let t = Instant::now();
         let sent = sync::send(&mut ward, Target::Supervisor, false).expect("send");
         sends.push(t.elapsed());
@@ -99,7 +110,7 @@ fn main() {
     let t = Instant::now();
     let reopened = common::open(&sup_dir);
     println!(
-        "sync/supervisor_open_and_load: {:.0} ms (with the real key derivation)",
+        "sync/supervisor_open_and_load: {:.0} ms (test key derivation)",
         t.elapsed().as_secs_f64() * 1000.0
     );
     drop(reopened);
