@@ -100,6 +100,7 @@ impl Store {
 
     /// The number the next bundle this database makes carries, recorded with the
     /// audit entry of its making: numbers only grow, so an old bundle shows.
+    /// (One more than the last, or the time in milliseconds if that is more.)
     pub(crate) fn record_sending(&mut self, detail: String) -> Result<u64, StoreError> {
         let key = keys::META_BUNDLE_NUMBER;
         let last: u64 = match self.disk.get(keys::META, key)? {
@@ -108,7 +109,10 @@ impl Store {
                 .map_err(StoreError::from_codec)?,
             None => 0,
         };
-        let number = last + 1;
+        // The time, when it is later: a laptop restored from an older backup still
+        // makes bundles numbered after those it sent before its disk failed.
+        let now = crate::domain::dates::now_millis().max(0) as u64;
+        let number = (last + 1).max(now);
         let value = self.encode_value(keys::META, key, &number)?;
         let ops = vec![(tree_index(keys::META), key.to_vec(), Some(value))];
         self.commit(ops, &[], AuditDraft::new("sync_send").detail(detail))?;

@@ -95,10 +95,11 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         };
         let belongs = match kind {
             BundleKind::FromWard => v.ward == ward,
-            // A ward's only laptop has what it made itself.
+            // A ward's only laptop has what it made itself, unless everything is
+            // asked for (a laptop restored from an older backup).
             BundleKind::ToWard => {
                 (v.ward == ward || v.ward.is_empty())
-                    && !(to.len() == 1 && to[0].public.id == v.device)
+                    && (all || !(to.len() == 1 && to[0].public.id == v.device))
             }
         };
         if belongs {

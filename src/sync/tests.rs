@@ -662,3 +662,45 @@ fn a_ward_version_of_another_wards_record_is_refused_at_the_supervisor() {
     assert_eq!(sup.store.log_position(), before);
     assert_eq!(sup.store.snapshot().people[&hai.id].ward, "HH");
 }
+
+fn copy_folder(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for entry in std::fs::read_dir(from).unwrap().flatten() {
+        let target = to.join(entry.file_name());
+        if entry.path().is_dir() {
+            copy_folder(&entry.path(), &target);
+        } else {
+            std::fs::copy(entry.path(), target).unwrap();
+        }
+    }
+}
+
+#[test]
+fn a_laptop_restored_from_an_older_copy_can_still_send_and_get_its_records_back() {
+    let mut sup = supervisor();
+    let ct = ward_laptop(&mut sup, "CT");
+    let Db { _dir: dir, store } = ct;
+    let path = store.path().to_path_buf();
+    drop(store);
+    // The copy of the day of its last backup; then a week of work that reaches the
+    // supervisor, and the laptop's disk dies.
+    let backup = TempDir::new().unwrap();
+    copy_folder(&path, backup.path());
+    let mut before_crash = open(&path, "Cán bộ CT");
+    let hoa = before_crash
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
+    let sent = send(&mut before_crash, Target::Supervisor, false).unwrap();
+    receive(&mut sup.store, &sent.file).unwrap();
+    drop(before_crash);
+    drop(dir);
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    let mut restored = open(backup.path(), "Cán bộ CT");
+    restored.save_person(person("Lê Văn An", "CT")).unwrap();
+    let sent = send(&mut restored, Target::Supervisor, false).unwrap();
+    receive(&mut sup.store, &sent.file).expect("not taken for an old bundle");
+    assert_eq!(sup.store.snapshot().people.len(), 2);
+    let back = send(&mut sup.store, Target::Ward("CT".into()), true).unwrap();
+    receive(&mut restored, &back.file).unwrap();
+    assert!(restored.snapshot().people.contains_key(&hoa.id));
+}
