@@ -142,3 +142,23 @@ proptest! {
         let _ = sinhke::report::import::read_people(&bytes, None, &snap, &user, today);
     }
 }
+
+// The bundle reader and the manifest parser (cargo fuzz targets `bundle` and `manifest`
+// in fuzz/, run with the nightly toolchain; nothing they found so far needed a fix).
+proptest! {
+    #![proptest_config(ProptestConfig { cases: cases(), ..ProptestConfig::default() })]
+
+    #[test]
+    fn random_bytes_inside_a_bundle_are_refused_never_a_panic(
+        tail in proptest::collection::vec(any::<u8>(), 0..600),
+        magic in any::<bool>(),
+    ) {
+        let mut bytes = if magic { sinhke::sync::bundle::MAGIC.to_vec() } else { Vec::new() };
+        bytes.extend_from_slice(&tail);
+        prop_assert!(sinhke::sync::bundle::parse(&bytes).is_err());
+        let _ = sinhke::sync::bundle::parse_manifest(&tail);
+        let mut kit = if magic { sinhke::sync::kit::MAGIC.to_vec() } else { Vec::new() };
+        kit.extend_from_slice(&tail);
+        prop_assert!(sinhke::sync::kit::read(&kit).is_err());
+    }
+}

@@ -294,6 +294,26 @@ mod tests {
         assert_eq!(parse(&plain).unwrap_err(), Refusal::BadSignature);
     }
 
+    proptest::proptest! {
+        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(2_000))]
+        /// The fuzz target's question, asked of a real bundle's inside: any byte
+        /// changed, or the bytes cut anywhere, is a refusal, never a panic.
+        #[test]
+        fn a_bundle_changed_anywhere_inside_is_refused(at in 0usize..4096, bit in 0u8..8, cut in 0usize..4096) {
+            let sender = Device::generate(Id(1)).unwrap();
+            let (mut manifest, payload) = sample(&sender);
+            let payload_bytes = bincode::serde::encode_to_vec(&payload, payload_config()).unwrap();
+            manifest.payload_sha256 = Sha256::digest(&payload_bytes).into();
+            let plain = plain_bytes(&manifest, &payload_bytes, &sender).unwrap();
+            proptest::prop_assert!(parse(&plain).is_ok());
+            let mut flipped = plain.clone();
+            let at = at % plain.len();
+            flipped[at] ^= 1 << bit;
+            proptest::prop_assert!(parse(&flipped).is_err());
+            proptest::prop_assert!(parse(&plain[..cut % plain.len()]).is_err());
+        }
+    }
+
     #[test]
     fn a_newer_format_is_named() {
         let sender = Device::generate(Id(1)).unwrap();
