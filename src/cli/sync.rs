@@ -222,6 +222,12 @@ fn say_received(got: &sync::Received, lang: Lang) {
             tf(lang, "sync.reissued", &[("old", old), ("new", new)])
         );
     }
+    for (new, other) in &got.look_alikes {
+        say!(
+            "{}",
+            tf(lang, "sync.look_alike", &[("new", new), ("other", other)])
+        );
+    }
     if r.conflicts > 0 {
         say!(
             "{}",

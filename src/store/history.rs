@@ -45,6 +45,8 @@ pub struct MergeReport {
     /// People whose code another person here already has (the code stays with the
     /// first; see `reissue_clashing_codes`).
     pub code_clashes: Vec<Id>,
+    /// People seen here for the first time.
+    pub new_people: Vec<Id>,
 }
 
 impl Store {
@@ -474,6 +476,10 @@ impl Store {
                     let change = version.change().map_err(StoreError::from_codec)?;
                     if before.is_empty() {
                         report.new_records += 1;
+                        if let Some(id) = record.id().filter(|_| record.kind == RecordKind::Person)
+                        {
+                            report.new_people.push(id);
+                        }
                     } else {
                         report.updated += 1;
                     }

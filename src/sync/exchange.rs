@@ -167,6 +167,9 @@ pub struct Received {
     pub report: MergeReport,
     /// People given a new code because another person here had theirs.
     pub reissued: Vec<(String, String)>,
+    /// (new person's code, code of someone in another ward who looks the same): for a
+    /// person to review; never merged.
+    pub look_alikes: Vec<(String, String)>,
 }
 
 /// Receives a bundle file: checks it all, then merges it in one write.
@@ -285,6 +288,7 @@ fn receive_file(
     } else {
         Vec::new()
     };
+    let look_alikes = look_alikes_in_other_wards(store, &report.new_people);
     Ok(Received {
         ward: manifest.ward,
         from: print,
@@ -292,7 +296,36 @@ fn receive_file(
         already: false,
         report,
         reissued,
+        look_alikes,
     })
+}
+
+/// People just received who look like someone of another ward (the duplicate rule's
+/// folded name and birth year): a person who moved, or was registered twice.
+fn look_alikes_in_other_wards(store: &Store, new_people: &[Id]) -> Vec<(String, String)> {
+    if new_people.is_empty() {
+        return Vec::new();
+    }
+    let snap = store.snapshot();
+    let mut by_key: std::collections::HashMap<(String, i32), Vec<&crate::domain::Person>> =
+        std::collections::HashMap::new();
+    for p in snap.people.values().filter(|p| p.counts()) {
+        let (name, year, _) = p.duplicate_key();
+        by_key.entry((name, year)).or_default().push(p);
+    }
+    let mut out = Vec::new();
+    for id in new_people {
+        let Some(p) = snap.people.get(id).filter(|p| p.counts()) else {
+            continue;
+        };
+        let (name, year, _) = p.duplicate_key();
+        for other in by_key.get(&(name, year)).into_iter().flatten() {
+            if other.ward != p.ward {
+                out.push((p.code.clone(), other.code.clone()));
+            }
+        }
+    }
+    out
 }
 
 /// The ward of a record's current value here, if it has one.

@@ -704,3 +704,23 @@ fn a_laptop_restored_from_an_older_copy_can_still_send_and_get_its_records_back(
     receive(&mut restored, &back.file).unwrap();
     assert!(restored.snapshot().people.contains_key(&hoa.id));
 }
+
+#[test]
+fn people_of_two_wards_who_look_alike_are_listed_for_review_never_merged() {
+    let mut sup = supervisor();
+    let mut ct = ward_laptop(&mut sup, "CT");
+    let mut hh = ward_laptop(&mut sup, "HH");
+    ct.store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
+    hh.store
+        .save_person(person("NGUYEN THI HOA", "HH"))
+        .unwrap();
+    exchange_up(&mut ct, &mut sup);
+    let got = exchange_up(&mut hh, &mut sup);
+    assert_eq!(
+        got.look_alikes,
+        vec![("HH-0001".to_string(), "CT-0001".to_string())]
+    );
+    assert_eq!(sup.store.snapshot().people.len(), 2);
+}
