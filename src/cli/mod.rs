@@ -205,6 +205,11 @@ pub enum SyncAction {
     },
     /// List this database and every device it exchanges with, with fingerprints
     Devices,
+    /// (Supervisor) Print a ward laptop's audit trail as its bundles brought it
+    Audit {
+        /// The laptop's fingerprint
+        fingerprint: String,
+    },
     /// (Supervisor) Accept a ward laptop's keys after comparing the fingerprint by phone,
     /// and merge the bundles it sent while it waited
     Accept {

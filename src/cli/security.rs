@@ -85,7 +85,7 @@ fn local_time(millis: i64) -> String {
 }
 
 /// One line per entry, then one indented line per record it touched.
-fn print_entry(entry: &AuditEntry) {
+pub(super) fn print_entry(entry: &AuditEntry) {
     say!(
         "{}\t{}\t{}\t{}\t{}",
         entry.seq,

@@ -102,6 +102,24 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
             let store = cli.open_store(OpenMode::MustExist)?;
             devices(&store, lang).map_err(fail)?;
         }
+        SyncAction::Audit { fingerprint } => {
+            let store = cli.open_store(OpenMode::MustExist)?;
+            let devices = store.known_devices().map_err(fail)?;
+            let found: Vec<_> = devices
+                .values()
+                .filter(|d| {
+                    crate::store::device::fingerprint_matches(fingerprint, &d.public.fingerprint())
+                })
+                .collect();
+            let [device] = found.as_slice() else {
+                return Err(fail(StoreError::Refused(Refusal::NoSuchDevice(
+                    fingerprint.clone(),
+                ))));
+            };
+            for entry in store.ward_audit(device.public.id).map_err(fail)? {
+                super::security::print_entry(&entry);
+            }
+        }
         SyncAction::Accept { fingerprint } => {
             let mut store = cli.open_store(OpenMode::MustExist)?;
             let (device, merged) = sync::accept(&mut store, fingerprint).map_err(fail)?;
@@ -220,6 +238,12 @@ fn say_received(got: &sync::Received, lang: Lang) {
         say!(
             "{}",
             tf(lang, "sync.reissued", &[("old", old), ("new", new)])
+        );
+    }
+    if !got.audit_continues {
+        say!(
+            "{}",
+            tf(lang, "sync.audit_restarts", &[("from", &got.from)])
         );
     }
     for (new, other) in &got.look_alikes {

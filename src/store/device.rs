@@ -105,6 +105,10 @@ pub struct KnownDevice {
     pub theirs_received: u64,
     /// The highest of this database's log positions it has said it holds.
     pub ours_acknowledged: u64,
+    /// The same two for audit trails: the last of its entries held here, and the last
+    /// of this database's entries it has said it holds.
+    pub audit_received: u64,
+    pub audit_acknowledged: u64,
 }
 
 impl KnownDevice {
@@ -117,6 +121,8 @@ impl KnownDevice {
             last_bundle_id: None,
             theirs_received: 0,
             ours_acknowledged: 0,
+            audit_received: 0,
+            audit_acknowledged: 0,
         }
     }
 }

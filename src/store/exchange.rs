@@ -3,6 +3,7 @@
 //! joining, and received versions with everything that travels with them. `sync`
 //! reads and checks the files; each write below is one audited, flushed transaction.
 
+use super::AuditEntry;
 use super::audit::AuditDraft;
 use super::device::{DevicePublic, KnownDevice};
 use super::keys::{self, tree_index};
@@ -21,6 +22,9 @@ pub struct Arrival {
     pub schedule: Option<Schedule>,
     /// A bundle kept while its device waited, now merged.
     pub pending_done: Option<Id>,
+    /// A ward laptop's audit entries, checked link by link (see `sync`), and its device.
+    pub audit: Vec<AuditEntry>,
+    pub audit_of: Option<Id>,
     pub detail: String,
 }
 
@@ -45,6 +49,13 @@ impl Store {
                 id.to_bytes().to_vec(),
                 None,
             ));
+        }
+        if let Some(device) = arrival.audit_of {
+            for entry in &arrival.audit {
+                let key = ward_audit_key(device, entry);
+                let value = self.encode_value(keys::WARD_AUDIT, &key, entry)?;
+                extra.push((tree_index(keys::WARD_AUDIT), key, Some(value)));
+            }
         }
         let draft = AuditDraft::new(arrival.action).detail(arrival.detail);
         let report = self.merge(arrival.versions, extra, draft)?;
@@ -137,6 +148,8 @@ impl Store {
             devices: vec![KnownDevice::new(supervisor, true)],
             schedule: Some(schedule),
             pending_done: None,
+            audit: Vec::new(),
+            audit_of: None,
             detail: format!("{ward} {fingerprint}"),
         })?;
         // The ward is set last: a kill before leaves a database that can join again.
@@ -216,6 +229,36 @@ impl Store {
             .collect())
     }
 
+    /// This database's own audit entries after `seq`, oldest first.
+    pub(crate) fn audit_after(&self, seq: u64) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self.disk.tree(keys::AUDIT).range(keys::seq_key(seq + 1)..) {
+            let (k, v) = entry.map_err(|e| self.disk.sled_error(e))?;
+            out.push(
+                self.decode_value::<AuditEntry>(keys::AUDIT, &k, &v)
+                    .map_err(StoreError::from_codec)?,
+            );
+        }
+        Ok(out)
+    }
+
+    /// A ward laptop's audit entries as received here, in order.
+    pub fn ward_audit(&self, device: Id) -> Result<Vec<AuditEntry>, StoreError> {
+        let mut out = Vec::new();
+        for entry in self
+            .disk
+            .tree(keys::WARD_AUDIT)
+            .scan_prefix(device.to_bytes())
+        {
+            let (k, v) = entry.map_err(|e| self.disk.sled_error(e))?;
+            out.push(
+                self.decode_value::<AuditEntry>(keys::WARD_AUDIT, &k, &v)
+                    .map_err(StoreError::from_codec)?,
+            );
+        }
+        Ok(out)
+    }
+
     /// The ward this database belongs to, once joined with a kit.
     pub fn joined_ward(&self) -> Option<&str> {
         self.device.as_ref()?.secrets.ward.as_deref()
@@ -241,4 +284,13 @@ impl Store {
 
 impl super::codec::Stored for u64 {
     const VERSION: u8 = 1;
+}
+
+/// device, sequence, 8 bytes of the entry's hash: a laptop restored from an older backup
+/// numbers its entries again, and both trails are kept.
+fn ward_audit_key(device: Id, entry: &AuditEntry) -> Vec<u8> {
+    let mut key = device.to_bytes().to_vec();
+    key.extend_from_slice(&entry.seq.to_be_bytes());
+    key.extend_from_slice(&entry.hash()[..8]);
+    key
 }

@@ -46,10 +46,13 @@ pub const DEVICES: &str = "devices";
 pub const PENDING_BUNDLES: &str = "pending_bundles";
 /// version id, hash -> sealed `Version`: a second body for a known version id
 pub const QUARANTINE: &str = "quarantine";
+/// device id, sequence, first 8 bytes of the entry's hash -> sealed `AuditEntry`: the
+/// audit trails of ward laptops, as their bundles brought them
+pub const WARD_AUDIT: &str = "ward_audit";
 
 /// Every tree a user action may write, in the order the transaction opens them. New
 /// trees go at the end: a bulk journal names trees by their position.
-pub const TREES: [&str; 23] = [
+pub const TREES: [&str; 24] = [
     META,
     WARDS,
     PEOPLE,
@@ -73,13 +76,14 @@ pub const TREES: [&str; 23] = [
     DEVICES,
     PENDING_BUNDLES,
     QUARANTINE,
+    WARD_AUDIT,
 ];
 
 /// The trees whose values are sealed records; the others hold ids, codes, dates, key
 /// slots (useless without a passphrase) and sealed meta values.
-pub const RECORD_TREES: [&str; 11] = [
+pub const RECORD_TREES: [&str; 12] = [
     WARDS, PEOPLE, PLANS, GRANTS, MILESTONES, REFERRALS, USERS, AUDIT, VERSIONS, DEVICES,
-    QUARANTINE,
+    QUARANTINE, WARD_AUDIT,
 ];
 
 /// The programme's records and their indexes (not users, not the audit trail): what

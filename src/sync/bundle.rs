@@ -56,6 +56,8 @@ pub struct Manifest {
     /// For each device the source exchanges with: the highest of that device's log
     /// positions the source holds.
     pub acks: Vec<(Id, u64)>,
+    /// The same for audit trails: the last audit entry of each device the source holds.
+    pub audit_acks: Vec<(Id, u64)>,
     pub versions: u32,
     pub devices: u32,
     pub payload_sha256: [u8; 32],
@@ -70,6 +72,8 @@ pub struct Payload {
     pub devices: Vec<DevicePublic>,
     /// The supervisor's follow-up schedule, in a return bundle.
     pub schedule: Option<Schedule>,
+    /// A ward laptop's audit entries its supervisor does not hold yet, oldest first.
+    pub audit: Vec<crate::store::AuditEntry>,
 }
 
 /// A bundle read and checked.
@@ -242,6 +246,7 @@ mod tests {
             made_at: 0,
             log_to: 3,
             acks: vec![],
+            audit_acks: vec![],
             versions: 0,
             devices: 0,
             payload_sha256: [0; 32],

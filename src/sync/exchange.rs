@@ -124,7 +124,20 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         .iter()
         .map(|d| (d.public.id, d.theirs_received))
         .collect();
+    let audit_acks = to.iter().map(|d| (d.public.id, d.audit_received)).collect();
     let number = store.record_sending(format!("{ward}: {} versions", versions.len()))?;
+    // A ward's trail travels with its records, this sending's own entry included.
+    let audit = match kind {
+        BundleKind::FromWard => {
+            let after = if all {
+                0
+            } else {
+                to.iter().map(|d| d.audit_acknowledged).min().unwrap_or(0)
+            };
+            store.audit_after(after)?
+        }
+        BundleKind::ToWard => Vec::new(),
+    };
     let manifest = Manifest {
         format: bundle::FORMAT,
         bundle_id: store.new_id(),
@@ -135,6 +148,7 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         made_at: crate::domain::dates::now_millis(),
         log_to: store.log_position(),
         acks,
+        audit_acks,
         versions: 0,
         devices: 0,
         payload_sha256: [0; 32],
@@ -144,6 +158,7 @@ pub fn send(store: &mut Store, target: Target, all: bool) -> Result<Sent, StoreE
         versions,
         devices: devices.into_values().collect(),
         schedule: (kind == BundleKind::ToWard).then(|| store.schedule().clone()),
+        audit,
     };
     let file =
         bundle::write(manifest, &payload, store.device(), &recipients).map_err(StoreError::Io)?;
@@ -170,6 +185,9 @@ pub struct Received {
     /// (new person's code, code of someone in another ward who looks the same): for a
     /// person to review; never merged.
     pub look_alikes: Vec<(String, String)>,
+    /// Whether the ward's audit entries continue the trail received from it before (not
+    /// so after a laptop was restored from an older backup: both trails are kept).
+    pub audit_continues: bool,
 }
 
 /// Receives a bundle file: checks it all, then merges it in one write.
@@ -268,6 +286,30 @@ fn receive_file(
     if let Some((_, ours)) = manifest.acks.iter().find(|(id, _)| *id == me) {
         updated.ours_acknowledged = updated.ours_acknowledged.max(*ours);
     }
+    if let Some((_, ours)) = manifest.audit_acks.iter().find(|(id, _)| *id == me) {
+        updated.audit_acknowledged = updated.audit_acknowledged.max(*ours);
+    }
+    let continues = match joined {
+        Some(_) => true,
+        None => {
+            check_audit_links(&payload.audit)?;
+            let held = store.ward_audit(source.id)?;
+            let fresh: Vec<_> = payload
+                .audit
+                .iter()
+                .filter(|e| e.seq > updated.audit_received)
+                .collect();
+            let joins = match (held.last(), fresh.first()) {
+                (Some(last), Some(first)) => first.seq == last.seq + 1 && first.prev == last.hash(),
+                (None, Some(first)) => first.seq == 1,
+                (_, None) => true,
+            };
+            if let Some(last) = payload.audit.last() {
+                updated.audit_received = updated.audit_received.max(last.seq);
+            }
+            joins
+        }
+    };
     let mut devices = vec![updated];
     devices.extend(vouched);
     let action = if joined.is_some() {
@@ -281,6 +323,8 @@ fn receive_file(
         devices,
         schedule: payload.schedule,
         pending_done: pending,
+        audit: payload.audit,
+        audit_of: joined.is_none().then_some(source.id),
         detail: format!("{} #{} {print}", manifest.ward, manifest.number),
     })?;
     let reissued = if joined.is_none() && !report.code_clashes.is_empty() {
@@ -297,7 +341,21 @@ fn receive_file(
         report,
         reissued,
         look_alikes,
+        audit_continues: continues,
     })
+}
+
+/// A trail's entries must follow one another, each naming the one before by its hash.
+fn check_audit_links(entries: &[crate::store::AuditEntry]) -> Result<(), StoreError> {
+    for pair in entries.windows(2) {
+        if pair[1].seq != pair[0].seq + 1 || pair[1].prev != pair[0].hash() {
+            return Err(refused(Refusal::Damaged(format!(
+                "audit entry {} does not follow {}",
+                pair[1].seq, pair[0].seq
+            ))));
+        }
+    }
+    Ok(())
 }
 
 /// People just received who look like someone of another ward (the duplicate rule's

@@ -724,3 +724,31 @@ fn people_of_two_wards_who_look_alike_are_listed_for_review_never_merged() {
     );
     assert_eq!(sup.store.snapshot().people.len(), 2);
 }
+
+#[test]
+fn a_wards_audit_trail_travels_with_its_records_and_links_up_at_the_supervisor() {
+    let mut sup = supervisor();
+    let mut ct = ward_laptop(&mut sup, "CT");
+    ct.store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
+    exchange_up(&mut ct, &mut sup);
+    exchange_down(&mut sup, &mut ct, "CT");
+    ct.store.save_person(person("Lê Văn An", "CT")).unwrap();
+    let got = exchange_up(&mut ct, &mut sup);
+    assert!(got.audit_continues);
+    let device = ct.store.device_public().id;
+    let held = sup.store.ward_audit(device).unwrap();
+    let own = ct.store.audit_trail(None).unwrap();
+    // Everything up to the last sending is there, each entry naming the one before.
+    assert_eq!(held.as_slice(), &own[..held.len()]);
+    assert!(
+        held.len() >= own.len() - 1,
+        "{} of {}",
+        held.len(),
+        own.len()
+    );
+    for pair in held.windows(2) {
+        assert_eq!(pair[1].prev, pair[0].hash());
+    }
+}
