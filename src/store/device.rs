@@ -135,6 +135,8 @@ impl Stored for KnownDevice {
 pub(crate) struct Device {
     pub secrets: DeviceSecrets,
     signing: SigningKey,
+    /// Worked out once: the screens show the fingerprint on every frame.
+    public: DevicePublic,
 }
 
 impl Device {
@@ -155,7 +157,22 @@ impl Device {
 
     pub fn from_secrets(secrets: DeviceSecrets) -> Device {
         let signing = SigningKey::from_bytes(&secrets.signing);
-        Device { secrets, signing }
+        let recipient = secrets
+            .receiving
+            .parse::<age::x25519::Identity>()
+            .map(|i| i.to_public().to_string())
+            .unwrap_or_default();
+        let public = DevicePublic {
+            id: secrets.id,
+            verifying: signing.verifying_key().to_bytes(),
+            recipient,
+            ward: secrets.ward.clone(),
+        };
+        Device {
+            secrets,
+            signing,
+            public,
+        }
     }
 
     pub fn id(&self) -> Id {
@@ -171,16 +188,7 @@ impl Device {
     }
 
     pub fn public(&self) -> DevicePublic {
-        let recipient = self
-            .identity()
-            .map(|i| i.to_public().to_string())
-            .unwrap_or_default();
-        DevicePublic {
-            id: self.secrets.id,
-            verifying: self.signing.verifying_key().to_bytes(),
-            recipient,
-            ward: self.secrets.ward.clone(),
-        }
+        self.public.clone()
     }
 }
 
