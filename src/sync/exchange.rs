@@ -6,7 +6,7 @@ use super::bundle::{self, BundleKind, Manifest, Opened, Payload};
 use super::kit::{self, Kit};
 use crate::domain::{Id, Permission};
 use crate::store::device::{DevicePublic, KnownDevice, fingerprint_matches};
-use crate::store::versions::{Origin, RecordKind, Version};
+use crate::store::versions::{Origin, RecordKind};
 use crate::store::{Arrival, MergeReport, Refusal, Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -570,18 +570,4 @@ pub fn join(store: &mut Store, kit_bytes: &[u8]) -> Result<(Kit, MergeReport), S
         kit.schedule.clone(),
     )?;
     Ok((kit, report))
-}
-
-/// Every version of the given ward's records this database holds, for a test or a
-/// bundle made by hand.
-pub fn versions_of_ward(store: &Store, ward: &str) -> Result<Vec<Version>, StoreError> {
-    let mut out = Vec::new();
-    for (_, id, _) in store.logged_after(0)? {
-        if let Some(v) = store.version(id)?
-            && v.ward == ward
-        {
-            out.push(v);
-        }
-    }
-    Ok(out)
 }

@@ -6,9 +6,7 @@ pub mod bundle;
 mod exchange;
 pub mod kit;
 
-pub use exchange::{
-    Received, Sent, Target, accept, join, make_kit, receive, send, versions_of_ward,
-};
+pub use exchange::{Received, Sent, Target, accept, join, make_kit, receive, send};
 
 #[cfg(test)]
 mod tests;
