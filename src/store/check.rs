@@ -35,6 +35,9 @@ pub enum FindingKind {
     /// A user without a key slot, or a key slot without a user.
     UserWithoutSlot,
     SlotWithoutUser,
+    /// A record without versions, versions without a record, a version named in a
+    /// history that is not there, or the conflict list disagreeing with the heads.
+    HistoryBroken(&'static str),
 }
 
 impl FindingKind {
@@ -58,6 +61,7 @@ impl FindingKind {
             FindingKind::AuditBroken(_) => "check.audit_broken",
             FindingKind::UserWithoutSlot => "check.user_without_slot",
             FindingKind::SlotWithoutUser => "check.slot_without_user",
+            FindingKind::HistoryBroken(_) => "check.history_broken",
         }
     }
 }
@@ -80,6 +84,7 @@ impl fmt::Display for Finding {
             FindingKind::AuditBroken(what) => write!(f, "audit trail broken: {what}"),
             FindingKind::UserWithoutSlot => write!(f, "user has no key slot"),
             FindingKind::SlotWithoutUser => write!(f, "key slot has no user"),
+            FindingKind::HistoryBroken(what) => write!(f, "version history broken: {what}"),
         }
     }
 }
@@ -307,6 +312,9 @@ pub(super) fn run(store: &Store) -> CheckReport {
     }
     for (seq, what) in super::audit::verify_chain(store) {
         c.find(keys::AUDIT, seq, FindingKind::AuditBroken(what));
+    }
+    for (tree, key, what) in store.verify_history() {
+        c.find(tree, key, FindingKind::HistoryBroken(what));
     }
 
     // Indexes: what the records say they need, against what the index trees hold.

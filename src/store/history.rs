@@ -551,6 +551,82 @@ impl Store {
     }
 }
 
+impl Store {
+    /// What `check` finds wrong with the version history, structure only (bodies are
+    /// sealed and checked like every value): (tree, key, what).
+    pub(crate) fn verify_history(&self) -> Vec<(&'static str, String, &'static str)> {
+        let mut out = Vec::new();
+        let mut histories: BTreeMap<RecordRef, Vec<(Id, VersionMeta)>> = BTreeMap::new();
+        for entry in self.disk.tree(keys::RECORD_VERSIONS).iter().flatten() {
+            let (k, v) = entry;
+            let parsed = RecordRef::from_index_key(&k).and_then(|(r, rest)| {
+                Some((
+                    r,
+                    Id::from_bytes(rest)?,
+                    codec::decode::<VersionMeta>(&v).ok()?,
+                ))
+            });
+            match parsed {
+                Some((record, id, meta)) => histories.entry(record).or_default().push((id, meta)),
+                None => out.push((keys::RECORD_VERSIONS, hex(&k), "an entry cannot be read")),
+            }
+        }
+        let versions = self.disk.tree(keys::VERSIONS);
+        for (record, history) in &histories {
+            if history
+                .iter()
+                .any(|(id, _)| !versions.contains_key(id.to_bytes()).unwrap_or(false))
+            {
+                out.push((
+                    keys::VERSIONS,
+                    record.display(),
+                    "a version in a history is missing",
+                ));
+            }
+            let present = self
+                .disk
+                .tree(record.kind.tree())
+                .contains_key(&record.key)
+                .unwrap_or(false);
+            if !present {
+                out.push((
+                    record.kind.tree(),
+                    record.display(),
+                    "versions of a record that is not there",
+                ));
+            }
+            let in_conflict = self
+                .disk
+                .tree(keys::CONFLICTS)
+                .contains_key(record.index_key())
+                .unwrap_or(false);
+            if (versions::heads(history).len() > 1) != in_conflict {
+                out.push((
+                    keys::CONFLICTS,
+                    record.display(),
+                    "the conflict list disagrees with the heads",
+                ));
+            }
+        }
+        for kind in RecordKind::ALL {
+            for key in self.disk.tree(kind.tree()).iter().keys().flatten() {
+                let record = RecordRef {
+                    kind,
+                    key: key.to_vec(),
+                };
+                if !histories.contains_key(&record) {
+                    out.push((kind.tree(), record.display(), "a record has no version"));
+                }
+            }
+        }
+        out
+    }
+}
+
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
 fn clock_op(clock: u64) -> Op {
     (
         tree_index(keys::META),

@@ -201,14 +201,21 @@ fn check_finds_a_dangling_reference() {
         )
         .expect("plant");
     let report = store.check();
-    assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+    // A value planted beside the store has no version either: that is found too.
+    let (history, other): (Vec<_>, Vec<_>) = report
+        .findings
+        .iter()
+        .partition(|f| matches!(f.problem, check::FindingKind::HistoryBroken(_)));
+    assert_eq!(other.len(), 1, "{:?}", report.findings);
     assert!(matches!(
-        report.findings[0].problem,
+        other[0].problem,
         check::FindingKind::DanglingReference {
             field: "person",
             ..
         }
     ));
+    assert_eq!(history.len(), 1, "{:?}", report.findings);
+    assert_eq!(history[0].key, orphan.id.to_string());
     let _ = person;
 }
 
@@ -441,4 +448,37 @@ fn the_quick_index_look_notices_a_lost_entry() {
         .remove(person.code.as_bytes())
         .expect("remove");
     assert!(!store.indexes_look_whole());
+}
+
+#[test]
+fn check_finds_a_history_that_lost_its_versions_or_its_conflict_mark() {
+    let (_dir, mut store) = fresh();
+    let saved = store.save_person(new_person()).expect("person");
+    assert!(store.check().is_ok(), "{:?}", store.check().findings);
+    let record = versions::RecordRef {
+        kind: versions::RecordKind::Person,
+        key: keys::id_key(saved.id),
+    };
+    store
+        .tree(keys::CONFLICTS)
+        .insert(record.index_key(), vec![])
+        .expect("plant");
+    store.tree(keys::VERSIONS).clear().expect("clear");
+    let what: Vec<&str> = store
+        .check()
+        .findings
+        .iter()
+        .filter_map(|f| match f.problem {
+            check::FindingKind::HistoryBroken(w) => Some(w),
+            _ => None,
+        })
+        .collect();
+    assert!(
+        what.contains(&"a version in a history is missing"),
+        "{what:?}"
+    );
+    assert!(
+        what.contains(&"the conflict list disagrees with the heads"),
+        "{what:?}"
+    );
 }
