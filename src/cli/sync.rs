@@ -17,7 +17,7 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
             let mut store = cli.open_store(OpenMode::MustExist)?;
             let ward = crate::text::clean(ward).to_uppercase();
             let kit = sync::make_kit(&mut store, &ward).map_err(fail)?;
-            write_file(&store, out, &kit, lang)?;
+            write_to(&target_file(&store, out, lang)?, &kit, lang)?;
             say!(
                 "{}",
                 tf(
@@ -55,19 +55,9 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
                 None => Target::Supervisor,
             };
             // The target is checked before a bundle number is used up.
-            let file = OutputFile::outside(out, store.path()).map_err(|e| Failure {
-                message: e.message(lang),
-                code: 1,
-            })?;
+            let file = target_file(&store, out, lang)?;
             let sent = sync::send(&mut store, target, *all).map_err(fail)?;
-            file.write(|w| {
-                use std::io::Write;
-                Ok::<(), crate::output::OutputError>(w.write_all(&sent.file)?)
-            })
-            .map_err(|e| Failure {
-                message: e.message(lang),
-                code: 1,
-            })?;
+            write_to(&file, &sent.file, lang)?;
             say!(
                 "{}",
                 tf(
@@ -104,18 +94,7 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
         }
         SyncAction::Audit { fingerprint } => {
             let store = cli.open_store(OpenMode::MustExist)?;
-            let devices = store.known_devices().map_err(fail)?;
-            let found: Vec<_> = devices
-                .values()
-                .filter(|d| {
-                    crate::store::device::fingerprint_matches(fingerprint, &d.public.fingerprint())
-                })
-                .collect();
-            let [device] = found.as_slice() else {
-                return Err(fail(StoreError::Refused(Refusal::NoSuchDevice(
-                    fingerprint.clone(),
-                ))));
-            };
+            let device = sync::find_device(&store, fingerprint).map_err(fail)?;
             for entry in store.ward_audit(device.public.id).map_err(fail)? {
                 super::security::print_entry(&entry);
             }
@@ -190,18 +169,24 @@ fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
     })
 }
 
-fn write_file(store: &Store, out: &Path, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
-    let message = |e: crate::output::OutputError| Failure {
+fn output_failure(e: crate::output::OutputError, lang: Lang) -> Failure {
+    Failure {
         message: e.message(lang),
         code: 1,
-    };
-    OutputFile::outside(out, store.path())
-        .map_err(message)?
-        .write(|w| {
-            use std::io::Write;
-            Ok::<(), crate::output::OutputError>(w.write_all(bytes)?)
-        })
-        .map_err(message)
+    }
+}
+
+/// Where a kit or bundle goes, checked before anything is made (a bundle uses up a number).
+fn target_file(store: &Store, out: &Path, lang: Lang) -> Result<OutputFile, Failure> {
+    OutputFile::outside(out, store.path()).map_err(|e| output_failure(e, lang))
+}
+
+fn write_to(file: &OutputFile, bytes: &[u8], lang: Lang) -> Result<(), Failure> {
+    file.write(|w| {
+        use std::io::Write;
+        Ok::<(), crate::output::OutputError>(w.write_all(bytes)?)
+    })
+    .map_err(|e| output_failure(e, lang))
 }
 
 fn say_received(got: &sync::Received, lang: Lang) {

@@ -114,12 +114,7 @@ impl Store {
     /// (One more than the last, or the time in milliseconds if that is more.)
     pub(crate) fn record_sending(&mut self, detail: String) -> Result<u64, StoreError> {
         let key = keys::META_BUNDLE_NUMBER;
-        let last: u64 = match self.disk.get(keys::META, key)? {
-            Some(bytes) => self
-                .decode_value(keys::META, key, &bytes)
-                .map_err(StoreError::from_codec)?,
-            None => 0,
-        };
+        let last: u64 = self.load_sealed_meta(key)?.unwrap_or(0);
         // The time, when it is later: a laptop restored from an older backup still
         // makes bundles numbered after those it sent before its disk failed.
         let now = crate::domain::dates::now_millis().max(0) as u64;

@@ -83,7 +83,7 @@ impl Store {
         Ok(())
     }
 
-    fn load_sealed_meta<T: Stored>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
+    pub(crate) fn load_sealed_meta<T: Stored>(&self, key: &[u8]) -> Result<Option<T>, StoreError> {
         match self.disk.get(keys::META, key)? {
             None => Ok(None),
             Some(bytes) => self

@@ -458,6 +458,19 @@ fn check_versions(
     Ok(vouched)
 }
 
+/// The one known device whose fingerprint starts with what was typed.
+pub fn find_device(store: &Store, fingerprint: &str) -> Result<KnownDevice, StoreError> {
+    let known = store.known_devices()?;
+    let matching: Vec<&KnownDevice> = known
+        .values()
+        .filter(|d| fingerprint_matches(fingerprint, &d.public.fingerprint()))
+        .collect();
+    match matching.as_slice() {
+        [one] => Ok((*one).clone()),
+        _ => Err(refused(Refusal::NoSuchDevice(fingerprint.to_string()))),
+    }
+}
+
 /// Accepts the device with this fingerprint and merges the bundles it sent while it
 /// waited, oldest first.
 pub fn accept(
@@ -465,15 +478,7 @@ pub fn accept(
     fingerprint: &str,
 ) -> Result<(KnownDevice, Vec<Received>), StoreError> {
     require(store, Permission::ManageSettings)?;
-    let known = store.known_devices()?;
-    let matching: Vec<&KnownDevice> = known
-        .values()
-        .filter(|d| fingerprint_matches(fingerprint, &d.public.fingerprint()))
-        .collect();
-    let [device] = matching.as_slice() else {
-        return Err(refused(Refusal::NoSuchDevice(fingerprint.to_string())));
-    };
-    let mut device = (*device).clone();
+    let mut device = find_device(store, fingerprint)?;
     if !device.accepted {
         device.accepted = true;
         let detail = format!(

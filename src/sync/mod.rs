@@ -6,7 +6,7 @@ pub mod bundle;
 mod exchange;
 pub mod kit;
 
-pub use exchange::{Received, Sent, Target, accept, join, make_kit, receive, send};
+pub use exchange::{Received, Sent, Target, accept, find_device, join, make_kit, receive, send};
 
 #[cfg(test)]
 mod tests;
