@@ -7,6 +7,7 @@ pub mod handover;
 pub mod import;
 pub mod pdf;
 pub mod period;
+pub mod record_fields;
 pub mod review;
 pub mod sheet;
 pub mod summaries;

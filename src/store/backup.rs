@@ -87,25 +87,6 @@ impl Store {
         self.last_backup
     }
 
-    /// The folder chosen once for backups, if any.
-    pub fn backup_folder(&self) -> Option<&Path> {
-        self.backup_folder.as_deref()
-    }
-
-    /// Remembers the backup folder (sealed in meta: a path can name a person's laptop).
-    pub fn set_backup_folder(&mut self, folder: &Path) -> Result<(), StoreError> {
-        let text = folder.to_string_lossy().into_owned();
-        let value = self.encode_value(keys::META, keys::META_BACKUP_FOLDER, &text)?;
-        let ops = vec![(
-            keys::tree_index(keys::META),
-            keys::META_BACKUP_FOLDER.to_vec(),
-            Some(value),
-        )];
-        self.commit(ops, &[], AuditDraft::new("set_backup_folder"))?;
-        self.backup_folder = Some(folder.to_path_buf());
-        Ok(())
-    }
-
     /// Writes a backup into `folder` under a dated name; returns the file written.
     pub fn backup_into(&mut self, folder: &Path) -> Result<std::path::PathBuf, StoreError> {
         let stamp = chrono::Local::now().format("%Y-%m-%d-%H%M");

@@ -46,6 +46,19 @@ fn top_fields<T: Serialize + ?Sized>(value: &T) -> Option<Vec<(&'static str, Vec
         .map(|fields| fields.into_iter().map(|(n, b, _)| (n, b)).collect())
 }
 
+/// The names of a record's fields, in declaration order.
+pub fn field_names(record: &super::Change) -> Vec<&'static str> {
+    let fields = match record {
+        super::Change::Ward(r) => top_fields(r),
+        super::Change::Person(r) => top_fields(r),
+        super::Change::Plan(r) => top_fields(r),
+        super::Change::Grant(r) => top_fields(r),
+        super::Change::Milestone(r) => top_fields(r),
+        super::Change::Referral(r) => top_fields(r),
+    };
+    fields.into_iter().flatten().map(|(name, _)| name).collect()
+}
+
 /// How the heads of a conflict changed one field since their common ancestor.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct FieldChange {

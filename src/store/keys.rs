@@ -122,6 +122,8 @@ pub const META_AUDIT_HEAD: &[u8] = b"audit_head";
 pub const META_LAST_BACKUP: &[u8] = b"last_backup";
 /// Sealed folder the officer chose for backups (a USB stick).
 pub const META_BACKUP_FOLDER: &[u8] = b"backup_folder";
+/// Sealed folder where bundles are sent and found (a USB stick, a shared folder).
+pub const META_EXCHANGE_FOLDER: &[u8] = b"exchange_folder";
 /// Sealed `DeviceSecrets`: this database's device id and private keys.
 pub const META_DEVICE: &[u8] = b"device";
 /// Present once every record has versions (an older database is upgraded on open).

@@ -184,6 +184,9 @@ impl Store {
         self.backup_folder = self
             .load_meta::<String>(keys::META_BACKUP_FOLDER, &mut problems)?
             .map(Into::into);
+        self.exchange_folder = self
+            .load_meta::<String>(keys::META_EXCHANGE_FOLDER, &mut problems)?
+            .map(Into::into);
         self.snapshot = s;
         self.users = users;
         self.load_problems = problems;

@@ -21,6 +21,7 @@ pub mod crypto;
 mod disk;
 mod error;
 mod fields;
+mod folders;
 mod history;
 pub mod keys;
 mod load;
@@ -38,6 +39,7 @@ pub use changes::Change;
 pub use check::{CheckReport, Finding, FindingKind, RepairReport};
 pub use crypto::KdfParams;
 pub use error::{Refusal, Rejected, StoreError};
+pub use fields::field_names;
 pub use history::MergeReport;
 pub use open::{Credentials, DbState, Locked, MIN_PASSPHRASE_CHARS, Unlocked, open_read_only_copy};
 
@@ -81,6 +83,7 @@ pub struct Store {
     audit_head: AuditHead,
     last_backup: Option<i64>,
     backup_folder: Option<std::path::PathBuf>,
+    exchange_folder: Option<std::path::PathBuf>,
     today: Option<NaiveDate>,
     /// This database's identity among the programme's databases (see `device`).
     device: Option<device::Device>,
@@ -134,6 +137,7 @@ impl Store {
             audit_head: AuditHead::default(),
             last_backup: None,
             backup_folder: None,
+            exchange_folder: None,
             today: None,
             device: None,
             clock: 0,
