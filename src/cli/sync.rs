@@ -272,7 +272,7 @@ fn devices(store: &Store, lang: Lang) -> Result<(), StoreError> {
             ]
         )
     );
-    for d in store.known_devices()?.values() {
+    for d in &store.other_devices()? {
         let state = if d.accepted {
             t(lang, "sync.state_accepted")
         } else {
@@ -297,20 +297,10 @@ fn devices(store: &Store, lang: Lang) -> Result<(), StoreError> {
 /// code of the person it belongs to.
 fn label(store: &Store, record: &RecordRef, lang: Lang) -> String {
     let kind = t(lang, record.kind.label_key());
-    let snapshot = store.snapshot();
-    let person = record.id().and_then(|id| {
-        snapshot.people.get(&id).map(|p| p.id).or_else(|| {
-            let of = |pid: crate::domain::Id| Some(pid);
-            snapshot
-                .plans
-                .get(&id)
-                .and_then(|r| of(r.person_id))
-                .or_else(|| snapshot.grants.get(&id).and_then(|r| of(r.person_id)))
-                .or_else(|| snapshot.milestones.get(&id).and_then(|r| of(r.person_id)))
-                .or_else(|| snapshot.referrals.get(&id).and_then(|r| of(r.person_id)))
-        })
-    });
-    match person.and_then(|id| snapshot.people.get(&id)) {
+    match record
+        .id()
+        .and_then(|id| store.snapshot().person_of_record(id))
+    {
         Some(p) => format!("{kind} {}", p.code),
         None => format!("{kind} {}", record.display()),
     }

@@ -209,6 +209,20 @@ impl Snapshot {
             .min_by_key(|m| m.due_on)
     }
 
+    /// The person a record (the person, or their plan, grant, follow-up or referral)
+    /// belongs to.
+    pub fn person_of_record(&self, id: Id) -> Option<&Person> {
+        let owner = self
+            .plans
+            .get(&id)
+            .map(|r| r.person_id)
+            .or_else(|| self.grants.get(&id).map(|r| r.person_id))
+            .or_else(|| self.milestones.get(&id).map(|r| r.person_id))
+            .or_else(|| self.referrals.get(&id).map(|r| r.person_id))
+            .unwrap_or(id);
+        self.people.get(&owner)
+    }
+
     pub fn person_by_code(&self, code: &str) -> Option<&Person> {
         self.codes.get(code).and_then(|id| self.people.get(id))
     }

@@ -243,8 +243,14 @@ mod tests {
         grant.handed_over_on = day(2026, 3, 5);
         grant.total_value = Dong(6_500_000);
         let record = Change::Grant(grant);
-        assert_eq!(rows(&record, "handed_over_on", Lang::Vi)[0].value, "05/03/2026");
-        assert_eq!(rows(&record, "total_value", Lang::Vi)[0].value, "6.500.000 ₫");
+        assert_eq!(
+            rows(&record, "handed_over_on", Lang::Vi)[0].value,
+            "05/03/2026"
+        );
+        assert_eq!(
+            rows(&record, "total_value", Lang::Vi)[0].value,
+            "6.500.000 ₫"
+        );
         let mut person = sample_person();
         person.sex = Sex::Female;
         assert_eq!(

@@ -409,6 +409,19 @@ impl Store {
         Ok(out)
     }
 
+    /// The other devices of the programme, as a person reviews them: those waiting to
+    /// be accepted first, then by ward (the supervisor's first).
+    pub fn other_devices(&self) -> Result<Vec<KnownDevice>, StoreError> {
+        let me = self.device().public().id;
+        let mut out: Vec<KnownDevice> = self
+            .known_devices()?
+            .into_values()
+            .filter(|d| d.public.id != me)
+            .collect();
+        out.sort_by_key(|d| (d.accepted, d.public.ward.clone()));
+        Ok(out)
+    }
+
     pub(crate) fn device_op(&self, device: &KnownDevice) -> Result<Op, StoreError> {
         let key = device.public.id.to_bytes().to_vec();
         let value = self.encode_value(keys::DEVICES, &key, device)?;

@@ -177,6 +177,8 @@ pub struct Received {
     pub ward: String,
     pub from: String,
     pub number: u64,
+    /// When the sending laptop made the bundle (Unix ms).
+    pub made_at: i64,
     /// The bundle had been received before: nothing to do.
     pub already: bool,
     pub report: MergeReport,
@@ -256,6 +258,7 @@ fn receive_file(
                 ward: manifest.ward.clone(),
                 from: print,
                 number: manifest.number,
+                made_at: manifest.made_at,
                 already: true,
                 ..Received::default()
             });
@@ -337,6 +340,7 @@ fn receive_file(
         ward: manifest.ward,
         from: print,
         number: manifest.number,
+        made_at: manifest.made_at,
         already: false,
         report,
         reissued,

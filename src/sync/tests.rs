@@ -752,3 +752,32 @@ fn a_wards_audit_trail_travels_with_its_records_and_links_up_at_the_supervisor()
         assert_eq!(pair[1].prev, pair[0].hash());
     }
 }
+
+#[test]
+fn in_a_shared_folder_each_laptop_picks_up_only_what_travels_its_way() {
+    let mut sup = supervisor();
+    let mut ct = ward_laptop(&mut sup, "CT");
+    let _hh = ward_laptop(&mut sup, "HH");
+    let folder = TempDir::new().unwrap();
+    let up = folder::send_into(&mut ct.store, folder.path(), Target::Supervisor);
+    assert!(up.result.is_ok(), "{:?}", up.result);
+    for target in folder::targets(&sup.store).unwrap() {
+        let written = folder::send_into(&mut sup.store, folder.path(), target);
+        assert!(written.result.is_ok(), "{:?}", written.result);
+    }
+    let names = |store: &Store| -> Vec<String> {
+        folder::bundles_in(store, folder.path())
+            .unwrap()
+            .into_iter()
+            .map(|f| f.name)
+            .collect()
+    };
+    let at_ct = names(&ct.store);
+    assert_eq!(at_ct.len(), 1, "{at_ct:?}");
+    assert!(at_ct[0].starts_with("CT-to-ward-"), "{at_ct:?}");
+    let at_sup = names(&sup.store);
+    assert_eq!(at_sup.len(), 1, "{at_sup:?}");
+    assert!(at_sup[0].starts_with("CT-to-supervisor-"), "{at_sup:?}");
+    let got = folder::receive_from(&mut ct.store, &folder.path().join(&at_ct[0])).unwrap();
+    assert_eq!(got.ward, "CT");
+}

@@ -34,7 +34,7 @@ pub struct FormModal {
     pub purpose: FormPurpose,
 }
 
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StatusKind {
     Info,
     Error,
@@ -56,8 +56,29 @@ pub struct App {
     /// The backup offered on quit, once accepted, is not offered again this session
     /// (if it fails, the next q quits); a question closed with Esc is asked again.
     backup_offered: bool,
-    /// An export waiting for the loop to write it (so a progress line can show).
-    pub pending_export: Option<forms::ExportJob>,
+    /// Work waiting for the loop to do it (so a progress line can show).
+    pub pending: Option<Work>,
+}
+
+/// Work that takes a while: the loop draws a progress line while it runs.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Work {
+    Export(forms::ExportJob),
+    /// Write a bundle for each place this database sends to, into the exchange folder.
+    SendBundles,
+    /// Receive this bundle file, or (None) every bundle in the exchange folder.
+    ReceiveBundles(Option<std::path::PathBuf>),
+}
+
+impl Work {
+    /// The i18n key of the progress line's label.
+    pub fn label_key(&self) -> &'static str {
+        match self {
+            Work::Export(_) => "status.exporting",
+            Work::SendBundles => "sync.sending",
+            Work::ReceiveBundles(_) => "sync.receiving",
+        }
+    }
 }
 
 impl App {
@@ -74,7 +95,7 @@ impl App {
             version: 1,
             is_demo: false,
             backup_offered: false,
-            pending_export: None,
+            pending: None,
         };
         if app.store.snapshot().people.is_empty() {
             app.screen = ScreenId::People;
@@ -120,16 +141,9 @@ impl App {
 
     fn refresh(&mut self) {
         let ctx = Ctx::new(&self.store, self.lang, self.theme, self.version);
-        self.screens.get_mut(self.screen).refresh(&ctx);
-        // A person's history comes from the audit trail on disk: read it here, once per
-        // change, never while drawing.
-        if self.screen == ScreenId::People
-            && let Some(page) = self.screens.people.page_mut()
-            && page.history_version != self.version
-        {
-            page.history = self.store.history_of(page.person).unwrap_or_default();
-            page.history_version = self.version;
-        }
+        let screen = self.screens.get_mut(self.screen);
+        screen.refresh(&ctx);
+        screen.load(&self.store, self.version);
     }
 
     /// The commands of `scope` the current screen would do nothing with now (no
@@ -319,8 +333,7 @@ impl App {
             Request::Status(key) => {
                 self.status = Some((t(self.lang, key).to_string(), StatusKind::Info))
             }
-            Request::Confirm(question_key, then) => {
-                let question = t(self.lang, question_key).to_string();
+            Request::Confirm(question, then) => {
                 self.modals.push(Modal::Confirm {
                     question,
                     on_yes: *then,
@@ -337,20 +350,19 @@ impl App {
             }
             Request::SaveDespiteDuplicate => self.save_form_asking(false),
             Request::Quit => self.should_quit = true,
-            Request::StartExport(job) => {
-                self.status = Some((
-                    t(self.lang, "status.exporting").to_string(),
-                    StatusKind::Info,
-                ));
-                self.pending_export = Some(*job);
+            Request::Start(work) => {
+                self.status = Some((t(self.lang, work.label_key()).to_string(), StatusKind::Info));
+                self.pending = Some(*work);
             }
+            Request::AcceptDevice(fingerprint) => self.accept_device(&fingerprint),
+            Request::Resolve(record, resolution) => self.resolve(&record, &resolution),
             Request::Backup { then_quit } => {
                 self.backup_offered |= then_quit;
                 match self.store.backup_folder().map(std::path::Path::to_path_buf) {
                     Some(folder) => self.back_up_into(&folder, then_quit),
-                    None => {
-                        self.request(Request::OpenForm(FormPurpose::BackupFolder { then_quit }))
-                    }
+                    None => self.request(Request::OpenForm(FormPurpose::Folder(
+                        forms::FolderUse::Backup { then_quit },
+                    ))),
                 }
             }
         }
@@ -374,12 +386,20 @@ impl App {
         }
     }
 
-    /// Writes the export waiting, if any, reporting progress; records who exported what
-    /// first (and refuses names to anyone not allowed them).
-    pub fn run_pending_export(&mut self, progress: &mut dyn FnMut(usize, usize)) {
-        let Some(job) = self.pending_export.take() else {
-            return;
-        };
+    /// Does the work waiting, if any, reporting progress.
+    pub fn run_pending(&mut self, progress: &mut dyn FnMut(usize, usize)) {
+        match self.pending.take() {
+            Some(Work::Export(job)) => self.export(job, progress),
+            Some(Work::SendBundles) => self.send_bundles(progress),
+            Some(Work::ReceiveBundles(which)) => self.receive_bundles(which, progress),
+            None => return,
+        }
+        self.refresh();
+    }
+
+    /// Writes an export; records who exported what first (and refuses names to anyone
+    /// not allowed them).
+    fn export(&mut self, job: forms::ExportJob, progress: &mut dyn FnMut(usize, usize)) {
         let target = match OutputFile::outside(&job.path, self.store.path()) {
             Ok(target) => target,
             Err(e) => {
@@ -441,12 +461,12 @@ impl App {
         }
     }
 
-    fn saved(&mut self) {
+    pub(super) fn saved(&mut self) {
         self.version += 1;
         self.status = Some((t(self.lang, "status.saved").to_string(), StatusKind::Info));
     }
 
-    fn store_failed(&mut self, err: &crate::store::StoreError) {
+    pub(super) fn store_failed(&mut self, err: &crate::store::StoreError) {
         let message = crate::messages::store_message(err, self.lang);
         self.status = Some((message.clone(), StatusKind::Error));
         self.modals.push(Modal::Message(message));
@@ -486,26 +506,33 @@ impl App {
         // which shows its progress.
         if let forms::Save::Export(job) = changes {
             self.modals.pop();
-            let start = Request::StartExport(Box::new(job.clone()));
-            if job.options.include_names {
-                self.request(Request::Confirm("confirm.export_names", Box::new(start)));
+            let include_names = job.options.include_names;
+            let start = Request::Start(Box::new(Work::Export(job)));
+            if include_names {
+                let question = t(self.lang, "confirm.export_names").to_string();
+                self.request(Request::Confirm(question, Box::new(start)));
             } else {
                 self.request(start);
             }
             return;
         }
-        // A chosen backup folder is remembered by the commit; the backup itself follows.
-        let backup_after = match (&fm.purpose, &changes) {
-            (FormPurpose::BackupFolder { then_quit }, forms::Save::BackupFolder(folder)) => {
-                Some((folder.clone(), *then_quit))
-            }
+        // A chosen folder is remembered by the commit; what it was chosen for follows.
+        let after_folder = match &changes {
+            forms::Save::Folder(purpose, folder) => Some((purpose.clone(), folder.clone())),
             _ => None,
         };
         match forms::commit(&mut self.store, changes) {
-            Ok(_) if backup_after.is_some() => {
+            Ok(_) if after_folder.is_some() => {
                 self.modals.pop();
-                if let Some((folder, then_quit)) = backup_after {
-                    self.back_up_into(&folder, then_quit);
+                self.version += 1;
+                match after_folder {
+                    Some((forms::FolderUse::Backup { then_quit }, folder)) => {
+                        self.back_up_into(&folder, then_quit)
+                    }
+                    Some((forms::FolderUse::Exchange { then: Some(work) }, _)) => {
+                        self.request(Request::Start(Box::new(work)))
+                    }
+                    _ => self.saved(),
                 }
             }
             Ok(saved_person) => {

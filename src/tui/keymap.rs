@@ -49,6 +49,12 @@ pub enum Cmd {
     PrevDay,
     /// A question's default answer: the one that loses nothing.
     DefaultAnswer,
+    /// The sync screen: write bundles into the exchange folder, receive the ones there,
+    /// accept a waiting device, choose the folder.
+    SendBundles,
+    ReceiveBundles,
+    AcceptDevice,
+    ChooseFolder,
 }
 
 /// What the app is asked to do: a command, typed text, or a redraw after a resize.
@@ -71,6 +77,9 @@ pub enum Scope {
     FollowUps,
     Reports,
     Settings,
+    Sync,
+    /// A record in conflict, opened from the sync screen.
+    Conflict,
     Form,
     /// The focused field of a form, by kind: its keys come before the form's.
     TextField,
@@ -109,6 +118,8 @@ impl Scope {
             S::FollowUps => &[S::FollowUps],
             S::Reports => &[S::Reports],
             S::Settings => &[S::Settings],
+            S::Sync => &[S::Sync],
+            S::Conflict => &[S::Conflict],
             S::Confirm => &[S::Confirm],
             S::Search => &[S::Search],
             S::Help => &[S::Help],
@@ -205,6 +216,17 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('e'), NONE, C::Edit, S::Settings, "e", "key.edit_ward", false),
     bind(K::Char('b'), NONE, C::Backup, S::Settings, "b", "key.backup", true),
     bind(K::Tab, NONE, C::NextField, S::Settings, "Tab", "key.next_section", true),
+    bind(K::Char('s'), NONE, C::SendBundles, S::Sync, "s", "key.send_bundles", true),
+    bind(K::Char('r'), NONE, C::ReceiveBundles, S::Sync, "r", "key.receive_bundles", true),
+    bind(K::Enter, NONE, C::Open, S::Sync, "Enter", "key.sync_open", true),
+    bind(K::Char('a'), NONE, C::AcceptDevice, S::Sync, "a", "key.accept_device", false),
+    bind(K::Char('f'), NONE, C::ChooseFolder, S::Sync, "f", "key.choose_folder", false),
+    bind(K::Tab, NONE, C::NextField, S::Sync, "Tab", "key.next_section", true),
+    bind(K::BackTab, SHIFT, C::PrevField, S::Sync, "Shift+Tab", "key.prev_section", false),
+    bind(K::Right, NONE, C::Right, S::Conflict, "←/→", "key.choose_version", true),
+    bind(K::Left, NONE, C::Left, S::Conflict, "←", "key.choose_version", false),
+    bind(K::Enter, NONE, C::Open, S::Conflict, "Enter", "key.resolve", true),
+    bind(K::Esc, NONE, C::Back, S::Conflict, "Esc", "key.back_to_list", true),
     // Forms.
     bind(K::Char('s'), CTRL, C::Save, S::Form, "Ctrl+S", "key.save", true),
     bind(K::F(2), NONE, C::Save, S::Form, "F2", "key.save", false),
@@ -268,12 +290,13 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Enter, NONE, C::Back, S::Message, "Enter", "key.close", true),
     bind(K::Esc, NONE, C::Back, S::Message, "Esc", "key.close", false),
     // Everywhere.
-    bind(K::Char('1'), NONE, C::Screen(1), S::Global, "1-6", "key.screens", true),
+    bind(K::Char('1'), NONE, C::Screen(1), S::Global, "1-7", "key.screens", true),
     bind(K::Char('2'), NONE, C::Screen(2), S::Global, "2", "key.screens", false),
     bind(K::Char('3'), NONE, C::Screen(3), S::Global, "3", "key.screens", false),
     bind(K::Char('4'), NONE, C::Screen(4), S::Global, "4", "key.screens", false),
     bind(K::Char('5'), NONE, C::Screen(5), S::Global, "5", "key.screens", false),
     bind(K::Char('6'), NONE, C::Screen(6), S::Global, "6", "key.screens", false),
+    bind(K::Char('7'), NONE, C::Screen(7), S::Global, "7", "key.screens", false),
     bind(K::Char('?'), NONE, C::Help, S::Global, "?", "key.help", true),
     bind(K::Char('L'), SHIFT, C::ToggleLanguage, S::Global, "L", "key.language", false),
     bind(K::Esc, NONE, C::Back, S::Global, "Esc", "key.back", false),
@@ -304,6 +327,7 @@ pub fn needs(cmd: Cmd, scope: Scope) -> Option<Permission> {
         (Cmd::Approve, _) => Some(Permission::ApprovePlans),
         (Cmd::Delete, Scope::Person) => Some(Permission::MarkEnteredInError),
         (Cmd::New | Cmd::Open | Cmd::Edit, Scope::Settings) => Some(Permission::ManageSettings),
+        (Cmd::AcceptDevice, _) => Some(Permission::ManageSettings),
         _ => None,
     }
 }
@@ -396,7 +420,7 @@ pub fn help_for(scope: Scope) -> Vec<&'static Binding> {
                 .filter(move |b| !modal(scope) && b.scope == S::Global),
         );
     for b in in_order {
-        if b.scope == S::Global && b.help == "key.screens" && b.label != "1-6" {
+        if b.scope == S::Global && b.help == "key.screens" && b.label != "1-7" {
             continue;
         }
         if shadowed(b, scope) || seen.contains(&(b.label, b.help)) {

@@ -3,6 +3,7 @@
 //! No timer runs while idle, so an old laptop on battery is not kept awake.
 
 mod app;
+mod exchange;
 mod forms;
 mod keymap;
 mod popups;
@@ -234,8 +235,8 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
         while !app.should_quit && event::poll(Duration::ZERO)? {
             needs_draw |= handle_event(app, event::read()?);
         }
-        if app.pending_export.is_some() {
-            run_export(terminal, app)?;
+        if app.pending.is_some() {
+            run_pending(terminal, app)?;
             needs_draw = true;
         }
         if app.should_quit {
@@ -244,14 +245,20 @@ fn event_loop(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Res
     }
 }
 
-/// Draws the frame that says an export started, writes it with a progress line on the
+/// Draws the frame that says the work started, does it with a progress line on the
 /// bottom row (straight to the terminal: the app is busy), then repaints everything.
-fn run_export(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
+fn run_pending(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Result<()> {
     terminal.draw(|frame| render(app, frame))?;
     let row = terminal.size()?.height.saturating_sub(1);
-    let label = crate::i18n::t(app.lang, "status.exporting");
+    let Some(label) = app
+        .pending
+        .as_ref()
+        .map(|w| crate::i18n::t(app.lang, w.label_key()))
+    else {
+        return Ok(());
+    };
     let mut out = io::stdout();
-    app.run_pending_export(&mut |done, total| {
+    app.run_pending(&mut |done, total| {
         let _ = execute!(
             out,
             ratatui::crossterm::cursor::MoveTo(0, row),
@@ -293,5 +300,7 @@ pub fn handle_event(app: &mut App, event: Event) -> bool {
 mod records_tests;
 #[cfg(test)]
 mod screen_tests;
+#[cfg(test)]
+mod sync_tests;
 #[cfg(test)]
 mod tests;

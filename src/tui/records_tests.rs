@@ -210,7 +210,7 @@ fn the_reports_screen_shows_and_exports_a_quarter_of_2021_chosen_with_p_and_arro
     ctrl(&mut app, 'u');
     type_text(&mut app, &path.display().to_string());
     ctrl(&mut app, 's');
-    app.run_pending_export(&mut |_, _| {});
+    app.run_pending(&mut |_, _| {});
     let written = std::fs::read_to_string(&path).expect("exported");
     let mut expected = Vec::new();
     let options = crate::report::export::ExportOptions {

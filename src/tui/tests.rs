@@ -114,7 +114,7 @@ fn the_header_names_who_is_signed_in_whole_dropping_the_date_first() {
     };
     let wide = first_line(140);
     assert!(wide.contains("Cán bộ Lan (Giám sát) · "), "{wide}");
-    let narrow = first_line(100);
+    let narrow = first_line(115);
     assert!(
         narrow.trim_end().ends_with("Cán bộ Lan (Giám sát)"),
         "{narrow}"
@@ -472,7 +472,7 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
     ctrl(&mut app, 'u');
     type_text(&mut app, &path.display().to_string());
     ctrl(&mut app, 's');
-    app.run_pending_export(&mut |_, _| {});
+    app.run_pending(&mut |_, _| {});
     let text = std::fs::read_to_string(&path).expect("exported");
     assert!(
         text.starts_with('\u{feff}')
@@ -493,9 +493,9 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
         screen(&app, 100, 30).contains("names, phones and addresses"),
         "a supervisor confirms names"
     );
-    assert!(app.pending_export.is_none());
+    assert!(app.pending.is_none());
     press(&mut app, KeyCode::Char('y'));
-    app.run_pending_export(&mut |_, _| {});
+    app.run_pending(&mut |_, _| {});
     let text = std::fs::read_to_string(&people).expect("exported");
     assert!(text.contains("Code (contains names)"));
     let history = app.store.audit_trail(None).expect("audit");

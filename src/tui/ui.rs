@@ -82,9 +82,9 @@ fn render_header(app: &App, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
     } else {
         vec![Span::styled(" sinhke ", theme.header())]
     };
-    // Below 100 columns the other screens show by number only, leaving room for who is
+    // Below 110 columns the other screens show by number only, leaving room for who is
     // signed in; `?` and the footer name them.
-    let compact = area.width < 100;
+    let compact = area.width < 110;
     for (i, screen) in ScreenId::ALL.iter().enumerate() {
         let label = if compact && *screen != app.screen {
             format!(" {} ", i + 1)

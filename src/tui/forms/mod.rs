@@ -82,16 +82,22 @@ pub enum FormPurpose {
     /// A new ward (None), or the ward with this code.
     Ward(Option<String>),
     Schedule(GrantKind),
-    /// Where backups go (a USB stick), asked the first time one is made.
-    BackupFolder {
-        then_quit: bool,
-    },
+    /// Where backups go (asked the first time one is made), or where bundles are sent
+    /// and found.
+    Folder(FolderUse),
     /// Where an export goes, in which language, with or without names; the screen's
     /// ward and period come in `filter`, and the period can be changed on the form.
     Export {
         kind: ExportKind,
         filter: crate::report::Filter,
     },
+}
+
+/// What a chosen folder is for, and what happens once it is chosen.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum FolderUse {
+    Backup { then_quit: bool },
+    Exchange { then: Option<crate::tui::app::Work> },
 }
 
 /// An export the officer asked for, ready to write.
@@ -116,7 +122,7 @@ pub enum Save {
     /// With the day consent was given, when the form records it too.
     Referral(Referral, Option<chrono::NaiveDate>),
     Schedule(Schedule),
-    BackupFolder(std::path::PathBuf),
+    Folder(FolderUse, std::path::PathBuf),
     Export(ExportJob),
 }
 
@@ -177,7 +183,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         } => referral::build(*person, *referral, *milestone, ctx)?,
         FormPurpose::Ward(code) => settings::build_ward(code.as_deref(), ctx)?,
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
-        FormPurpose::BackupFolder { .. } => settings::build_backup_folder(ctx),
+        FormPurpose::Folder(purpose) => settings::build_folder(purpose, ctx),
         FormPurpose::Export { kind, filter } => export::build(*kind, filter, ctx),
     };
     on_change(&mut form, purpose, ctx);
@@ -231,8 +237,8 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Refus
         FormPurpose::Schedule(kind) => {
             settings::read_schedule(form, *kind, ctx).map(Save::Schedule)
         }
-        FormPurpose::BackupFolder { .. } => {
-            settings::read_backup_folder(form).map(Save::BackupFolder)
+        FormPurpose::Folder(purpose) => {
+            settings::read_folder(form).map(|folder| Save::Folder(purpose.clone(), folder))
         }
         FormPurpose::Export { kind, filter } => {
             export::read(form, *kind, filter.ward.clone(), ctx).map(Save::Export)
@@ -264,7 +270,12 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
         Save::Referral(r, None) => store.save_referral(r).map(|_| None),
         Save::Referral(r, Some(on)) => store.save_referral_with_consent(r, on).map(|_| None),
         Save::Schedule(s) => store.set_schedule(s).map(|_| None),
-        Save::BackupFolder(folder) => store.set_backup_folder(&folder).map(|_| None),
+        Save::Folder(FolderUse::Backup { .. }, folder) => {
+            store.set_backup_folder(&folder).map(|_| None)
+        }
+        Save::Folder(FolderUse::Exchange { .. }, folder) => {
+            store.set_exchange_folder(&folder).map(|_| None)
+        }
         // Exports write no records: the app starts them once any question is answered.
         Save::Export(_) => Ok(None),
     }
@@ -289,9 +300,7 @@ pub fn problems_to_fields(form: &Form, purpose: &FormPurpose, rejected: &[Reject
             FormPurpose::Schedule(_) => {
                 out.domain(problems, |_| Some(settings::ScheduleField::Months))
             }
-            FormPurpose::BackupFolder { .. } => {
-                out.domain(problems, |_| Some(settings::BackupField::Folder))
-            }
+            FormPurpose::Folder(_) => out.domain(problems, |_| Some(settings::FolderField::Folder)),
             FormPurpose::Export { .. } => out.domain(problems, export::ExportField::from_domain),
         }
     }

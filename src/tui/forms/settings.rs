@@ -15,7 +15,7 @@ field_ids!(WardField {
 
 field_ids!(ScheduleField { Months = "months" });
 
-field_ids!(BackupField { Folder = "folder" });
+field_ids!(FolderField { Folder = "folder" });
 
 /// A new ward (its district and province as the first ward's), or the ward with `code`.
 /// An edit shows the code in the title, not as a field: it never changes.
@@ -102,27 +102,37 @@ pub fn read_schedule(form: &Form, kind: GrantKind, ctx: &Ctx) -> Result<Schedule
     Ok(schedule)
 }
 
-pub fn build_backup_folder(ctx: &Ctx) -> Form {
-    let fields = vec![Field::text(BackupField::Folder, "field.backup_folder", "")];
-    let mut form = Form::new(
-        ctx.t("form.backup_folder").to_string(),
-        fields,
-        ctx.today,
-        ctx.lang,
-    );
-    form.notices.push(Notice::new("form.backup_folder_notice"));
+pub fn build_folder(purpose: &super::FolderUse, ctx: &Ctx) -> Form {
+    let (label, title, notice, current) = match purpose {
+        super::FolderUse::Backup { .. } => (
+            "field.backup_folder",
+            "form.backup_folder",
+            "form.backup_folder_notice",
+            ctx.backup_folder,
+        ),
+        super::FolderUse::Exchange { .. } => (
+            "field.exchange_folder",
+            "form.exchange_folder",
+            "form.exchange_folder_notice",
+            ctx.exchange_folder,
+        ),
+    };
+    let current = current.map(|f| f.display().to_string()).unwrap_or_default();
+    let fields = vec![Field::text(FolderField::Folder, label, &current)];
+    let mut form = Form::new(ctx.t(title).to_string(), fields, ctx.today, ctx.lang);
+    form.notices.push(Notice::new(notice));
     form
 }
 
 /// A folder that exists now (the stick is plugged in).
-pub fn read_backup_folder(form: &Form) -> Result<std::path::PathBuf, Refusal> {
-    let text = form.text(BackupField::Folder);
+pub fn read_folder(form: &Form) -> Result<std::path::PathBuf, Refusal> {
+    let text = form.text(FolderField::Folder);
     let folder = std::path::PathBuf::from(text.trim());
     let mut errors = Refusal::default();
     if text.trim().is_empty() {
-        errors.add(BackupField::Folder, "err.required");
+        errors.add(FolderField::Folder, "err.required");
     } else if !folder.is_dir() {
-        errors.add(BackupField::Folder, "err.folder_missing");
+        errors.add(FolderField::Folder, "err.folder_missing");
     }
     errors.or(folder)
 }

@@ -104,7 +104,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
         FormPurpose::Ward(None),
         FormPurpose::Ward(Some("CT".into())),
         FormPurpose::Schedule(GrantKind::Livestock),
-        FormPurpose::BackupFolder { then_quit: false },
+        FormPurpose::Folder(FolderUse::Backup { then_quit: false }),
         FormPurpose::Export {
             kind: ExportKind::Wards,
             filter: crate::report::Filter::default(),
@@ -122,7 +122,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
             FormPurpose::Referral { .. } => all_on(f, ReferralField::ALL),
             FormPurpose::Ward(_) => all_on(f, settings::WardField::ALL),
             FormPurpose::Schedule(_) => all_on(f, settings::ScheduleField::ALL),
-            FormPurpose::BackupFolder { .. } => all_on(f, settings::BackupField::ALL),
+            FormPurpose::Folder(_) => all_on(f, settings::FolderField::ALL),
             FormPurpose::Export { .. } => all_on(f, export::ExportField::ALL),
         }
         // Reading a form back touches every field it reads: none may be missing.
@@ -337,7 +337,7 @@ fn every_form_and_question_at_80x24_in_both_languages() {
             ),
             (
                 "backup_folder",
-                FormPurpose::BackupFolder { then_quit: false },
+                FormPurpose::Folder(FolderUse::Backup { then_quit: false }),
             ),
             (
                 "export_summary",

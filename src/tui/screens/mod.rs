@@ -8,6 +8,7 @@ mod people;
 mod person;
 mod reports;
 mod settings;
+pub mod sync;
 
 pub use person::Section;
 
@@ -38,6 +39,8 @@ pub struct Ctx<'a> {
     /// When the last backup was made (Unix ms) and where backups go.
     pub last_backup: Option<i64>,
     pub backup_folder: Option<&'a std::path::Path>,
+    /// Where bundles are sent and found.
+    pub exchange_folder: Option<&'a std::path::Path>,
     /// This database's fingerprint, the ward it joined (a ward laptop), and how many
     /// records are in conflict after exchanges.
     pub fingerprint: String,
@@ -58,6 +61,7 @@ impl<'a> Ctx<'a> {
             schedule: store.schedule(),
             last_backup: store.last_backup_at(),
             backup_folder: store.backup_folder(),
+            exchange_folder: store.exchange_folder(),
             fingerprint: store.device_public().fingerprint(),
             joined_ward: store.joined_ward(),
             conflicts: store.conflicts().len(),
@@ -99,6 +103,10 @@ pub trait Screen {
     fn scope(&self) -> (Scope, bool);
     /// Recomputes what the screen derives from the data (cheap when nothing changed).
     fn refresh(&mut self, ctx: &Ctx);
+    /// Reads what the screen shows from disk rather than from the snapshot (a person's
+    /// history, the devices and conflicts of exchanges): here, once per change of
+    /// `version`, never while drawing.
+    fn load(&mut self, _store: &Store, _version: u64) {}
     fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome;
     /// Draws from the state alone; returns where the text cursor goes, if anywhere.
     fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position>;
@@ -120,8 +128,8 @@ pub enum Request {
     OpenPerson(Id, Section),
     CloseForm,
     Status(&'static str),
-    /// Ask a yes/no question (i18n key), then carry out the request on yes.
-    Confirm(&'static str, Box<Request>),
+    /// Ask a yes/no question (in the user's words), then carry out the request on yes.
+    Confirm(String, Box<Request>),
     ApprovePlan(Id),
     /// Mark a person entered in error (true) or take the mark back (false).
     MarkEnteredInError(Id, bool),
@@ -132,8 +140,12 @@ pub enum Request {
     Backup {
         then_quit: bool,
     },
-    /// Write this export when the screen next has a moment (a progress line shows).
-    StartExport(Box<super::forms::ExportJob>),
+    /// Do this when the screen next has a moment (a progress line shows).
+    Start(Box<super::app::Work>),
+    /// Accept the device with this fingerprint (compared by phone) and merge what it sent.
+    AcceptDevice(String),
+    /// Resolve a conflict as chosen on its page.
+    Resolve(crate::store::versions::RecordRef, crate::store::Resolution),
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -145,16 +157,18 @@ pub enum ScreenId {
     FollowUps,
     Reports,
     Settings,
+    Sync,
 }
 
 impl ScreenId {
-    pub const ALL: [ScreenId; 6] = [
+    pub const ALL: [ScreenId; 7] = [
         ScreenId::Dashboard,
         ScreenId::People,
         ScreenId::Grants,
         ScreenId::FollowUps,
         ScreenId::Reports,
         ScreenId::Settings,
+        ScreenId::Sync,
     ];
 
     pub fn from_number(n: u8) -> Option<ScreenId> {
@@ -169,6 +183,7 @@ impl ScreenId {
             ScreenId::FollowUps => "screen.followups",
             ScreenId::Reports => "screen.reports",
             ScreenId::Settings => "screen.settings",
+            ScreenId::Sync => "screen.sync",
         }
     }
 }
@@ -181,6 +196,7 @@ pub struct Screens {
     pub followups: followups::FollowUpsScreen,
     pub reports: reports::ReportsScreen,
     pub settings: settings::SettingsScreen,
+    pub sync: sync::SyncScreen,
 }
 
 impl Screens {
@@ -192,6 +208,7 @@ impl Screens {
             ScreenId::FollowUps => &self.followups,
             ScreenId::Reports => &self.reports,
             ScreenId::Settings => &self.settings,
+            ScreenId::Sync => &self.sync,
         }
     }
 
@@ -203,6 +220,7 @@ impl Screens {
             ScreenId::FollowUps => &mut self.followups,
             ScreenId::Reports => &mut self.reports,
             ScreenId::Settings => &mut self.settings,
+            ScreenId::Sync => &mut self.sync,
         }
     }
 }

@@ -46,11 +46,6 @@ fn ward_index(codes: &[String], code: &str) -> u16 {
 }
 
 impl PeopleScreen {
-    /// The open person page, for the app to give it what drawing may not read (history).
-    pub fn page_mut(&mut self) -> Option<&mut PersonPage> {
-        self.page.as_mut()
-    }
-
     pub fn open_person(&mut self, id: Id, section: Section) {
         self.page = Some(PersonPage::new(id, section));
     }
@@ -85,6 +80,16 @@ impl Screen for PeopleScreen {
                 Cmd::Left | Cmd::Right => false,
                 _ => true,
             },
+        }
+    }
+
+    /// A person's history comes from the audit trail on disk.
+    fn load(&mut self, store: &crate::store::Store, version: u64) {
+        if let Some(page) = self.page.as_mut()
+            && page.history_version != version
+        {
+            page.history = store.history_of(page.person).unwrap_or_default();
+            page.history_version = version;
         }
     }
 

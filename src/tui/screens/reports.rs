@@ -144,7 +144,7 @@ impl ReportsScreen {
             },
             Cmd::Approve => match self.review.get(self.cursor.selected) {
                 Some(ReviewItem::PlanToApprove(id)) => Outcome::Do(Request::Confirm(
-                    "confirm.approve_plan",
+                    ctx.t("confirm.approve_plan").to_string(),
                     Box::new(Request::ApprovePlan(*id)),
                 )),
                 _ => Outcome::Ignored,

@@ -242,18 +242,19 @@ impl PersonPage {
             // Entered in error (or back): asked first, the store checks the role.
             Cmd::Delete => match ctx.snap.people.get(&person) {
                 Some(p) => Outcome::Do(Request::Confirm(
-                    if p.counts() {
+                    ctx.t(if p.counts() {
                         "confirm.mark_error"
                     } else {
                         "confirm.restore_error"
-                    },
+                    })
+                    .to_string(),
                     Box::new(Request::MarkEnteredInError(person, p.counts())),
                 )),
                 None => Outcome::Ignored,
             },
             Cmd::Approve if self.section == Section::Plans => match items.plans.get(selected) {
                 Some(plan) if plan.status == PlanStatus::Draft => Outcome::Do(Request::Confirm(
-                    "confirm.approve_plan",
+                    ctx.t("confirm.approve_plan").to_string(),
                     Box::new(Request::ApprovePlan(plan.id)),
                 )),
                 Some(_) => Outcome::Do(Request::Status("status.plan_not_draft")),

@@ -1,0 +1,267 @@
+//! What the sync screen asks the app to do: write bundles into the exchange folder,
+//! receive the ones there, accept a waiting device, resolve a conflict. Each says what
+//! it did, bundle by bundle, on the sync screen.
+
+use super::app::{App, StatusKind};
+use super::screens::sync::ExchangeLine as Line;
+use crate::i18n::{Lang, t, tf};
+use crate::store::versions::RecordRef;
+use crate::store::{Refusal, Resolution, StoreError};
+use crate::sync::folder::{self, ReceiveError};
+use crate::sync::{self, Received};
+use std::path::{Path, PathBuf};
+
+impl App {
+    /// The exchange folder, or None after asking for it (then `then` runs once chosen).
+    fn exchange_folder(&mut self, then: super::app::Work) -> Option<PathBuf> {
+        match self.store.exchange_folder().filter(|f| f.is_dir()) {
+            Some(folder) => Some(folder.to_path_buf()),
+            None => {
+                let purpose = super::forms::FolderUse::Exchange { then: Some(then) };
+                self.request(super::screens::Request::OpenForm(
+                    super::forms::FormPurpose::Folder(purpose),
+                ));
+                None
+            }
+        }
+    }
+
+    pub(super) fn send_bundles(&mut self, progress: &mut dyn FnMut(usize, usize)) {
+        let Some(folder) = self.exchange_folder(super::app::Work::SendBundles) else {
+            return;
+        };
+        let lang = self.lang;
+        let targets = match folder::targets(&self.store) {
+            Ok(targets) => targets,
+            Err(e) => return self.store_failed(&e),
+        };
+        let mut lines = Vec::new();
+        if targets.is_empty() {
+            lines.push(Line::info(None, t(lang, "sync.no_targets").to_string()));
+        }
+        let total = targets.len();
+        for (done, target) in targets.into_iter().enumerate() {
+            progress(done, total);
+            let written = folder::send_into(&mut self.store, &folder, target);
+            lines.push(match written.result {
+                Ok((path, sent)) => Line::info(
+                    Some(file_name(&path)),
+                    tf(
+                        lang,
+                        "sync.line_sent",
+                        &[
+                            ("file", &file_name(&path)),
+                            ("count", &sent.versions),
+                            ("ward", &sent.ward),
+                        ],
+                    ),
+                ),
+                Err(e) => Line::error(
+                    None,
+                    tf(
+                        lang,
+                        "sync.line_send_failed",
+                        &[
+                            ("ward", &written.ward),
+                            ("detail", &crate::messages::store_message(&e, lang)),
+                        ],
+                    ),
+                ),
+            });
+        }
+        self.finish_exchange(lines);
+    }
+
+    pub(super) fn receive_bundles(
+        &mut self,
+        which: Option<PathBuf>,
+        progress: &mut dyn FnMut(usize, usize),
+    ) {
+        let files = match which {
+            Some(path) => vec![path],
+            None => {
+                let Some(folder) = self.exchange_folder(super::app::Work::ReceiveBundles(None))
+                else {
+                    return;
+                };
+                match folder::bundles_in(&self.store, &folder) {
+                    Ok(found) => found.into_iter().map(|f| f.path).collect(),
+                    Err(e) => {
+                        let text = tf(
+                            self.lang,
+                            "sync.cannot_read",
+                            &[("path", &folder.display()), ("detail", &e)],
+                        );
+                        return self.finish_exchange(vec![Line::error(None, text)]);
+                    }
+                }
+            }
+        };
+        let mut lines = Vec::new();
+        if files.is_empty() {
+            lines.push(Line::info(
+                None,
+                t(self.lang, "sync.nothing_to_receive").to_string(),
+            ));
+        }
+        for (done, path) in files.iter().enumerate() {
+            progress(done, files.len());
+            let name = file_name(path);
+            match folder::receive_from(&mut self.store, path) {
+                Ok(got) => received_lines(&mut lines, &name, &got, self.lang),
+                Err(e) => lines.push(refused_line(&name, path, e, self.lang)),
+            }
+        }
+        self.finish_exchange(lines);
+    }
+
+    pub(super) fn accept_device(&mut self, fingerprint: &str) {
+        match sync::accept(&mut self.store, fingerprint) {
+            Ok((device, merged)) => {
+                let mut lines = vec![Line::info(
+                    None,
+                    tf(
+                        self.lang,
+                        "sync.accepted",
+                        &[
+                            ("fingerprint", &device.public.fingerprint()),
+                            ("ward", &device.public.ward.clone().unwrap_or_default()),
+                            ("count", &merged.len()),
+                        ],
+                    ),
+                )];
+                for got in &merged {
+                    received_lines(&mut lines, "", got, self.lang);
+                }
+                self.finish_exchange(lines);
+            }
+            Err(e) => self.store_failed(&e),
+        }
+    }
+
+    pub(super) fn resolve(&mut self, record: &RecordRef, resolution: &Resolution) {
+        match self.store.resolve(record, resolution) {
+            Ok(_) => {
+                self.screens.sync.close_conflict();
+                self.version += 1;
+                self.status = Some((
+                    t(self.lang, "sync.resolved_here").to_string(),
+                    StatusKind::Info,
+                ));
+            }
+            Err(e) => self.store_failed(&e),
+        }
+    }
+
+    /// Shows what an exchange did on the sync screen, and has every screen recompute.
+    fn finish_exchange(&mut self, lines: Vec<Line>) {
+        let failed = lines.iter().any(|l| l.kind == StatusKind::Error);
+        let key = if failed {
+            "sync.done_with_problems"
+        } else {
+            "sync.done"
+        };
+        let kind = if failed {
+            StatusKind::Error
+        } else {
+            StatusKind::Info
+        };
+        self.status = Some((t(self.lang, key).to_string(), kind));
+        self.screens.sync.show_outcome(lines);
+        self.version += 1;
+    }
+}
+
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| path.display().to_string())
+}
+
+/// What one received bundle changed, and what a person should look at.
+fn received_lines(lines: &mut Vec<Line>, name: &str, got: &Received, lang: Lang) {
+    let file = (!name.is_empty()).then(|| name.to_string());
+    // A bundle kept while its device waited has no file any more.
+    let name = if name.is_empty() {
+        t(lang, "sync.kept_bundle")
+    } else {
+        name
+    };
+    let made = super::screens::sync::when(got.made_at);
+    if got.already {
+        let text = tf(
+            lang,
+            "sync.line_already",
+            &[("file", &name), ("made", &made)],
+        );
+        lines.push(Line::info(file, text).already());
+        return;
+    }
+    let r = &got.report;
+    let text = tf(
+        lang,
+        "sync.line_received",
+        &[
+            ("file", &name),
+            ("ward", &got.ward),
+            ("made", &made),
+            ("new", &r.new_records),
+            ("updated", &r.updated),
+            ("conflicts", &r.new_conflicts),
+        ],
+    );
+    lines.push(Line::info(file.clone(), text));
+    let mut note = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
+        lines.push(Line::warning(file.clone(), tf(lang, key, args)));
+    };
+    if r.quarantined > 0 {
+        note("sync.line_quarantined", &[("count", &r.quarantined)]);
+    }
+    for (old, new) in &got.reissued {
+        note("sync.reissued", &[("old", old), ("new", new)]);
+    }
+    if !got.audit_continues {
+        note("sync.audit_restarts", &[("from", &got.from)]);
+    }
+    for (new, other) in &got.look_alikes {
+        note("sync.look_alike", &[("new", new), ("other", other)]);
+    }
+}
+
+fn refused_line(name: &str, path: &Path, e: ReceiveError, lang: Lang) -> Line {
+    let file = Some(name.to_string());
+    match e {
+        ReceiveError::Read(e) => Line::error(
+            file,
+            tf(
+                lang,
+                "sync.cannot_read",
+                &[("path", &path.display()), ("detail", &e)],
+            ),
+        ),
+        ReceiveError::Store(StoreError::Refused(Refusal::Waiting(print))) => Line::warning(
+            file,
+            tf(
+                lang,
+                "sync.line_waiting",
+                &[("file", &name), ("fingerprint", &print)],
+            ),
+        ),
+        // Superseded by a later bundle from the same laptop: all it holds is here.
+        ReceiveError::Store(e @ StoreError::Refused(Refusal::Older { .. })) => {
+            let text = format!("{name}: {}", crate::messages::store_message(&e, lang));
+            Line::info(file, text).already()
+        }
+        ReceiveError::Store(e) => Line::error(
+            file,
+            tf(
+                lang,
+                "sync.line_refused",
+                &[
+                    ("file", &name),
+                    ("reason", &crate::messages::store_message(&e, lang)),
+                ],
+            ),
+        ),
+    }
+}
