@@ -291,3 +291,39 @@ fn edits_of_different_fields_are_offered_merged_and_the_merge_keeps_both() {
     );
     assert!(p.sup.store.conflicts().is_empty());
 }
+
+#[test]
+fn the_dashboard_of_one_ward_says_when_its_last_bundle_came() {
+    let mut p = programme();
+    accepted(&mut p);
+    press(&mut p.sup, KeyCode::Char('1'));
+    let all = screen(&p.sup, 80, 24);
+    assert!(!all.contains("Lâu chưa gửi gói"), "CT just sent: {all}");
+    press(&mut p.sup, KeyCode::Char('w'));
+    let today = chrono::Local::now().format("%d/%m/%Y").to_string();
+    let text = screen(&p.sup, 80, 24);
+    assert!(
+        text.contains(&format!("Gói gần nhất từ phường này: {today}")),
+        "{text}"
+    );
+    // Hồng Hà has no laptop: nothing to say about bundles.
+    press(&mut p.sup, KeyCode::Char('w'));
+    assert!(!screen(&p.sup, 80, 24).contains("Gói gần nhất"));
+}
+
+#[test]
+fn wards_whose_laptops_went_quiet_for_two_weeks_show_on_the_dashboard() {
+    let mut p = programme();
+    accepted(&mut p);
+    let mut device = p.sup.store.other_devices().unwrap().remove(0);
+    let month_ago = crate::domain::dates::now_millis() - 30 * 24 * 3600 * 1000;
+    device.last_bundle_at = Some(month_ago);
+    p.sup
+        .store
+        .save_devices(&[device], "test", String::new())
+        .unwrap();
+    p.sup.version += 1;
+    press(&mut p.sup, KeyCode::Char('1'));
+    let text = screen(&p.sup, 80, 24);
+    assert!(text.contains("Lâu chưa gửi gói: CT ("), "{text}");
+}

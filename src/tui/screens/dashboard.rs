@@ -23,7 +23,14 @@ pub struct DashboardScreen {
     charts: bool,
     figures: Option<Dashboard>,
     computed_for: (u64, Option<String>, Option<chrono::NaiveDate>),
+    /// When the last bundle came from each ward that has a laptop (Unix ms, None: never),
+    /// read once per data version: a supervisor sees which wards have gone quiet.
+    last_bundles: std::collections::BTreeMap<String, Option<i64>>,
+    bundles_read_for: Option<u64>,
 }
+
+/// A ward laptop that has sent nothing for this long is shown as stale.
+const STALE_AFTER_MILLIS: i64 = 14 * 24 * 3600 * 1000;
 
 /// Big enough to show the charts under the figures without asking.
 fn roomy(area: Rect) -> bool {
@@ -62,6 +69,20 @@ impl Screen for DashboardScreen {
         }
     }
 
+    fn load(&mut self, store: &crate::store::Store, version: u64) {
+        if self.bundles_read_for == Some(version) {
+            return;
+        }
+        self.bundles_read_for = Some(version);
+        self.last_bundles.clear();
+        for device in store.other_devices().unwrap_or_default() {
+            if let Some(ward) = device.public.ward.filter(|_| device.accepted) {
+                let latest = self.last_bundles.entry(ward).or_insert(None);
+                *latest = (*latest).max(device.last_bundle_at);
+            }
+        }
+    }
+
     fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
         match action {
             Action::Cmd(Cmd::CycleWard) => {
@@ -85,11 +106,12 @@ impl Screen for DashboardScreen {
         let [title, body] =
             Layout::vertical([Constraint::Length(1), Constraint::Fill(1)]).areas(area);
         // Its keys (w, Tab) are in the footer, from the key table: no second copy here.
-        Paragraph::new(Line::from(Span::styled(
+        let mut spans = vec![Span::styled(
             ward_filter_label(ctx, &self.ward),
             ctx.theme.title(),
-        )))
-        .render(title, buf);
+        )];
+        spans.extend(self.bundle_news(ctx));
+        Paragraph::new(Line::from(spans)).render(title, buf);
         if roomy(body) {
             let [figures, charts] =
                 Layout::vertical([Constraint::Length(21), Constraint::Fill(1)]).areas(body);
@@ -101,6 +123,52 @@ impl Screen for DashboardScreen {
             render_figures(d, body, buf, ctx);
         }
         None
+    }
+}
+
+impl DashboardScreen {
+    /// For one ward: when its last bundle came. For all: the wards whose laptops have
+    /// sent nothing for two weeks (nothing when every ward is up to date).
+    fn bundle_news<'a>(&self, ctx: &Ctx) -> Option<Span<'a>> {
+        let now = crate::domain::dates::now_millis();
+        let stale = |at: &Option<i64>| at.is_none_or(|t| now - t > STALE_AFTER_MILLIS);
+        let day = |at: &Option<i64>| match at {
+            Some(t) => crate::domain::dates::millis_to_datetime(*t)
+                .map(|d| {
+                    crate::domain::dates::format_date(d.with_timezone(&chrono::Local).date_naive())
+                })
+                .unwrap_or_default(),
+            None => ctx.t("sync.never").to_string(),
+        };
+        match &self.ward {
+            Some(ward) => {
+                let at = self.last_bundles.get(ward)?;
+                let text = tf(ctx.lang, "dash.last_bundle", &[("when", &day(at))]);
+                let style = if stale(at) {
+                    ctx.theme.warning()
+                } else {
+                    ctx.theme.muted()
+                };
+                Some(Span::styled(format!("   {text}"), style))
+            }
+            None => {
+                let quiet: Vec<String> = self
+                    .last_bundles
+                    .iter()
+                    .filter(|(_, at)| stale(at))
+                    .map(|(ward, at)| format!("{ward} ({})", day(at)))
+                    .collect();
+                if quiet.is_empty() {
+                    return None;
+                }
+                let text = tf(
+                    ctx.lang,
+                    "dash.quiet_wards",
+                    &[("wards", &quiet.join(", "))],
+                );
+                Some(Span::styled(format!("   {text}"), ctx.theme.warning()))
+            }
+        }
     }
 }
 
