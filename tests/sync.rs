@@ -180,3 +180,68 @@ fn a_ward_laptop_cannot_approve_plans_or_change_the_shared_settings() {
     );
     assert!(!out.status.success());
 }
+
+/// Changes one person's phone in a closed database, as another program run would.
+fn set_phone(db: &Path, code: &str, phone: &str) {
+    let mut store = open_store(db);
+    let mut person = store
+        .snapshot()
+        .person_by_code(code)
+        .expect("person")
+        .clone();
+    person.phone = phone.into();
+    store.save_person(person).expect("save");
+}
+
+#[test]
+fn a_conflict_is_listed_shown_field_by_field_and_resolved_from_the_command_line() {
+    let p = Programme::set_up();
+    ok(&p.ct, &["demo", "--people", "5", "--ward", "CT"]);
+    p.up("b1");
+    set_phone(&p.ct, "CT-0001", "0911 111 111");
+    std::thread::sleep(std::time::Duration::from_millis(5));
+    set_phone(&p.sup, "CT-0001", "0922 222 222");
+    let got = p.up("b2");
+    assert!(
+        got.contains("1 new conflicts") || got.contains("1 new conflict"),
+        "{got}"
+    );
+    let list = ok(&p.sup, &["sync", "conflicts"]);
+    let record = list
+        .split_whitespace()
+        .next()
+        .expect("a record id")
+        .to_string();
+    assert!(list.contains("CT-0001"), "{list}");
+    let shown = ok(&p.sup, &["sync", "conflicts", &record[..8]]);
+    assert!(
+        shown.contains("Phone:") && shown.contains("1: 0922 222 222 | 2: 0911 111 111"),
+        "{shown}"
+    );
+    let merge = run(&p.sup, &["sync", "resolve", &record[..8], "--merge"]);
+    assert!(!merge.status.success());
+    assert!(
+        stderr(&merge).contains("Cannot merge"),
+        "{}",
+        stderr(&merge)
+    );
+    // The ward's version is the second head: keep it by its id.
+    let ward_head = shown
+        .lines()
+        .filter(|l| l.contains("changed:"))
+        .nth(1)
+        .and_then(|l| l.split_whitespace().next())
+        .expect("second head")
+        .to_string();
+    let resolved = ok(
+        &p.sup,
+        &["sync", "resolve", &record[..8], "--keep", &ward_head],
+    );
+    assert!(resolved.contains("Resolved"), "{resolved}");
+    assert!(ok(&p.sup, &["sync", "conflicts"]).contains("No records are in conflict"));
+    p.down("r1");
+    let store = open_store(&p.ct);
+    let person = store.snapshot().person_by_code("CT-0001").expect("person");
+    assert_eq!(person.phone, "0911 111 111");
+    assert!(store.conflicts().is_empty());
+}
