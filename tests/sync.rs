@@ -245,3 +245,37 @@ fn a_conflict_is_listed_shown_field_by_field_and_resolved_from_the_command_line(
     assert_eq!(person.phone, "0911 111 111");
     assert!(store.conflicts().is_empty());
 }
+
+/// The sync screen of the real binary in a terminal: the ward writes its bundle into
+/// the exchange folder with two keys, the supervisor receives it with one.
+#[test]
+fn on_screen_the_ward_sends_into_a_folder_and_the_supervisor_receives_from_it() {
+    use common::pty::Tui;
+    let p = Programme::set_up();
+    ok(&p.ct, &["demo", "--people", "5", "--ward", "CT"]);
+    let usb = p.file("usb");
+    std::fs::create_dir(&usb).expect("folder");
+    let choose_folder = |tui: &mut Tui| {
+        tui.wait_for("Cán bộ Lan (Supervisor)");
+        tui.send("7");
+        tui.wait_for("Exchange folder");
+        tui.send("f");
+        tui.wait_for("Where bundles go");
+        tui.type_text(path(&usb));
+        tui.send("\x13"); // Ctrl+S
+        tui.wait_for(path(&usb));
+    };
+    let mut ward = Tui::open(&p.ct, "en");
+    choose_folder(&mut ward);
+    ward.send("s");
+    ward.wait_for("Wrote CT-to-supervisor-");
+    ward.quit();
+    let mut sup = Tui::open(&p.sup, "en");
+    choose_folder(&mut sup);
+    sup.wait_for("Bundles in folder (1)");
+    sup.send("r");
+    let screen = sup.wait_for("0 new conflicts");
+    assert!(screen.contains("received"), "{screen}");
+    sup.quit();
+    assert!(ok(&p.sup, &["stats"]).contains("people: 5"));
+}

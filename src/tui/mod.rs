@@ -266,7 +266,17 @@ fn run_pending(terminal: &mut ratatui::DefaultTerminal, app: &mut App) -> io::Re
             ratatui::crossterm::style::Print(format!("{label} {done}/{total}"))
         );
     });
-    terminal.clear()
+    // The progress line goes, then an empty frame makes what ratatui believes is on
+    // the screen true again, so the next frame is drawn whole. (`Terminal::clear` would
+    // ask the terminal where its cursor is, and a terminal slow to answer ends the
+    // program.)
+    execute!(
+        out,
+        ratatui::crossterm::cursor::MoveTo(0, row),
+        terminal::Clear(terminal::ClearType::CurrentLine)
+    )?;
+    terminal.draw(|_| {})?;
+    Ok(())
 }
 
 /// Turns a terminal event into an action and applies it. Returns whether to redraw.
