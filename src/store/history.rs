@@ -596,16 +596,34 @@ impl Store {
                     "a version in a history is missing",
                 ));
             }
-            let present = self
+            let value = self
                 .disk
                 .tree(record.kind.tree())
-                .contains_key(&record.key)
-                .unwrap_or(false);
-            if !present {
+                .get(&record.key)
+                .ok()
+                .flatten();
+            let Some(value) = value else {
                 out.push((
                     record.kind.tree(),
                     record.display(),
                     "versions of a record that is not there",
+                ));
+                continue;
+            };
+            // The value shown is the winning head's, exactly: what every replica with the
+            // same versions shows. (A value that does not open is reported by the rest of
+            // `check`.)
+            let shown = self.body_and_ward(record.kind, &record.key, &value, &HashMap::new());
+            let winner = versions::heads(history)
+                .first()
+                .and_then(|id| self.version(*id).ok().flatten());
+            if let (Some((shown, _)), Some(winner)) = (shown, winner)
+                && shown != winner.body
+            {
+                out.push((
+                    record.kind.tree(),
+                    record.display(),
+                    "the value shown is not the winning version's",
                 ));
             }
             let in_conflict = self

@@ -482,3 +482,25 @@ fn check_finds_a_history_that_lost_its_versions_or_its_conflict_mark() {
         "{what:?}"
     );
 }
+
+#[test]
+fn check_finds_a_value_that_is_not_its_winning_version() {
+    let (_dir, mut store) = fresh();
+    let saved = store.save_person(new_person()).expect("person");
+    // A value written past the versions (a bug, or a tree edited by hand).
+    let mut changed = saved.clone();
+    changed.phone = "0999 999 999".into();
+    let key = keys::id_key(saved.id);
+    let value = store
+        .encode_value(keys::PEOPLE, &key, &changed)
+        .expect("seal");
+    store.tree(keys::PEOPLE).insert(&key, value).expect("plant");
+    let findings = store.check().findings;
+    assert!(
+        findings.iter().any(|f| matches!(
+            f.problem,
+            check::FindingKind::HistoryBroken("the value shown is not the winning version's")
+        )),
+        "{findings:?}"
+    );
+}
