@@ -577,3 +577,38 @@ fn control_characters_in_a_sheet_are_refused_beside_their_field() {
     );
     assert!(err.contains("line 4: Address: Holds"), "{err}");
 }
+
+/// Excel with Vietnamese regional settings splits lines at semicolons: the same file
+/// with `--delimiter semicolon` has the same cells, separated by semicolons.
+#[test]
+fn a_semicolon_export_has_the_same_cells_separated_by_semicolons() {
+    let (dir, db) = fixed_db();
+    let comma = dir.path().join("people.csv");
+    let semicolon = dir.path().join("people-semicolon.csv");
+    export(&db, &comma, &["people"]);
+    export(&db, &semicolon, &["people", "--delimiter", "semicolon"]);
+    let cells = |path: &Path, delimiter: u8| -> Vec<Vec<String>> {
+        let bytes = std::fs::read(path).expect("read");
+        assert!(bytes.starts_with("\u{feff}".as_bytes()), "BOM for Excel");
+        csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .from_reader(&bytes[3..])
+            .records()
+            .map(|r| r.expect("row").iter().map(str::to_string).collect())
+            .collect()
+    };
+    let by_comma = cells(&comma, b',');
+    assert!(by_comma[0].len() > 5, "{:?}", by_comma[0]);
+    assert_eq!(cells(&semicolon, b';'), by_comma);
+    let bad = run(
+        &db,
+        &["export", "people", "--delimiter", "tab", "--out", "x.csv"],
+    );
+    assert!(!bad.status.success());
+    assert!(
+        stderr(&bad).contains("use comma or semicolon"),
+        "{}",
+        stderr(&bad)
+    );
+}

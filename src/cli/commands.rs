@@ -25,6 +25,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
             from,
             to,
             suppress_below,
+            delimiter,
         } => {
             let request = super::files::ExportRequest {
                 report,
@@ -34,6 +35,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
                 from: *from,
                 to: *to,
                 suppress_below: *suppress_below,
+                delimiter: *delimiter,
             };
             super::files::export(cli, &request)
         }

@@ -20,6 +20,7 @@ pub struct ExportRequest<'a> {
     pub from: Option<NaiveDate>,
     pub to: Option<NaiveDate>,
     pub suppress_below: Option<u64>,
+    pub delimiter: crate::report::export::Delimiter,
 }
 
 pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
@@ -55,6 +56,7 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
             to: r.to,
         },
         suppress_below: r.suppress_below,
+        delimiter: r.delimiter,
     };
     let rows = export_to_file(
         kind,

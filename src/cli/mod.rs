@@ -140,6 +140,10 @@ pub enum Command {
         /// In summaries, write counts below K (and values that would reveal them) as "<K"
         #[arg(long, value_name = "K")]
         suppress_below: Option<u64>,
+        /// comma (RFC 4180), or semicolon for an Excel whose regional settings use a
+        /// decimal comma (Vietnamese ones do)
+        #[arg(long, default_value = "comma", value_parser = parse_delimiter)]
+        delimiter: crate::report::export::Delimiter,
     },
     /// Print documents to sign: the handover record of a grant (biên bản bàn giao)
     Print {
@@ -363,6 +367,15 @@ fn parse_kdf(text: &str) -> Result<KdfParams, String> {
 fn parse_role(text: &str) -> Result<crate::domain::Role, String> {
     crate::domain::Role::from_code(text)
         .ok_or_else(|| format!("unknown role '{text}': use officer or supervisor"))
+}
+
+fn parse_delimiter(text: &str) -> Result<crate::report::export::Delimiter, String> {
+    use crate::report::export::Delimiter;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "comma" | "," => Ok(Delimiter::Comma),
+        "semicolon" | ";" => Ok(Delimiter::Semicolon),
+        _ => Err(format!("'{text}': use comma or semicolon")),
+    }
 }
 
 fn parse_day(text: &str) -> Result<NaiveDate, String> {

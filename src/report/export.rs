@@ -106,6 +106,27 @@ pub struct ExportOptions {
     pub filter: Filter,
     /// Counts below this (and the values that would reveal them) are written as "<K".
     pub suppress_below: Option<u64>,
+    pub delimiter: Delimiter,
+}
+
+/// What separates the cells of a CSV line. Excel splits a file by the list separator of
+/// the computer's regional settings: a semicolon wherever the decimal mark is a comma,
+/// as in Vietnamese settings, where a comma file lands in one column.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub enum Delimiter {
+    /// RFC 4180.
+    #[default]
+    Comma,
+    Semicolon,
+}
+
+impl Delimiter {
+    pub fn byte(self) -> u8 {
+        match self {
+            Delimiter::Comma => b',',
+            Delimiter::Semicolon => b';',
+        }
+    }
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -155,6 +176,7 @@ pub fn export(
     out.write_all(BOM)?;
     let mut w = csv::WriterBuilder::new()
         .terminator(csv::Terminator::CRLF)
+        .delimiter(options.delimiter.byte())
         .from_writer(out);
     let rows = match kind {
         ExportKind::People => columns::people(snap, options, &mut w, progress)?,
@@ -439,6 +461,7 @@ mod tests {
             include_names: names,
             filter: Filter::default(),
             suppress_below,
+            delimiter: Delimiter::Comma,
         }
     }
 

@@ -85,6 +85,7 @@ mod tests {
                 include_names: true,
                 filter: Filter::default(),
                 suppress_below: None,
+                delimiter: Default::default(),
             };
             export(kind, snap, today(), &options, &mut csv, &mut |_, _| {}).expect("export");
         }

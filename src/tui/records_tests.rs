@@ -218,6 +218,7 @@ fn the_reports_screen_shows_and_exports_a_quarter_of_2021_chosen_with_p_and_arro
         include_names: false,
         filter: q3.filter(None),
         suppress_below: None,
+        delimiter: Default::default(),
     };
     crate::report::export::export(
         crate::report::export::ExportKind::Wards,

@@ -135,6 +135,7 @@ pub fn read(
             include_names,
             filter: Filter { ward, from, to },
             suppress_below,
+            delimiter: Default::default(),
         },
         path,
     })

@@ -412,11 +412,7 @@ impl SyncScreen {
             } else {
                 "sync.choose_folder_first"
             };
-            Paragraph::new(ctx.t(key))
-                .style(ctx.theme.muted())
-                .wrap(Wrap { trim: true })
-                .render(area, buf);
-            return;
+            return note(ctx.t(key), area, buf, ctx);
         }
         let state = |name: &str| {
             self.outcome
@@ -466,11 +462,7 @@ impl SyncScreen {
             } else {
                 "sync.no_devices"
             };
-            Paragraph::new(ctx.t(key))
-                .style(ctx.theme.muted())
-                .wrap(Wrap { trim: true })
-                .render(area, buf);
-            return;
+            return note(ctx.t(key), area, buf, ctx);
         }
         render_table(
             area,
@@ -528,10 +520,7 @@ impl SyncScreen {
 
     fn render_conflicts(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         if self.open_conflicts.is_empty() {
-            Paragraph::new(ctx.t("sync.no_conflicts"))
-                .style(ctx.theme.muted())
-                .render(area, buf);
-            return;
+            return note(ctx.t("sync.no_conflicts"), area, buf, ctx);
         }
         render_table(
             area,
@@ -581,6 +570,14 @@ impl SyncScreen {
             .wrap(Wrap { trim: true })
             .render(area, buf);
     }
+}
+
+/// What a part says when it has nothing to list.
+fn note(text: &str, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
+    Paragraph::new(text)
+        .style(ctx.theme.muted())
+        .wrap(Wrap { trim: true })
+        .render(area, buf);
 }
 
 fn conflict_row(store: &Store, record: &RecordRef) -> ConflictRow {
