@@ -19,6 +19,7 @@ fn options() -> ExportOptions {
         include_names: false,
         filter: Filter::default(),
         suppress_below: None,
+        delimiter: Default::default(),
     }
 }
 

@@ -245,15 +245,7 @@ fn say_received(got: &sync::Received, lang: Lang) {
     }
 }
 
-fn when(ms: i64) -> String {
-    crate::domain::dates::millis_to_datetime(ms)
-        .map(|d| {
-            d.with_timezone(&chrono::Local)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_else(|| "-".into())
-}
+use crate::domain::dates::format_local_time as when;
 
 fn devices(store: &Store, lang: Lang) -> Result<(), StoreError> {
     let me = store.device_public();
@@ -307,11 +299,12 @@ fn label(store: &Store, record: &RecordRef, lang: Lang) -> String {
 }
 
 fn list_conflicts(store: &Store, lang: Lang) {
-    if store.conflicts().is_empty() {
+    let visible = store.visible_conflicts();
+    if visible.is_empty() {
         say!("{}", t(lang, "sync.no_conflicts"));
         return;
     }
-    for record in store.conflicts() {
+    for record in visible {
         say!("{}  {}", record.display(), label(store, record, lang));
     }
 }
@@ -319,8 +312,8 @@ fn list_conflicts(store: &Store, lang: Lang) {
 fn find_conflict(store: &Store, prefix: &str, lang: Lang) -> Result<RecordRef, Failure> {
     let wanted = prefix.trim().to_ascii_lowercase();
     let matching: Vec<&RecordRef> = store
-        .conflicts()
-        .iter()
+        .visible_conflicts()
+        .into_iter()
         .filter(|r| !wanted.is_empty() && r.display().to_ascii_lowercase().starts_with(&wanted))
         .collect();
     match matching.as_slice() {

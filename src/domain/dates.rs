@@ -93,6 +93,26 @@ pub fn millis_to_datetime(ms: i64) -> Option<DateTime<Utc>> {
     DateTime::from_timestamp_millis(ms)
 }
 
+/// The day, on this computer's clock, of a moment in Unix milliseconds.
+pub fn local_day_of_millis(ms: i64) -> Option<NaiveDate> {
+    Some(
+        millis_to_datetime(ms)?
+            .with_timezone(&chrono::Local)
+            .date_naive(),
+    )
+}
+
+/// "02/12/2026 10:15" on this computer's clock, or "" for a moment out of range.
+pub fn format_local_time(ms: i64) -> String {
+    millis_to_datetime(ms)
+        .map(|t| {
+            t.with_timezone(&chrono::Local)
+                .format("%d/%m/%Y %H:%M")
+                .to_string()
+        })
+        .unwrap_or_default()
+}
+
 /// serde for `NaiveDate` as an i32 day number: 4 bytes or fewer instead of a 10-char string.
 pub mod serde_day {
     use chrono::NaiveDate;

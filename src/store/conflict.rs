@@ -39,6 +39,9 @@ pub enum Resolution {
 impl Store {
     /// The conflict view of a record with more than one head.
     pub fn conflict_view(&self, record: &RecordRef) -> Result<ConflictView, StoreError> {
+        if !self.may_see(record) {
+            return Err(StoreError::OutsideWard(record.display()));
+        }
         let history = self.history(record)?;
         let heads = super::versions::heads(&history);
         let mut out = Vec::new();

@@ -97,7 +97,7 @@ pub struct KnownDevice {
     /// Accepted by a person (or, for a ward's supervisor, by joining with its kit):
     /// only then are its bundles merged.
     pub accepted: bool,
-    /// When its last bundle was received (Unix milliseconds), and that bundle's number.
+    /// When its last bundle received here was made (Unix milliseconds), and its number.
     pub last_bundle_at: Option<i64>,
     pub last_bundle_number: u64,
     pub last_bundle_id: Option<Id>,

@@ -372,6 +372,22 @@ impl Store {
         &self.conflicts
     }
 
+    /// The records in conflict the signed-in user may see: an officer of one ward sees
+    /// that ward's (the snapshot holds only their people), a supervisor every one.
+    pub fn visible_conflicts(&self) -> Vec<&RecordRef> {
+        self.conflicts.iter().filter(|r| self.may_see(r)).collect()
+    }
+
+    pub(crate) fn may_see(&self, record: &RecordRef) -> bool {
+        if self.user.ward.is_none() {
+            return true;
+        }
+        match record.id() {
+            Some(id) => self.snapshot.person_of_record(id).is_some(),
+            None => true, // a ward: every user sees the list of wards
+        }
+    }
+
     /// This database's log position: how many versions it has made or received.
     pub fn log_position(&self) -> u64 {
         self.log_seq

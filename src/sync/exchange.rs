@@ -282,7 +282,8 @@ fn receive_file(
     }
     let me = store.device_public().id;
     let mut updated = sender.clone();
-    updated.last_bundle_at = Some(crate::domain::dates::now_millis());
+    // When the laptop made it: a bundle carried for three weeks is three weeks old.
+    updated.last_bundle_at = Some(manifest.made_at);
     updated.last_bundle_number = manifest.number;
     updated.last_bundle_id = Some(manifest.bundle_id);
     updated.theirs_received = updated.theirs_received.max(manifest.log_to);

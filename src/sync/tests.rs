@@ -781,3 +781,54 @@ fn in_a_shared_folder_each_laptop_picks_up_only_what_travels_its_way() {
     let got = folder::receive_from(&mut ct.store, &folder.path().join(&at_ct[0])).unwrap();
     assert_eq!(got.ward, "CT");
 }
+
+#[test]
+fn an_officer_of_another_ward_does_not_see_a_wards_conflicts() {
+    let mut sup = supervisor();
+    let mut ct = ward_laptop(&mut sup, "CT");
+    let hoa = ct
+        .store
+        .save_person(person("Nguyễn Thị Hoa", "CT"))
+        .unwrap();
+    exchange_up(&mut ct, &mut sup);
+    for (db, phone) in [(&mut ct, "0911 111 111"), (&mut sup, "0922 222 222")] {
+        let mut p = db.store.snapshot().people[&hoa.id].clone();
+        p.phone = phone.into();
+        db.store.save_person(p).unwrap();
+    }
+    exchange_up(&mut ct, &mut sup);
+    assert_eq!(sup.store.visible_conflicts().len(), 1);
+    for (name, ward) in [("Cán bộ HH", "HH"), ("Cán bộ CT", "CT")] {
+        sup.store
+            .add_user(
+                name,
+                crate::domain::Role::Officer,
+                Some(ward),
+                "test passphrase",
+            )
+            .unwrap();
+    }
+    let Db { _dir: kept, store } = sup;
+    drop(store);
+    let dir = kept.path().to_path_buf();
+    let as_officer = |name: &str| {
+        Store::open_with_kdf(
+            &dir,
+            OpenMode::MustExist,
+            &Credentials::new(name, "test passphrase"),
+            KdfParams::TEST,
+        )
+        .unwrap()
+    };
+    let hh = as_officer("Cán bộ HH");
+    assert!(hh.visible_conflicts().is_empty(), "another ward's conflict");
+    let record = person_ref(hoa.id);
+    assert!(matches!(
+        hh.conflict_view(&record),
+        Err(StoreError::OutsideWard(_))
+    ));
+    drop(hh);
+    let of_ct = as_officer("Cán bộ CT");
+    assert_eq!(of_ct.visible_conflicts().len(), 1);
+    assert!(of_ct.conflict_view(&record).is_ok());
+}

@@ -3,7 +3,7 @@
 //! it did, bundle by bundle, on the sync screen.
 
 use super::app::{App, StatusKind};
-use super::screens::sync::ExchangeLine as Line;
+use super::screens::sync::{ExchangeLine as Line, LineState};
 use crate::i18n::{Lang, t, tf};
 use crate::store::versions::RecordRef;
 use crate::store::{Refusal, Resolution, StoreError};
@@ -37,14 +37,19 @@ impl App {
         };
         let mut lines = Vec::new();
         if targets.is_empty() {
-            lines.push(Line::info(None, t(lang, "sync.no_targets").to_string()));
+            lines.push(Line::new(
+                LineState::Done,
+                None,
+                t(lang, "sync.no_targets").to_string(),
+            ));
         }
         let total = targets.len();
         for (done, target) in targets.into_iter().enumerate() {
             progress(done, total);
             let written = folder::send_into(&mut self.store, &folder, target);
             lines.push(match written.result {
-                Ok((path, sent)) => Line::info(
+                Ok((path, sent)) => Line::new(
+                    LineState::Done,
                     Some(file_name(&path)),
                     tf(
                         lang,
@@ -56,7 +61,8 @@ impl App {
                         ],
                     ),
                 ),
-                Err(e) => Line::error(
+                Err(e) => Line::new(
+                    LineState::Refused,
                     None,
                     tf(
                         lang,
@@ -92,14 +98,19 @@ impl App {
                             "sync.cannot_read",
                             &[("path", &folder.display()), ("detail", &e)],
                         );
-                        return self.finish_exchange(vec![Line::error(None, text)]);
+                        return self.finish_exchange(vec![Line::new(
+                            LineState::Refused,
+                            None,
+                            text,
+                        )]);
                     }
                 }
             }
         };
         let mut lines = Vec::new();
         if files.is_empty() {
-            lines.push(Line::info(
+            lines.push(Line::new(
+                LineState::Done,
                 None,
                 t(self.lang, "sync.nothing_to_receive").to_string(),
             ));
@@ -118,7 +129,8 @@ impl App {
     pub(super) fn accept_device(&mut self, fingerprint: &str) {
         match sync::accept(&mut self.store, fingerprint) {
             Ok((device, merged)) => {
-                let mut lines = vec![Line::info(
+                let mut lines = vec![Line::new(
+                    LineState::Done,
                     None,
                     tf(
                         self.lang,
@@ -155,7 +167,7 @@ impl App {
 
     /// Shows what an exchange did on the sync screen, and has every screen recompute.
     fn finish_exchange(&mut self, lines: Vec<Line>) {
-        let failed = lines.iter().any(|l| l.kind == StatusKind::Error);
+        let failed = lines.iter().any(|l| l.state == LineState::Refused);
         let key = if failed {
             "sync.done_with_problems"
         } else {
@@ -194,7 +206,7 @@ fn received_lines(lines: &mut Vec<Line>, name: &str, got: &Received, lang: Lang)
             "sync.line_already",
             &[("file", &name), ("made", &made)],
         );
-        lines.push(Line::info(file, text).already());
+        lines.push(Line::new(LineState::Already, file, text));
         return;
     }
     let r = &got.report;
@@ -210,9 +222,13 @@ fn received_lines(lines: &mut Vec<Line>, name: &str, got: &Received, lang: Lang)
             ("conflicts", &r.new_conflicts),
         ],
     );
-    lines.push(Line::info(file.clone(), text));
+    lines.push(Line::new(LineState::Done, file.clone(), text));
     let mut note = |key: &str, args: &[(&str, &dyn std::fmt::Display)]| {
-        lines.push(Line::warning(file.clone(), tf(lang, key, args)));
+        lines.push(Line::new(
+            LineState::Look,
+            file.clone(),
+            tf(lang, key, args),
+        ));
     };
     if r.quarantined > 0 {
         note("sync.line_quarantined", &[("count", &r.quarantined)]);
@@ -231,7 +247,8 @@ fn received_lines(lines: &mut Vec<Line>, name: &str, got: &Received, lang: Lang)
 fn refused_line(name: &str, path: &Path, e: ReceiveError, lang: Lang) -> Line {
     let file = Some(name.to_string());
     match e {
-        ReceiveError::Read(e) => Line::error(
+        ReceiveError::Read(e) => Line::new(
+            LineState::Refused,
             file,
             tf(
                 lang,
@@ -239,7 +256,8 @@ fn refused_line(name: &str, path: &Path, e: ReceiveError, lang: Lang) -> Line {
                 &[("path", &path.display()), ("detail", &e)],
             ),
         ),
-        ReceiveError::Store(StoreError::Refused(Refusal::Waiting(print))) => Line::warning(
+        ReceiveError::Store(StoreError::Refused(Refusal::Waiting(print))) => Line::new(
+            LineState::Look,
             file,
             tf(
                 lang,
@@ -250,9 +268,10 @@ fn refused_line(name: &str, path: &Path, e: ReceiveError, lang: Lang) -> Line {
         // Superseded by a later bundle from the same laptop: all it holds is here.
         ReceiveError::Store(e @ StoreError::Refused(Refusal::Older { .. })) => {
             let text = format!("{name}: {}", crate::messages::store_message(&e, lang));
-            Line::info(file, text).already()
+            Line::new(LineState::Already, file, text)
         }
-        ReceiveError::Store(e) => Line::error(
+        ReceiveError::Store(e) => Line::new(
+            LineState::Refused,
             file,
             tf(
                 lang,

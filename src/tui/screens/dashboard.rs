@@ -23,9 +23,10 @@ pub struct DashboardScreen {
     charts: bool,
     figures: Option<Dashboard>,
     computed_for: (u64, Option<String>, Option<chrono::NaiveDate>),
-    /// When the last bundle came from each ward that has a laptop (Unix ms, None: never),
-    /// read once per data version: a supervisor sees which wards have gone quiet.
-    last_bundles: std::collections::BTreeMap<String, Option<i64>>,
+    /// When the last bundle received from each ward that has a laptop was made (None:
+    /// never), and whether that is two weeks ago or more; read once per data version,
+    /// so a supervisor sees which wards have gone quiet.
+    last_bundles: std::collections::BTreeMap<String, (Option<i64>, bool)>,
     bundles_read_for: Option<u64>,
 }
 
@@ -77,9 +78,13 @@ impl Screen for DashboardScreen {
         self.last_bundles.clear();
         for device in store.other_devices().unwrap_or_default() {
             if let Some(ward) = device.public.ward.filter(|_| device.accepted) {
-                let latest = self.last_bundles.entry(ward).or_insert(None);
-                *latest = (*latest).max(device.last_bundle_at);
+                let latest = self.last_bundles.entry(ward).or_insert((None, true));
+                latest.0 = latest.0.max(device.last_bundle_at);
             }
+        }
+        let now = crate::domain::dates::now_millis();
+        for (at, stale) in self.last_bundles.values_mut() {
+            *stale = at.is_none_or(|t| now - t > STALE_AFTER_MILLIS);
         }
     }
 
@@ -130,21 +135,18 @@ impl DashboardScreen {
     /// For one ward: when its last bundle came. For all: the wards whose laptops have
     /// sent nothing for two weeks (nothing when every ward is up to date).
     fn bundle_news<'a>(&self, ctx: &Ctx) -> Option<Span<'a>> {
-        let now = crate::domain::dates::now_millis();
-        let stale = |at: &Option<i64>| at.is_none_or(|t| now - t > STALE_AFTER_MILLIS);
         let day = |at: &Option<i64>| match at {
-            Some(t) => crate::domain::dates::millis_to_datetime(*t)
-                .map(|d| {
-                    crate::domain::dates::format_date(d.with_timezone(&chrono::Local).date_naive())
-                })
+            Some(t) => crate::domain::dates::local_day_of_millis(*t)
+                .map(crate::domain::dates::format_date)
                 .unwrap_or_default(),
             None => ctx.t("sync.never").to_string(),
         };
-        match &self.ward {
+        // An officer of one ward sees that ward's, whatever the filter says.
+        match self.ward.as_ref().or(ctx.user.ward.as_ref()) {
             Some(ward) => {
-                let at = self.last_bundles.get(ward)?;
+                let (at, stale) = self.last_bundles.get(ward)?;
                 let text = tf(ctx.lang, "dash.last_bundle", &[("when", &day(at))]);
-                let style = if stale(at) {
+                let style = if *stale {
                     ctx.theme.warning()
                 } else {
                     ctx.theme.muted()
@@ -152,11 +154,11 @@ impl DashboardScreen {
                 Some(Span::styled(format!("   {text}"), style))
             }
             None => {
-                let quiet: Vec<String> = self
+                let quiet: Vec<&str> = self
                     .last_bundles
                     .iter()
-                    .filter(|(_, at)| stale(at))
-                    .map(|(ward, at)| format!("{ward} ({})", day(at)))
+                    .filter(|(_, (_, stale))| *stale)
+                    .map(|(ward, _)| ctx.snap.ward_name(ward))
                     .collect();
                 if quiet.is_empty() {
                     return None;
@@ -164,7 +166,7 @@ impl DashboardScreen {
                 let text = tf(
                     ctx.lang,
                     "dash.quiet_wards",
-                    &[("wards", &quiet.join(", "))],
+                    &[("count", &quiet.len()), ("wards", &quiet.join(", "))],
                 );
                 Some(Span::styled(format!("   {text}"), ctx.theme.warning()))
             }

@@ -64,7 +64,7 @@ impl<'a> Ctx<'a> {
             exchange_folder: store.exchange_folder(),
             fingerprint: store.device_public().fingerprint(),
             joined_ward: store.joined_ward(),
-            conflicts: store.conflicts().len(),
+            conflicts: store.visible_conflicts().len(),
         }
     }
 

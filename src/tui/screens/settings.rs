@@ -118,12 +118,7 @@ impl SettingsScreen {
         .areas(area);
         let when = ctx
             .last_backup
-            .and_then(crate::domain::dates::millis_to_datetime)
-            .map(|t| {
-                t.with_timezone(&chrono::Local)
-                    .format("%d/%m/%Y %H:%M")
-                    .to_string()
-            })
+            .map(crate::domain::dates::format_local_time)
             .unwrap_or_else(|| ctx.t("settings.never").to_string());
         let folder = ctx
             .backup_folder

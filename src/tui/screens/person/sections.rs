@@ -2,7 +2,7 @@
 //! empty, its columns, and the cells and style of one record; `draw` does the rest.
 
 use super::{Items, Section, milestone_status_text};
-use crate::domain::dates::{format_date, millis_to_datetime};
+use crate::domain::dates::format_date;
 use crate::domain::{Grant, LivelihoodPlan, Milestone, Referral};
 use crate::store::{HistoryItem, RecordChange};
 use crate::tui::screens::Ctx;
@@ -227,13 +227,7 @@ const HISTORY_COLUMNS: &Columns = &[
 ];
 
 fn history_cells<'r>(item: &&HistoryItem, ctx: &Ctx) -> Vec<Cell<'r>> {
-    let when = millis_to_datetime(item.at)
-        .map(|t| {
-            t.with_timezone(&chrono::Local)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default();
+    let when = crate::domain::dates::format_local_time(item.at);
     let what = changes_text(item, ctx);
     vec![
         Cell::from(when),

@@ -65,7 +65,8 @@ struct Loaded {
 pub struct ConflictPage {
     record: RecordRef,
     loaded: Option<Loaded>,
-    error: Option<String>,
+    /// Why the record could not be shown (outside the user's ward, a version missing).
+    error: Option<crate::store::StoreError>,
     /// Which version Enter keeps: a head, or (one past the last head) the merged one.
     choice: usize,
     rows: ListCursor,
@@ -99,7 +100,8 @@ impl ConflictPage {
         let view = match store.conflict_view(&self.record) {
             Ok(view) => view,
             Err(e) => {
-                self.error = Some(e.to_string());
+                self.loaded = None;
+                self.error = Some(e);
                 return;
             }
         };
@@ -253,7 +255,11 @@ impl ConflictPage {
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
         let theme = ctx.theme;
         let Some(l) = &self.loaded else {
-            let text = self.error.clone().unwrap_or_default();
+            let text = self
+                .error
+                .as_ref()
+                .map(|e| crate::messages::store_message(e, ctx.lang))
+                .unwrap_or_default();
             Paragraph::new(text).style(theme.error()).render(area, buf);
             return;
         };
@@ -280,6 +286,9 @@ impl ConflictPage {
         }
         let advice = if l.merged.is_some() {
             ctx.t("sync.page_merge_possible").to_string()
+        } else if l.ancestor.is_none() {
+            // Made on two laptops at once (an import done twice): nothing to merge from.
+            ctx.t("sync.page_no_ancestor").to_string()
         } else {
             let words: Vec<&str> = self
                 .compared(ctx)
@@ -339,7 +348,7 @@ impl ConflictPage {
             &widths,
             compared.len(),
             &self.rows,
-            false,
+            true,
             theme,
             |i| {
                 let c = &compared[i];

@@ -8,9 +8,9 @@ mod conflict;
 use super::{Ctx, Outcome, Request, Screen};
 use crate::store::Store;
 use crate::store::device::KnownDevice;
-use crate::store::versions::RecordRef;
+use crate::store::versions::{RecordKind, RecordRef};
 use crate::sync::folder::Found;
-use crate::tui::app::{StatusKind, Work};
+use crate::tui::app::Work;
 use crate::tui::forms::{FolderUse, FormPurpose};
 use crate::tui::keymap::{Action, Cmd, Scope};
 use crate::tui::widgets::list::{ListCursor, render_table};
@@ -43,49 +43,29 @@ impl Part {
     }
 }
 
+/// How one line of an exchange ended, least worrying first: a bundle shows its worst.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LineState {
+    /// Nothing new: the bundle was in already.
+    Already,
+    Done,
+    /// Worth a look, not a failure: a device waiting, a code reissued, a look-alike.
+    Look,
+    Refused,
+}
+
 /// One line of what the last exchange did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExchangeLine {
     /// The bundle file it is about, if any.
     pub file: Option<String>,
     pub text: String,
-    pub kind: StatusKind,
-    /// Worth a look, not a failure (a device waiting, a code reissued, a look-alike).
-    pub warning: bool,
-    /// Nothing new: the bundle was in already.
-    pub already: bool,
+    pub state: LineState,
 }
 
 impl ExchangeLine {
-    pub fn info(file: Option<String>, text: String) -> ExchangeLine {
-        ExchangeLine {
-            file,
-            text,
-            kind: StatusKind::Info,
-            warning: false,
-            already: false,
-        }
-    }
-
-    pub fn warning(file: Option<String>, text: String) -> ExchangeLine {
-        ExchangeLine {
-            warning: true,
-            ..ExchangeLine::info(file, text)
-        }
-    }
-
-    pub fn error(file: Option<String>, text: String) -> ExchangeLine {
-        ExchangeLine {
-            kind: StatusKind::Error,
-            ..ExchangeLine::info(file, text)
-        }
-    }
-
-    pub fn already(self) -> ExchangeLine {
-        ExchangeLine {
-            already: true,
-            ..self
-        }
+    pub fn new(state: LineState, file: Option<String>, text: String) -> ExchangeLine {
+        ExchangeLine { file, text, state }
     }
 }
 
@@ -114,6 +94,9 @@ pub struct SyncScreen {
     open_conflicts: Vec<ConflictRow>,
     /// What the last send, receive or acceptance did.
     outcome: Vec<ExchangeLine>,
+    /// The screen took a key: list the folder again (see `load`).
+    relist: bool,
+    listed_at: Option<std::time::Instant>,
     page: Option<ConflictPage>,
 }
 
@@ -160,29 +143,36 @@ impl Screen for SyncScreen {
     }
 
     fn refresh(&mut self, _ctx: &Ctx) {
-        for part in Part::ALL {
-            let len = self.len(part);
-            self.cursor(part).clamp(len);
-        }
+        self.clamp_cursors();
     }
 
-    /// The folder is listed on every key (a stick may have been plugged in since); the
-    /// devices and conflicts only when the data changed.
+    /// The devices and conflicts are read when the data changed; the folder also when
+    /// this screen took a key a second or more after it was last listed (a stick may
+    /// have been plugged in since), but not on each key typed into a form over it: a
+    /// slow stick would make typing lag.
     fn load(&mut self, store: &Store, version: u64) {
-        let listed = match store.exchange_folder() {
-            Some(folder) => crate::sync::folder::bundles_in(store, folder),
-            None => Ok(Vec::new()),
-        };
-        (self.found, self.folder_error) = match listed {
-            Ok(found) => (found, None),
-            Err(e) => (Vec::new(), Some(e.to_string())),
-        };
+        let due = self.relist
+            && self
+                .listed_at
+                .is_none_or(|at| at.elapsed() >= std::time::Duration::from_secs(1));
+        if due || self.loaded != Some(version) {
+            self.relist = false;
+            self.listed_at = Some(std::time::Instant::now());
+            let listed = match store.exchange_folder() {
+                Some(folder) => crate::sync::folder::bundles_in(store, folder),
+                None => Ok(Vec::new()),
+            };
+            (self.found, self.folder_error) = match listed {
+                Ok(found) => (found, None),
+                Err(e) => (Vec::new(), Some(e.to_string())),
+            };
+        }
         if self.loaded != Some(version) {
             self.loaded = Some(version);
             self.known = store.other_devices().unwrap_or_default();
             self.open_conflicts = store
-                .conflicts()
-                .iter()
+                .visible_conflicts()
+                .into_iter()
                 .map(|r| conflict_row(store, r))
                 .collect();
             if let Some(page) = self.page.as_mut() {
@@ -192,13 +182,14 @@ impl Screen for SyncScreen {
                 }
             }
         }
-        self.refresh_cursors();
+        self.clamp_cursors();
     }
 
     fn handle(&mut self, action: &Action, ctx: &Ctx) -> Outcome {
         let Action::Cmd(cmd) = action else {
             return Outcome::Ignored;
         };
+        self.relist = true;
         if let Some(page) = self.page.as_mut() {
             return match page.handle(*cmd, ctx) {
                 conflict::Key::Close => {
@@ -251,7 +242,11 @@ impl Screen for SyncScreen {
                     }
                     None => Outcome::Ignored,
                 },
-                Part::Devices => self.handle(&Action::Cmd(Cmd::AcceptDevice), ctx),
+                // Enter on a waiting device accepts it, for whoever `a` is offered to.
+                Part::Devices if ctx.user.may(crate::domain::Permission::ManageSettings) => {
+                    self.handle(&Action::Cmd(Cmd::AcceptDevice), ctx)
+                }
+                Part::Devices => Outcome::Ignored,
             },
             other => {
                 let len = self.len(self.part);
@@ -308,7 +303,7 @@ impl Screen for SyncScreen {
 }
 
 impl SyncScreen {
-    fn refresh_cursors(&mut self) {
+    fn clamp_cursors(&mut self) {
         for part in Part::ALL {
             let len = self.len(part);
             self.cursor(part).clamp(len);
@@ -415,16 +410,18 @@ impl SyncScreen {
             return note(ctx.t(key), area, buf, ctx);
         }
         let state = |name: &str| {
-            self.outcome
+            let worst = self
+                .outcome
                 .iter()
                 .filter(|l| l.file.as_deref() == Some(name))
-                .map(|l| match (l.kind, l.warning, l.already) {
-                    (StatusKind::Error, _, _) => ("sync.state_refused", ctx.theme.error()),
-                    (_, true, _) => ("sync.state_look", ctx.theme.warning()),
-                    (_, _, true) => ("sync.state_already", ctx.theme.muted()),
-                    _ => ("sync.state_received", ctx.theme.good()),
-                })
-                .next()
+                .map(|l| l.state)
+                .max()?;
+            Some(match worst {
+                LineState::Refused => ("sync.state_refused", ctx.theme.error()),
+                LineState::Look => ("sync.state_look", ctx.theme.warning()),
+                LineState::Already => ("sync.state_already", ctx.theme.muted()),
+                LineState::Done => ("sync.state_received", ctx.theme.good()),
+            })
         };
         render_table(
             area,
@@ -559,9 +556,9 @@ impl SyncScreen {
             lines.push(Line::styled(ctx.t("sync.no_exchange_yet"), theme.muted()));
         }
         for l in &self.outcome {
-            let style = match (l.kind, l.warning) {
-                (StatusKind::Error, _) => theme.error(),
-                (_, true) => theme.warning(),
+            let style = match l.state {
+                LineState::Refused => theme.error(),
+                LineState::Look => theme.warning(),
                 _ => Style::new(),
             };
             lines.push(Line::styled(l.text.clone(), style));
@@ -585,7 +582,8 @@ fn conflict_row(store: &Store, record: &RecordRef) -> ConflictRow {
     let person = record.id().and_then(|id| snap.person_of_record(id));
     let ward = match (person, record.kind) {
         (Some(p), _) => p.ward.clone(),
-        (None, _) => String::from_utf8_lossy(&record.key).into_owned(),
+        (None, RecordKind::Ward) => String::from_utf8_lossy(&record.key).into_owned(),
+        (None, _) => String::new(),
     };
     ConflictRow {
         record: record.clone(),
@@ -596,15 +594,7 @@ fn conflict_row(store: &Store, record: &RecordRef) -> ConflictRow {
     }
 }
 
-pub fn when(ms: i64) -> String {
-    crate::domain::dates::millis_to_datetime(ms)
-        .map(|d| {
-            d.with_timezone(&chrono::Local)
-                .format("%d/%m/%Y %H:%M")
-                .to_string()
-        })
-        .unwrap_or_default()
-}
+pub use crate::domain::dates::format_local_time as when;
 
 fn size(bytes: u64) -> String {
     if bytes < 1024 {
