@@ -68,6 +68,7 @@ pub enum Work {
     SendBundles,
     /// Receive this bundle file, or (None) every bundle in the exchange folder.
     ReceiveBundles(Option<std::path::PathBuf>),
+    PrintHandover(forms::PrintJob),
 }
 
 impl Work {
@@ -77,6 +78,7 @@ impl Work {
             Work::Export(_) => "status.exporting",
             Work::SendBundles => "sync.sending",
             Work::ReceiveBundles(_) => "sync.receiving",
+            Work::PrintHandover(_) => "status.printing",
         }
     }
 }
@@ -392,6 +394,7 @@ impl App {
             Some(Work::Export(job)) => self.export(job, progress),
             Some(Work::SendBundles) => self.send_bundles(progress),
             Some(Work::ReceiveBundles(which)) => self.receive_bundles(which, progress),
+            Some(Work::PrintHandover(job)) => self.print_handover(job),
             None => return,
         }
         self.refresh();
@@ -436,6 +439,49 @@ impl App {
                 crate::i18n::tf(self.lang, "cli.export_failed", &[("detail", &e)]),
                 StatusKind::Error,
             ),
+        });
+    }
+
+    /// Writes a handover record as a PDF, as `sinhke print handover` does: who printed
+    /// whose record goes into the audit trail first.
+    fn print_handover(&mut self, job: forms::PrintJob) {
+        use crate::report::handover::{self, HandoverError};
+        let lang = self.lang;
+        let target = match OutputFile::outside(&job.path, self.store.path()) {
+            Ok(target) => target,
+            Err(e) => return self.status = Some((e.message(lang), StatusKind::Error)),
+        };
+        let record = match handover::record(self.store.snapshot(), &job.number) {
+            Ok(record) => record,
+            Err(e) => {
+                let number = match &e {
+                    HandoverError::UnknownNumber(n) | HandoverError::SharedNumber(n) => n.clone(),
+                    HandoverError::NothingThatDay => String::new(),
+                };
+                let text = crate::i18n::tf(lang, e.message_key(), &[("number", &number)]);
+                return self.status = Some((text, StatusKind::Error));
+            }
+        };
+        let pdf = match crate::report::pdf::handover_pdf(std::slice::from_ref(&record), job.lang) {
+            Ok(pdf) => pdf,
+            Err(e) => {
+                let text = crate::i18n::tf(lang, "cli.export_failed", &[("detail", &e)]);
+                return self.status = Some((text, StatusKind::Error));
+            }
+        };
+        if let Err(e) = self.store.record_printing("handover", &record.number) {
+            return self.store_failed(&e);
+        }
+        let written = target.write(|file| {
+            use std::io::Write;
+            Ok::<(), crate::output::OutputError>(file.write_all(&pdf)?)
+        });
+        self.status = Some(match written {
+            Ok(()) => (
+                crate::i18n::tf(lang, "status.printed", &[("path", &job.path.display())]),
+                StatusKind::Info,
+            ),
+            Err(e) => (e.message(lang), StatusKind::Error),
         });
     }
 
@@ -500,6 +546,11 @@ impl App {
                 on_no: None,
                 default_yes: false,
             });
+            return;
+        }
+        if let forms::Save::Print(job) = changes {
+            self.modals.pop();
+            self.request(Request::Start(Box::new(Work::PrintHandover(job))));
             return;
         }
         // An export writes no record: ask about names first, then leave it to the loop,

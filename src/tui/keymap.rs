@@ -51,6 +51,8 @@ pub enum Cmd {
     DefaultAnswer,
     /// The sync screen: write bundles into the exchange folder, receive the ones there,
     /// accept a waiting device, choose the folder.
+    /// A grant's handover record, as a PDF to print.
+    Print,
     SendBundles,
     ReceiveBundles,
     AcceptDevice,
@@ -189,6 +191,7 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('v'), NONE, C::RecordVisit, S::Person, "v", "key.record_visit", true),
     bind(K::Char('a'), NONE, C::Approve, S::Person, "a", "key.approve_plan", true),
     bind(K::Char('r'), NONE, C::AddReferral, S::Person, "r", "key.add_referral", false),
+    bind(K::Char('p'), NONE, C::Print, S::Person, "p", "key.print_handover", false),
     bind(K::Delete, NONE, C::Delete, S::Person, "Del", "key.mark_error", false),
     bind(K::Char('/'), NONE, C::Search, S::Grants, "/", "key.search", true),
     bind(K::Enter, NONE, C::Open, S::Grants, "Enter", "key.open_grant", true),

@@ -549,3 +549,53 @@ fn enter_or_e_on_a_ward_edits_it_and_its_code_stays() {
     assert_eq!(app.store.snapshot().wards.len(), wards_before);
     assert_eq!(app.store.snapshot().people.len(), people_before);
 }
+
+#[test]
+fn p_on_a_grant_prints_its_handover_record_as_a_pdf() {
+    let (_dir, mut app) = demo_app(20, Lang::En);
+    let snap = app.store.snapshot();
+    let grant = snap
+        .grants
+        .values()
+        .find(|g| {
+            snap.grants_of(g.person_id)
+                .next()
+                .is_some_and(|first| !first.handover_record_no.is_empty())
+        })
+        .expect("a person whose first grant has a record number")
+        .clone();
+    app.request(screens::Request::OpenPerson(
+        grant.person_id,
+        screens::Section::Grants,
+    ));
+    let numbers: Vec<String> = app
+        .store
+        .snapshot()
+        .grants_of(grant.person_id)
+        .map(|g| g.handover_record_no.clone())
+        .collect();
+    press(&mut app, KeyCode::Char('p'));
+    let text = screen(&app, 100, 30);
+    assert!(text.contains("Print the handover record"), "{text}");
+    let out = TempDir::new().expect("tempdir");
+    let path = out.path().join("record.pdf");
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &path.display().to_string());
+    ctrl(&mut app, 's');
+    app.run_pending(&mut |_, _| {});
+    let pdf = std::fs::read(&path).expect("written");
+    assert!(pdf.starts_with(b"%PDF"), "a PDF");
+    assert!(screen(&app, 100, 30).contains("Wrote the handover record"));
+    let trail = app.store.audit_trail(None).expect("audit");
+    let printed = trail
+        .iter()
+        .find(|e| e.action == "print")
+        .expect("who printed is recorded");
+    assert!(
+        numbers
+            .iter()
+            .any(|n| !n.is_empty() && printed.detail.ends_with(n.as_str())),
+        "{} names one of {numbers:?}",
+        printed.detail
+    );
+}

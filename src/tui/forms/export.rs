@@ -24,15 +24,38 @@ use ExportField as F;
 /// The global dataset on trafficking publishes only counts of 11 or more.
 const PUBLIC_MINIMUM_COUNT: i64 = 11;
 
-fn default_path(kind: ExportKind, ctx: &Ctx) -> String {
-    let folder = directories::UserDirs::new()
+/// Where files for the officer go unless they say otherwise: Documents, else home.
+pub(super) fn documents_folder() -> std::path::PathBuf {
+    directories::UserDirs::new()
         .and_then(|d| {
             d.document_dir()
                 .map(|p| p.to_path_buf())
                 .or_else(|| Some(d.home_dir().to_path_buf()))
         })
-        .unwrap_or_default();
-    folder
+        .unwrap_or_default()
+}
+
+/// The file named in `field`, refused beside it when empty or in a folder that is not there.
+pub(super) fn read_path<Id: crate::tui::widgets::form::FieldId + Copy>(
+    form: &Form,
+    field: Id,
+    errors: &mut Refusal,
+) -> std::path::PathBuf {
+    let text = form.text(field);
+    let path = std::path::PathBuf::from(text.trim());
+    if text.trim().is_empty() {
+        errors.add(field, "err.required");
+    } else if !path
+        .parent()
+        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
+    {
+        errors.add(field, "err.folder_missing");
+    }
+    path
+}
+
+fn default_path(kind: ExportKind, ctx: &Ctx) -> String {
+    documents_folder()
         .join(format!(
             "sinhke-{}-{}.csv",
             kind.name(),
@@ -101,15 +124,7 @@ pub fn read(
     {
         errors.add(F::To, "err.period_to_before_from");
     }
-    let path = std::path::PathBuf::from(form.text(F::Path).trim());
-    if form.text(F::Path).trim().is_empty() {
-        errors.add(F::Path, "err.required");
-    } else if !path
-        .parent()
-        .is_some_and(|p| p.as_os_str().is_empty() || p.is_dir())
-    {
-        errors.add(F::Path, "err.folder_missing");
-    }
+    let path = read_path(form, F::Path, &mut errors);
     let suppress_below = if form.is_shown(F::Public) && form.toggle(F::Public) {
         match optional_number(form, F::Minimum, &mut errors) {
             Some(k) if (2..=1000).contains(&k) => Some(k as u64),

@@ -7,6 +7,7 @@ mod export;
 mod grant;
 mod person;
 mod plan;
+mod print;
 mod referral;
 mod settings;
 #[cfg(test)]
@@ -91,7 +92,13 @@ pub enum FormPurpose {
         kind: ExportKind,
         filter: crate::report::Filter,
     },
+    /// A grant's handover record as a PDF to print and sign.
+    PrintHandover {
+        grant: Id,
+    },
 }
+
+pub use print::PrintJob;
 
 /// What a chosen folder is for, and what happens once it is chosen.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -124,6 +131,7 @@ pub enum Save {
     Schedule(Schedule),
     Folder(FolderUse, std::path::PathBuf),
     Export(ExportJob),
+    Print(PrintJob),
 }
 
 /// Problems a form found: beside fields, and for the form as a whole.
@@ -185,6 +193,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         FormPurpose::Schedule(kind) => settings::build_schedule(*kind, ctx),
         FormPurpose::Folder(purpose) => settings::build_folder(purpose, ctx),
         FormPurpose::Export { kind, filter } => export::build(*kind, filter, ctx),
+        FormPurpose::PrintHandover { grant } => print::build(*grant, ctx)?,
     };
     on_change(&mut form, purpose, ctx);
     Ok(form)
@@ -243,6 +252,7 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Refus
         FormPurpose::Export { kind, filter } => {
             export::read(form, *kind, filter.ward.clone(), ctx).map(Save::Export)
         }
+        FormPurpose::PrintHandover { grant } => print::read(form, *grant, ctx).map(Save::Print),
     }
 }
 
@@ -276,8 +286,8 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
         Save::Folder(FolderUse::Exchange { .. }, folder) => {
             store.set_exchange_folder(&folder).map(|_| None)
         }
-        // Exports write no records: the app starts them once any question is answered.
-        Save::Export(_) => Ok(None),
+        // Exports and prints write no records: the app starts them.
+        Save::Export(_) | Save::Print(_) => Ok(None),
     }
 }
 
@@ -302,6 +312,9 @@ pub fn problems_to_fields(form: &Form, purpose: &FormPurpose, rejected: &[Reject
             }
             FormPurpose::Folder(_) => out.domain(problems, |_| Some(settings::FolderField::Folder)),
             FormPurpose::Export { .. } => out.domain(problems, export::ExportField::from_domain),
+            FormPurpose::PrintHandover { .. } => {
+                out.domain(problems, print::PrintField::from_domain)
+            }
         }
     }
     out

@@ -78,6 +78,14 @@ fn every_field_id_of_every_form_is_on_its_form() {
     let (_dir, mut app) = demo_app(20, Lang::Vi);
     let person = first_person(&app);
     let m = a_planned_milestone(&app, true);
+    let numbered = app
+        .store
+        .snapshot()
+        .grants
+        .values()
+        .find(|g| !g.handover_record_no.is_empty())
+        .expect("a grant with a record number")
+        .id;
     let purposes = [
         FormPurpose::Person(None),
         FormPurpose::Plan {
@@ -109,6 +117,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
             kind: ExportKind::Wards,
             filter: crate::report::Filter::default(),
         },
+        FormPurpose::PrintHandover { grant: numbered },
     ];
     for purpose in purposes {
         open(&mut app, purpose.clone());
@@ -124,6 +133,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
             FormPurpose::Schedule(_) => all_on(f, settings::ScheduleField::ALL),
             FormPurpose::Folder(_) => all_on(f, settings::FolderField::ALL),
             FormPurpose::Export { .. } => all_on(f, export::ExportField::ALL),
+            FormPurpose::PrintHandover { .. } => all_on(f, print::PrintField::ALL),
         }
         // Reading a form back touches every field it reads: none may be missing.
         let ctx = app.ctx();

@@ -145,6 +145,7 @@ impl PersonPage {
                 self.section != Section::History && self.cursor().selected < items.len(self.section)
             }
             Cmd::RecordVisit => items.milestones.iter().any(|m| m.status.is_open()),
+            Cmd::Print => self.section == Section::Grants && !items.grants.is_empty(),
             _ => true,
         }
     }
@@ -221,6 +222,10 @@ impl PersonPage {
                     })
                 }),
                 Section::History => Outcome::Ignored,
+            },
+            Cmd::Print => match (self.section, items.grants.get(selected)) {
+                (Section::Grants, Some(g)) => open(FormPurpose::PrintHandover { grant: g.id }),
+                _ => Outcome::Do(Request::Status("status.print_on_a_grant")),
             },
             Cmd::RecordVisit => {
                 let target = if self.section == Section::FollowUps {
