@@ -20,6 +20,7 @@ pub fn store_message(err: &StoreError, lang: Lang) -> String {
         StoreError::Output(e) => e.path_and_detail(),
         StoreError::ReadOnly(d)
         | StoreError::Io(d)
+        | StoreError::Unreadable(d)
         | StoreError::CodeTaken(d)
         | StoreError::UnknownUser(d)
         | StoreError::UserExists(d)

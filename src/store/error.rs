@@ -30,6 +30,9 @@ pub enum StoreError {
     ReadOnly(String),
     #[error("the disk refused the operation: {0}")]
     Io(String),
+    /// A value in the database does not open or decode: damage, not the disk refusing.
+    #[error("a value in the database cannot be read: {0}")]
+    Unreadable(String),
     #[error("some records are not valid")]
     Invalid(Vec<Rejected>),
     #[error("the database already holds records")]
@@ -176,6 +179,7 @@ impl StoreError {
             StoreError::Refused(r) => r.message_key(),
             StoreError::ReadOnly(_) => "store.read_only",
             StoreError::Io(_) => "store.io",
+            StoreError::Unreadable(_) => "store.unreadable",
             StoreError::Invalid(_) => "store.invalid",
             StoreError::NotEmpty => "store.not_empty",
             StoreError::NotFound => "store.not_found",
@@ -204,7 +208,7 @@ impl StoreError {
     pub(crate) fn from_codec(err: CodecError) -> StoreError {
         match err {
             CodecError::NoRandomness => StoreError::NoRandomness,
-            other => StoreError::Io(other.to_string()),
+            other => StoreError::Unreadable(other.to_string()),
         }
     }
 

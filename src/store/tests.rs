@@ -504,3 +504,16 @@ fn check_finds_a_value_that_is_not_its_winning_version() {
         "{findings:?}"
     );
 }
+
+#[test]
+fn a_value_that_does_not_open_is_called_unreadable_not_a_disk_refusal() {
+    let (_dir, store) = fresh();
+    store
+        .tree(keys::DEVICES)
+        .insert(b"0123456789abcdef", b"not a sealed value".to_vec())
+        .expect("plant");
+    let err = store.known_devices().expect_err("refused");
+    assert!(matches!(err, StoreError::Unreadable(_)), "{err:?}");
+    let text = crate::messages::store_message(&err, crate::i18n::Lang::En);
+    assert!(text.contains("sinhke check"), "{text}");
+}
