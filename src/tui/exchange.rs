@@ -30,51 +30,23 @@ impl App {
         let Some(folder) = self.exchange_folder(super::app::Work::SendBundles) else {
             return;
         };
-        let lang = self.lang;
         let targets = match folder::targets(&self.store) {
             Ok(targets) => targets,
             Err(e) => return self.store_failed(&e),
         };
-        let mut lines = Vec::new();
-        if targets.is_empty() {
-            lines.push(Line::new(
-                LineState::Done,
-                None,
-                t(lang, "sync.no_targets").to_string(),
-            ));
-        }
         let total = targets.len();
+        let mut written = Vec::new();
         for (done, target) in targets.into_iter().enumerate() {
             progress(done, total);
-            let written = folder::send_into(&mut self.store, &folder, target);
-            lines.push(match written.result {
-                Ok((path, sent)) => Line::new(
-                    LineState::Done,
-                    Some(file_name(&path)),
-                    tf(
-                        lang,
-                        "sync.line_sent",
-                        &[
-                            ("file", &file_name(&path)),
-                            ("count", &sent.versions),
-                            ("ward", &sent.ward),
-                        ],
-                    ),
-                ),
-                Err(e) => Line::new(
-                    LineState::Refused,
-                    None,
-                    tf(
-                        lang,
-                        "sync.line_send_failed",
-                        &[
-                            ("ward", &written.ward),
-                            ("detail", &crate::messages::store_message(&e, lang)),
-                        ],
-                    ),
-                ),
-            });
+            written.push(folder::send_into(&mut self.store, &folder, target));
         }
+        let lines = Line::in_both(|lang| {
+            if written.is_empty() {
+                let text = t(lang, "sync.no_targets").to_string();
+                return vec![Line::new(LineState::Done, None, text)];
+            }
+            written.iter().map(|w| sent_line(w, lang)).collect()
+        });
         self.finish_exchange(lines);
     }
 
@@ -93,58 +65,61 @@ impl App {
                 match folder::bundles_in(&self.store, &folder) {
                     Ok(found) => found.into_iter().map(|f| f.path).collect(),
                     Err(e) => {
-                        let text = tf(
-                            self.lang,
-                            "sync.cannot_read",
-                            &[("path", &folder.display()), ("detail", &e)],
-                        );
-                        return self.finish_exchange(vec![Line::new(
-                            LineState::Refused,
-                            None,
-                            text,
-                        )]);
+                        let lines = Line::in_both(|lang| {
+                            let text = tf(
+                                lang,
+                                "sync.cannot_read",
+                                &[("path", &folder.display()), ("detail", &e)],
+                            );
+                            vec![Line::new(LineState::Refused, None, text)]
+                        });
+                        return self.finish_exchange(lines);
                     }
                 }
             }
         };
-        let mut lines = Vec::new();
-        if files.is_empty() {
-            lines.push(Line::new(
-                LineState::Done,
-                None,
-                t(self.lang, "sync.nothing_to_receive").to_string(),
-            ));
-        }
+        let mut received = Vec::new();
         for (done, path) in files.iter().enumerate() {
             progress(done, files.len());
-            let name = file_name(path);
-            match folder::receive_from(&mut self.store, path) {
-                Ok(got) => received_lines(&mut lines, &name, &got, self.lang),
-                Err(e) => lines.push(refused_line(&name, path, e, self.lang)),
-            }
+            received.push((path, folder::receive_from(&mut self.store, path)));
         }
+        let lines = Line::in_both(|lang| {
+            let mut lines = Vec::new();
+            if received.is_empty() {
+                let text = t(lang, "sync.nothing_to_receive").to_string();
+                lines.push(Line::new(LineState::Done, None, text));
+            }
+            for (path, result) in &received {
+                let name = file_name(path);
+                match result {
+                    Ok(got) => received_lines(&mut lines, &name, got, lang),
+                    Err(e) => lines.push(refused_line(&name, path, e, lang)),
+                }
+            }
+            lines
+        });
         self.finish_exchange(lines);
     }
 
     pub(super) fn accept_device(&mut self, fingerprint: &str) {
         match sync::accept(&mut self.store, fingerprint) {
             Ok((device, merged)) => {
-                let mut lines = vec![Line::new(
-                    LineState::Done,
-                    None,
-                    tf(
-                        self.lang,
+                let lines = Line::in_both(|lang| {
+                    let text = tf(
+                        lang,
                         "sync.accepted",
                         &[
                             ("fingerprint", &device.public.fingerprint()),
                             ("ward", &device.public.ward.clone().unwrap_or_default()),
                             ("count", &merged.len()),
                         ],
-                    ),
-                )];
-                for got in &merged {
-                    received_lines(&mut lines, "", got, self.lang);
-                }
+                    );
+                    let mut lines = vec![Line::new(LineState::Done, None, text)];
+                    for got in &merged {
+                        received_lines(&mut lines, "", got, lang);
+                    }
+                    lines
+                });
                 self.finish_exchange(lines);
             }
             Err(e) => self.store_failed(&e),
@@ -181,6 +156,37 @@ impl App {
         self.status = Some((t(self.lang, key).to_string(), kind));
         self.screens.sync.show_outcome(lines);
         self.version += 1;
+    }
+}
+
+/// What writing one bundle did.
+fn sent_line(written: &folder::Written, lang: Lang) -> Line {
+    match &written.result {
+        Ok((path, sent)) => Line::new(
+            LineState::Done,
+            Some(file_name(path)),
+            tf(
+                lang,
+                "sync.line_sent",
+                &[
+                    ("file", &file_name(path)),
+                    ("count", &sent.versions),
+                    ("ward", &sent.ward),
+                ],
+            ),
+        ),
+        Err(e) => Line::new(
+            LineState::Refused,
+            None,
+            tf(
+                lang,
+                "sync.line_send_failed",
+                &[
+                    ("ward", &written.ward),
+                    ("detail", &crate::messages::store_message(e, lang)),
+                ],
+            ),
+        ),
     }
 }
 
@@ -244,7 +250,7 @@ fn received_lines(lines: &mut Vec<Line>, name: &str, got: &Received, lang: Lang)
     }
 }
 
-fn refused_line(name: &str, path: &Path, e: ReceiveError, lang: Lang) -> Line {
+fn refused_line(name: &str, path: &Path, e: &ReceiveError, lang: Lang) -> Line {
     let file = Some(name.to_string());
     match e {
         ReceiveError::Read(e) => Line::new(

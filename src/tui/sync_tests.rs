@@ -223,6 +223,13 @@ fn a_bundle_that_cannot_be_read_is_named_with_why_and_nothing_changes() {
     work(&mut p.sup, 'r');
     let text = screen(&p.sup, 80, 24);
     assert!(text.contains("CT-week12.bundle: không nhận."), "{text}");
+    // What the exchange did reads in the language chosen afterwards, too.
+    press(&mut p.sup, KeyCode::Char('L'));
+    let english = screen(&p.sup, 80, 24);
+    assert!(
+        english.contains("CT-week12.bundle: not received."),
+        "{english}"
+    );
     assert!(text.contains("không nhận"), "the file is marked: {text}");
     assert_eq!(p.sup.store.snapshot().record_count(), before);
 }

@@ -59,13 +59,33 @@ pub enum LineState {
 pub struct ExchangeLine {
     /// The bundle file it is about, if any.
     pub file: Option<String>,
-    pub text: String,
+    /// In Vietnamese and in English: L switches the screen's language afterwards too.
+    text: [String; 2],
     pub state: LineState,
 }
 
 impl ExchangeLine {
     pub fn new(state: LineState, file: Option<String>, text: String) -> ExchangeLine {
-        ExchangeLine { file, text, state }
+        ExchangeLine {
+            file,
+            text: [text.clone(), text],
+            state,
+        }
+    }
+
+    pub fn text(&self, lang: crate::i18n::Lang) -> &str {
+        &self.text[usize::from(lang == crate::i18n::Lang::En)]
+    }
+
+    /// The lines `make` writes, in both languages (it must write the same lines in each).
+    pub fn in_both(make: impl Fn(crate::i18n::Lang) -> Vec<ExchangeLine>) -> Vec<ExchangeLine> {
+        let english = make(crate::i18n::Lang::En);
+        let mut lines = make(crate::i18n::Lang::Vi);
+        for (line, en) in lines.iter_mut().zip(english) {
+            let [text, _] = en.text;
+            line.text[1] = text;
+        }
+        lines
     }
 }
 
@@ -277,7 +297,7 @@ impl Screen for SyncScreen {
             .outcome
             .iter()
             .map(|l| {
-                Paragraph::new(l.text.as_str())
+                Paragraph::new(l.text(ctx.lang))
                     .wrap(Wrap { trim: true })
                     .line_count(area.width)
             })
@@ -561,7 +581,7 @@ impl SyncScreen {
                 LineState::Look => theme.warning(),
                 _ => Style::new(),
             };
-            lines.push(Line::styled(l.text.clone(), style));
+            lines.push(Line::styled(l.text(ctx.lang).to_string(), style));
         }
         Paragraph::new(lines)
             .wrap(Wrap { trim: true })
