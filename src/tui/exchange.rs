@@ -273,7 +273,7 @@ fn refused_line(name: &str, path: &Path, e: &ReceiveError, lang: Lang) -> Line {
         ),
         // Superseded by a later bundle from the same laptop: all it holds is here.
         ReceiveError::Store(e @ StoreError::Refused(Refusal::Older { .. })) => {
-            let text = format!("{name}: {}", crate::messages::store_message(&e, lang));
+            let text = format!("{name}: {}", crate::messages::store_message(e, lang));
             Line::new(LineState::Already, file, text)
         }
         ReceiveError::Store(e) => Line::new(
@@ -284,7 +284,7 @@ fn refused_line(name: &str, path: &Path, e: &ReceiveError, lang: Lang) -> Line {
                 "sync.line_refused",
                 &[
                     ("file", &name),
-                    ("reason", &crate::messages::store_message(&e, lang)),
+                    ("reason", &crate::messages::store_message(e, lang)),
                 ],
             ),
         ),
