@@ -272,10 +272,12 @@ fn refused_line(name: &str, path: &Path, e: &ReceiveError, lang: Lang) -> Line {
             ),
         ),
         // Superseded by a later bundle from the same laptop: all it holds is here.
-        ReceiveError::Store(e @ StoreError::Refused(Refusal::Older { .. })) => {
-            let text = format!("{name}: {}", crate::messages::store_message(e, lang));
-            Line::new(LineState::Already, file, text)
-        }
+        // (Its number, a time in milliseconds, means nothing to a person.)
+        ReceiveError::Store(StoreError::Refused(Refusal::Older { .. })) => Line::new(
+            LineState::Already,
+            file,
+            tf(lang, "sync.line_older", &[("file", &name)]),
+        ),
         ReceiveError::Store(e) => Line::new(
             LineState::Refused,
             file,

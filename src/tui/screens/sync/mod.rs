@@ -292,7 +292,7 @@ impl Screen for SyncScreen {
             page.render(area, buf, ctx);
             return None;
         }
-        // Each line as many rows as it wraps to, at most a third of the screen.
+        // Each line as many rows as it wraps to, at most half the screen.
         let wrapped: usize = self
             .outcome
             .iter()
@@ -302,7 +302,7 @@ impl Screen for SyncScreen {
                     .line_count(area.width)
             })
             .sum();
-        let outcome_height = (wrapped.max(1) as u16 + 1).min(area.height / 3);
+        let outcome_height = (wrapped.max(1) as u16 + 1).min(area.height / 2);
         let [top, tabs, list, outcome] = Layout::vertical([
             Constraint::Length(2),
             Constraint::Length(1),
