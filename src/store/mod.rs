@@ -299,4 +299,4 @@ mod actions_tests;
 #[cfg(test)]
 mod security_tests;
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;

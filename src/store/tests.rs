@@ -17,6 +17,18 @@ pub(super) fn open(dir: &Path) -> Store {
     open_as(dir, &supervisor())
 }
 
+/// A database (new, or as it is) opened by `name` with the tests' passphrase, cheaply.
+pub(crate) fn open_named(dir: &Path, name: &str) -> Store {
+    let credentials = Credentials::new(name, "test passphrase");
+    Store::open_with_kdf(
+        dir,
+        OpenMode::CreateIfMissing,
+        &credentials,
+        KdfParams::TEST,
+    )
+    .expect("open")
+}
+
 pub(super) fn open_as(dir: &Path, credentials: &Credentials) -> Store {
     let mut store =
         Store::open_with_kdf(dir, OpenMode::CreateIfMissing, credentials, KdfParams::TEST)

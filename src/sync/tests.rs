@@ -15,16 +15,7 @@ pub(super) struct Db {
     pub store: Store,
 }
 
-fn open(dir: &std::path::Path, name: &str) -> Store {
-    let credentials = Credentials::new(name, "test passphrase");
-    Store::open_with_kdf(
-        dir,
-        OpenMode::CreateIfMissing,
-        &credentials,
-        KdfParams::TEST,
-    )
-    .expect("open")
-}
+use crate::store::tests::open_named as open;
 
 fn ward(code: &str) -> Ward {
     Ward {
@@ -122,8 +113,18 @@ fn a_ward_joins_sends_its_people_and_gets_the_approval_back() {
     assert!(!once.already && twice.already);
 }
 
-#[test]
-fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels() {
+fn edit(db: &mut Db, id: Id, change: impl FnOnce(&mut Person)) {
+    let mut p = db.store.snapshot().people[&id].clone();
+    change(&mut p);
+    db.store.save_person(p).unwrap();
+}
+
+/// Hoa, made on a CT laptop and sent to the supervisor, then changed on the laptop by
+/// `at_ward` and at the supervisor by `at_sup`; the laptop's change is then sent up.
+fn changed_on_both_sides(
+    at_ward: impl FnOnce(&mut Person),
+    at_sup: impl FnOnce(&mut Person),
+) -> (Db, Db, Id, Received) {
     let mut sup = supervisor();
     let mut ct = ward_laptop(&mut sup, "CT");
     let hoa = ct
@@ -131,16 +132,23 @@ fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels(
         .save_person(person("Nguyễn Thị Hoa", "CT"))
         .unwrap();
     exchange_up(&mut ct, &mut sup);
-    let mut at_ward = ct.store.snapshot().people[&hoa.id].clone();
-    at_ward.phone = "0911 111 111".into();
-    ct.store.save_person(at_ward).unwrap();
-    let mut at_sup = sup.store.snapshot().people[&hoa.id].clone();
-    at_sup.phone = "0922 222 222".into();
-    at_sup.address = "Tổ 9".into();
-    sup.store.save_person(at_sup).unwrap();
+    edit(&mut ct, hoa.id, at_ward);
+    edit(&mut sup, hoa.id, at_sup);
     let got = exchange_up(&mut ct, &mut sup);
+    (sup, ct, hoa.id, got)
+}
+
+#[test]
+fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels() {
+    let (mut sup, mut ct, hoa, got) = changed_on_both_sides(
+        |p| p.phone = "0911 111 111".into(),
+        |p| {
+            p.phone = "0922 222 222".into();
+            p.address = "Tổ 9".into();
+        },
+    );
     assert_eq!(got.report.new_conflicts, 1);
-    let record = person_ref(hoa.id);
+    let record = person_ref(hoa);
     let view = sup.store.conflict_view(&record).unwrap();
     assert_eq!(view.heads.len(), 2);
     let phone = view.fields.iter().find(|f| f.field == "phone").unwrap();
@@ -155,32 +163,22 @@ fn same_field_edits_are_a_conflict_a_person_resolves_and_the_resolution_travels(
     let keep = ward_head.version.id.to_string();
     sup.store.resolve(&record, &Resolution::Keep(keep)).unwrap();
     assert!(sup.store.conflicts().is_empty());
-    assert_eq!(sup.store.snapshot().people[&hoa.id].phone, "0911 111 111");
+    assert_eq!(sup.store.snapshot().people[&hoa].phone, "0911 111 111");
     exchange_down(&mut sup, &mut ct, "CT");
     assert!(ct.store.conflicts().is_empty());
     assert_eq!(
-        ct.store.snapshot().people[&hoa.id],
-        sup.store.snapshot().people[&hoa.id]
+        ct.store.snapshot().people[&hoa],
+        sup.store.snapshot().people[&hoa]
     );
 }
 
 #[test]
 fn parallel_edits_of_different_fields_are_offered_as_one_merged_record() {
-    let mut sup = supervisor();
-    let mut ct = ward_laptop(&mut sup, "CT");
-    let hoa = ct
-        .store
-        .save_person(person("Nguyễn Thị Hoa", "CT"))
-        .unwrap();
-    exchange_up(&mut ct, &mut sup);
-    let mut a = ct.store.snapshot().people[&hoa.id].clone();
-    a.phone = "0911 111 111".into();
-    ct.store.save_person(a).unwrap();
-    let mut b = sup.store.snapshot().people[&hoa.id].clone();
-    b.address = "Tổ 9".into();
-    sup.store.save_person(b).unwrap();
-    exchange_up(&mut ct, &mut sup);
-    let record = person_ref(hoa.id);
+    let (mut sup, _ct, hoa, _) = changed_on_both_sides(
+        |p| p.phone = "0911 111 111".into(),
+        |p| p.address = "Tổ 9".into(),
+    );
+    let record = person_ref(hoa);
     let view = sup.store.conflict_view(&record).unwrap();
     let Some(Change::Person(merged)) = view.merged else {
         panic!("no merged proposal")
@@ -190,7 +188,7 @@ fn parallel_edits_of_different_fields_are_offered_as_one_merged_record() {
         ("0911 111 111", "Tổ 9")
     );
     sup.store.resolve(&record, &Resolution::Merge).unwrap();
-    let now = &sup.store.snapshot().people[&hoa.id];
+    let now = &sup.store.snapshot().people[&hoa];
     assert_eq!(
         (now.phone.as_str(), now.address.as_str()),
         ("0911 111 111", "Tổ 9")
@@ -784,19 +782,10 @@ fn in_a_shared_folder_each_laptop_picks_up_only_what_travels_its_way() {
 
 #[test]
 fn an_officer_of_another_ward_does_not_see_a_wards_conflicts() {
-    let mut sup = supervisor();
-    let mut ct = ward_laptop(&mut sup, "CT");
-    let hoa = ct
-        .store
-        .save_person(person("Nguyễn Thị Hoa", "CT"))
-        .unwrap();
-    exchange_up(&mut ct, &mut sup);
-    for (db, phone) in [(&mut ct, "0911 111 111"), (&mut sup, "0922 222 222")] {
-        let mut p = db.store.snapshot().people[&hoa.id].clone();
-        p.phone = phone.into();
-        db.store.save_person(p).unwrap();
-    }
-    exchange_up(&mut ct, &mut sup);
+    let (mut sup, _ct, hoa, _) = changed_on_both_sides(
+        |p| p.phone = "0911 111 111".into(),
+        |p| p.phone = "0922 222 222".into(),
+    );
     assert_eq!(sup.store.visible_conflicts().len(), 1);
     for (name, ward) in [("Cán bộ HH", "HH"), ("Cán bộ CT", "CT")] {
         sup.store
@@ -822,7 +811,7 @@ fn an_officer_of_another_ward_does_not_see_a_wards_conflicts() {
     };
     let hh = as_officer("Cán bộ HH");
     assert!(hh.visible_conflicts().is_empty(), "another ward's conflict");
-    let record = person_ref(hoa.id);
+    let record = person_ref(hoa);
     assert!(matches!(
         hh.conflict_view(&record),
         Err(StoreError::OutsideWard(_))

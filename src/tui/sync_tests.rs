@@ -8,7 +8,6 @@ use super::theme::Theme;
 use crate::domain::snapshot::tests::{sample_person, sample_ward};
 use crate::domain::{Id, Person, Ward};
 use crate::i18n::Lang;
-use crate::store::{Credentials, KdfParams, OpenMode, Store};
 use ratatui::crossterm::event::KeyCode;
 use std::path::Path;
 use tempfile::TempDir;
@@ -36,14 +35,7 @@ fn programme() -> Programme {
     sup.add_ward(ward("CT", "Cao Thắng")).unwrap();
     sup.add_ward(ward("HH", "Hồng Hà")).unwrap();
     let kit = crate::sync::make_kit(&mut sup, "CT").unwrap();
-    let credentials = Credentials::new("Cán bộ Huệ", "test passphrase");
-    let mut at_ward = Store::open_with_kdf(
-        ward_dir.path(),
-        OpenMode::CreateIfMissing,
-        &credentials,
-        KdfParams::TEST,
-    )
-    .unwrap();
+    let mut at_ward = crate::store::tests::open_named(ward_dir.path(), "Cán bộ Huệ");
     crate::sync::join(&mut at_ward, &kit).unwrap();
     let today = crate::domain::dates::parse_date("2025-06-01").unwrap();
     sup.set_today(today);
@@ -80,6 +72,13 @@ fn person(name: &str) -> Person {
         ward: "CT".into(),
         ..sample_person()
     }
+}
+
+/// Changes a person and saves it, as a form would.
+fn edit(app: &mut App, id: Id, change: impl FnOnce(&mut Person)) {
+    let mut person = app.store.snapshot().people[&id].clone();
+    change(&mut person);
+    app.store.save_person(person).unwrap();
 }
 
 /// The screen with what differs from run to run (keys, clock times) fixed.
@@ -160,15 +159,13 @@ fn a_ward_sends_the_supervisor_accepts_resolves_a_conflict_on_screen_and_sends_i
     assert!(screen(&p.sup, 80, 24).contains("đã gộp 1 gói đang chờ"));
 
     // Both change Hoa's phone: a conflict, which the supervisor resolves on screen.
-    let mut at_ward = p.ward.store.snapshot().people[&hoa.id].clone();
-    at_ward.phone = "0911 111 111".into();
-    p.ward.store.save_person(at_ward).unwrap();
+    edit(&mut p.ward, hoa.id, |h| h.phone = "0911 111 111".into());
     // The supervisor's edit comes later, so its version is the one shown meanwhile.
     std::thread::sleep(std::time::Duration::from_millis(5));
-    let mut at_sup = p.sup.store.snapshot().people[&hoa.id].clone();
-    at_sup.phone = "0922 222 222".into();
-    at_sup.address = "Tổ 9".into();
-    p.sup.store.save_person(at_sup).unwrap();
+    edit(&mut p.sup, hoa.id, |h| {
+        h.phone = "0922 222 222".into();
+        h.address = "Tổ 9".into();
+    });
     work(&mut p.ward, 's');
     work(&mut p.sup, 'r');
     let text = screen(&p.sup, 80, 24);
@@ -268,12 +265,8 @@ fn edits_of_different_fields_are_offered_merged_and_the_merge_keeps_both() {
     let mut p = programme();
     let hoa = p.ward.store.save_person(person("Nguyễn Thị Hoa")).unwrap();
     accepted(&mut p);
-    let mut at_ward = p.ward.store.snapshot().people[&hoa.id].clone();
-    at_ward.phone = "0911 111 111".into();
-    p.ward.store.save_person(at_ward).unwrap();
-    let mut at_sup = p.sup.store.snapshot().people[&hoa.id].clone();
-    at_sup.address = "Tổ 9".into();
-    p.sup.store.save_person(at_sup).unwrap();
+    edit(&mut p.ward, hoa.id, |h| h.phone = "0911 111 111".into());
+    edit(&mut p.sup, hoa.id, |h| h.address = "Tổ 9".into());
     choose_folder(&mut p.ward, p.folder.path());
     work(&mut p.ward, 's');
     choose_folder(&mut p.sup, p.folder.path());

@@ -4,7 +4,7 @@
 use super::*;
 use crate::domain::dates::parse_date;
 use crate::i18n::Lang;
-use crate::store::{Credentials, KdfParams, OpenMode, Store};
+use crate::store::Store;
 use ratatui::Terminal;
 use ratatui::backend::TestBackend;
 use ratatui::crossterm::event::{KeyCode, KeyEvent, KeyModifiers};
@@ -14,14 +14,7 @@ const TODAY: &str = "2025-06-01";
 
 /// A new database with "Cán bộ Lan" as its first user (a supervisor), cheap to open.
 pub(crate) fn open_as_lan(dir: &std::path::Path) -> Store {
-    let credentials = Credentials::new("Cán bộ Lan", "test passphrase");
-    Store::open_with_kdf(
-        dir,
-        OpenMode::CreateIfMissing,
-        &credentials,
-        KdfParams::TEST,
-    )
-    .expect("open")
+    crate::store::tests::open_named(dir, "Cán bộ Lan")
 }
 
 /// An app over a small demo database, with a fixed day and officer.
