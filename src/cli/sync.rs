@@ -371,30 +371,16 @@ fn show_conflict(store: &Store, record: &RecordRef, lang: Lang) -> Result<(), St
         );
     }
     // Field by field: the value before the versions parted, then each version's.
-    use crate::report::record_fields::rows;
-    for change in &view.fields {
-        let before = view.ancestor.as_ref().map(|a| rows(a, change.field, lang));
-        let heads: Vec<_> = view
+    let heads: Vec<&crate::store::Change> = view.heads.iter().map(|h| &h.record).collect();
+    for line in crate::report::record_fields::compare(view.ancestor.as_ref(), &heads, None, lang) {
+        let values: Vec<String> = line
             .heads
             .iter()
-            .map(|h| rows(&h.record, change.field, lang))
+            .enumerate()
+            .map(|(n, v)| format!("{}: {v}", n + 1))
             .collect();
-        for (i, row) in heads[0].iter().enumerate() {
-            let value = |rows: &Vec<crate::report::record_fields::Row>| {
-                rows.get(i).map(|r| r.value.clone()).unwrap_or_default()
-            };
-            let was = before.as_ref().map(value).unwrap_or_default();
-            let now: Vec<String> = heads.iter().map(value).collect();
-            if now.iter().all(|v| *v == was) {
-                continue; // a part of the field no version changed
-            }
-            let values: Vec<String> = now
-                .iter()
-                .enumerate()
-                .map(|(n, v)| format!("{}: {v}", n + 1))
-                .collect();
-            say!("  {}: {was} → {}", t(lang, row.label), values.join(" | "));
-        }
+        let label = t(lang, line.label);
+        say!("  {label}: {} → {}", line.before, values.join(" | "));
     }
     let clashing: Vec<&str> = view
         .fields

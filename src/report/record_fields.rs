@@ -31,6 +31,52 @@ pub fn rows(record: &Change, field: &str, lang: Lang) -> Vec<Row> {
     out.rows
 }
 
+/// One line of a comparison of versions: a field (or part of one) and its value before
+/// the versions parted, in each version, and in the merged proposal if there is one.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Compared {
+    pub label: &'static str,
+    pub field: &'static str,
+    pub before: String,
+    pub heads: Vec<String>,
+    pub merged: Option<String>,
+}
+
+/// Every line where the versions differ from each other or from `before`: the fields
+/// they changed and no others, part by part.
+pub fn compare(
+    before: Option<&Change>,
+    heads: &[&Change],
+    merged: Option<&Change>,
+    lang: Lang,
+) -> Vec<Compared> {
+    let Some(first) = heads.first() else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for field in crate::store::field_names(first) {
+        let of_heads: Vec<Vec<Row>> = heads.iter().map(|h| rows(h, field, lang)).collect();
+        let of_before = before.map(|b| rows(b, field, lang));
+        let of_merged = merged.map(|m| rows(m, field, lang));
+        for (i, row) in of_heads[0].iter().enumerate() {
+            let value = |rows: &Vec<Row>| rows.get(i).map(|r| r.value.clone()).unwrap_or_default();
+            let now: Vec<String> = of_heads.iter().map(value).collect();
+            let was = of_before.as_ref().map(value).unwrap_or_default();
+            if now.iter().all(|v| *v == was) {
+                continue; // a part of the field no version changed
+            }
+            out.push(Compared {
+                label: row.label,
+                field,
+                before: was,
+                heads: now,
+                merged: of_merged.as_ref().map(value),
+            });
+        }
+    }
+    out
+}
+
 struct Rows {
     lang: Lang,
     rows: Vec<Row>,

@@ -4,7 +4,7 @@
 //! person to choose. ←/→ choose a version (or the merged one), Enter keeps it.
 
 use super::super::{Ctx, Outcome, Request};
-use crate::report::record_fields;
+use crate::report::record_fields::{self, Compared};
 use crate::store::versions::RecordRef;
 use crate::store::{Change, Resolution, Store};
 use crate::tui::keymap::Cmd;
@@ -70,15 +70,6 @@ pub struct ConflictPage {
     /// Which version Enter keeps: a head, or (one past the last head) the merged one.
     choice: usize,
     rows: ListCursor,
-}
-
-/// One line of the comparison: a field (or part of one) and its value in each column.
-struct Compared {
-    label: &'static str,
-    before: String,
-    heads: Vec<String>,
-    merged: Option<String>,
-    clash: bool,
 }
 
 impl ConflictPage {
@@ -214,42 +205,13 @@ impl ConflictPage {
         }
     }
 
-    /// Every line where the columns differ: the fields the versions changed, and no
-    /// others, part by part.
+    /// Every line where the versions differ, as `record_fields::compare` finds them.
     fn compared(&self, ctx: &Ctx) -> Vec<Compared> {
         let Some(l) = &self.loaded else {
             return Vec::new();
         };
-        let Some(first) = l.heads.first() else {
-            return Vec::new();
-        };
-        let rows_of = |record: &Change, field: &str| record_fields::rows(record, field, ctx.lang);
-        let mut out = Vec::new();
-        for field in crate::store::field_names(&first.record) {
-            let heads: Vec<_> = l.heads.iter().map(|h| rows_of(&h.record, field)).collect();
-            let before = l.ancestor.as_ref().map(|a| rows_of(a, field));
-            let merged = l.merged.as_ref().map(|m| rows_of(m, field));
-            for (i, row) in heads[0].iter().enumerate() {
-                let value = |rows: &Vec<record_fields::Row>| {
-                    rows.get(i).map(|r| r.value.clone()).unwrap_or_default()
-                };
-                let head_values: Vec<String> = heads.iter().map(value).collect();
-                let before_value = before.as_ref().map(value).unwrap_or_default();
-                let differs = head_values.iter().any(|v| *v != before_value)
-                    || head_values.iter().any(|v| *v != head_values[0]);
-                if !differs {
-                    continue;
-                }
-                out.push(Compared {
-                    label: row.label,
-                    before: before_value,
-                    heads: head_values,
-                    merged: merged.as_ref().map(value),
-                    clash: l.clashing.contains(&field),
-                });
-            }
-        }
-        out
+        let heads: Vec<&Change> = l.heads.iter().map(|h| &h.record).collect();
+        record_fields::compare(l.ancestor.as_ref(), &heads, l.merged.as_ref(), ctx.lang)
     }
 
     pub fn render(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) {
@@ -293,7 +255,7 @@ impl ConflictPage {
             let words: Vec<&str> = self
                 .compared(ctx)
                 .iter()
-                .filter(|c| c.clash)
+                .filter(|c| l.clashing.contains(&c.field))
                 .map(|c| ctx.t(c.label))
                 .collect();
             crate::i18n::tf(
@@ -352,7 +314,7 @@ impl ConflictPage {
             theme,
             |i| {
                 let c = &compared[i];
-                let label_style = if c.clash {
+                let label_style = if l.clashing.contains(&c.field) {
                     theme.warning()
                 } else {
                     theme.label()
