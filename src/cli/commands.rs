@@ -3,6 +3,7 @@
 use super::{Cli, Command, Failure, WardAction, security};
 use crate::domain::Ward;
 use crate::i18n::tf;
+use crate::report::export::FileFormat;
 use crate::store::{OpenMode, StoreError};
 
 pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
@@ -20,6 +21,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Export {
             report,
             out,
+            format,
+            details,
             include_names,
             ward,
             from,
@@ -30,6 +33,8 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
             let request = super::files::ExportRequest {
                 report,
                 out,
+                format: format.unwrap_or_else(|| FileFormat::of_path(out)),
+                details: *details,
                 include_names: *include_names,
                 ward: ward.as_deref(),
                 from: *from,

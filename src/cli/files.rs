@@ -1,13 +1,15 @@
 //! `export` and `import`: CSV files in and out, through the report layer.
 
 use super::{Cli, Failure};
+use crate::domain::dates::{format_local_time, now_millis};
 use crate::i18n::Lang;
 use crate::i18n::{t, tf};
 use crate::output::OutputFile;
 use crate::report::Filter;
-use crate::report::export::{ExportKind, ExportOptions, export_to_file};
+use crate::report::export::{ExportKind, ExportOptions, FileFormat, export_to_file};
 use crate::report::import::{DuplicateOf, Encoding, ImportError, ImportPlan, read_people};
 use crate::report::sheet::read_capped;
+use crate::report::workbook::{Contents, Cover, workbook_to_file};
 use crate::store::{OpenMode, Store, StoreError};
 use chrono::NaiveDate;
 use std::path::Path;
@@ -15,6 +17,8 @@ use std::path::Path;
 pub struct ExportRequest<'a> {
     pub report: &'a str,
     pub out: &'a Path,
+    pub format: FileFormat,
+    pub details: bool,
     pub include_names: bool,
     pub ward: Option<&'a str>,
     pub from: Option<NaiveDate>,
@@ -23,11 +27,22 @@ pub struct ExportRequest<'a> {
     pub delimiter: crate::report::export::Delimiter,
 }
 
+/// `sinhke export`: one report as CSV or as a one-sheet workbook, or (`workbook`) every
+/// summary in one workbook.
 pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     let lang = cli.lang;
-    let kind = ExportKind::parse(r.report)
-        .ok_or_else(|| Failure::text(lang, "cli.unknown_report", &[("report", &r.report)]))?;
-    if r.include_names && !kind.can_carry_names() {
+    // None: the donor workbook, every summary in it.
+    let kind = match r.report {
+        "workbook" => None,
+        name => Some(
+            ExportKind::parse(name)
+                .ok_or_else(|| Failure::text(lang, "cli.unknown_report", &[("report", &name)]))?,
+        ),
+    };
+    if kind.is_none() && r.format == FileFormat::Csv {
+        return Err(Failure::text(lang, "cli.workbook_is_xlsx", &[]));
+    }
+    if r.include_names && kind.is_some_and(|k| !k.can_carry_names()) {
         return Err(Failure::text(lang, "cli.names_only_people", &[]));
     }
     if let (Some(from), Some(to)) = (r.from, r.to)
@@ -45,8 +60,15 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     })?;
     // Who exported what is recorded first; exports with names are refused to officers.
     store
-        .record_export(kind.name(), r.include_names)
+        .record_export(kind.map_or("workbook", ExportKind::name), r.include_names)
         .map_err(|e| Failure::store(&e, lang))?;
+    let cover = Cover {
+        wards: ward
+            .iter()
+            .map(|code| store.snapshot().ward_name(code).to_string())
+            .collect(),
+        made_at: format_local_time(now_millis()),
+    };
     let options = ExportOptions {
         lang,
         include_names: r.include_names,
@@ -58,14 +80,24 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
         suppress_below: r.suppress_below,
         delimiter: r.delimiter,
     };
-    let rows = export_to_file(
-        kind,
-        store.snapshot(),
-        store.today(),
-        &options,
-        &target,
-        &mut |_, _| {},
-    )
+    let (snap, today) = (store.snapshot(), store.today());
+    let rows = match (kind, r.format) {
+        (Some(kind), FileFormat::Csv) => {
+            export_to_file(kind, snap, today, &options, &target, &mut |_, _| {})
+        }
+        (kind, _) => {
+            let contents = kind.map_or(Contents::Donor { details: r.details }, Contents::One);
+            workbook_to_file(
+                contents,
+                snap,
+                today,
+                &options,
+                &cover,
+                &target,
+                &mut |_, _| {},
+            )
+        }
+    }
     .map_err(|e| Failure::text(lang, "cli.export_failed", &[("detail", &e)]))?;
     say!(
         "{}",

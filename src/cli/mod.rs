@@ -119,13 +119,21 @@ pub enum Command {
     /// Write a report as a CSV file for Excel (UTF-8 with BOM; people by code unless
     /// --include-names)
     Export {
-        /// people, plans, grants, milestones, wards, grant-types, target-groups or overdue
-        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["people", "plans", "grants", "milestones", "wards", "grant-types", "target-groups", "overdue"]))]
+        /// people, plans, grants, milestones, wards, grant-types, target-groups, overdue,
+        /// or workbook: every summary with charts in one Excel workbook
+        #[arg(value_parser = clap::builder::PossibleValuesParser::new(["people", "plans", "grants", "milestones", "wards", "grant-types", "target-groups", "overdue", "workbook"]))]
         report: String,
-        /// The CSV file to write
+        /// The file to write: CSV, or an Excel workbook when it ends in .xlsx
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
-        /// Write full names, phones and addresses (people only; supervisors; recorded in the audit trail)
+        /// csv or xlsx (by default, from the file's extension)
+        #[arg(long, value_parser = parse_format)]
+        format: Option<crate::report::export::FileFormat>,
+        /// In a workbook, add the lists of people (by code), plans, grants and follow-ups
+        #[arg(long)]
+        details: bool,
+        /// Write full names, phones and addresses (people, or a workbook's list of people;
+        /// supervisors; recorded in the audit trail)
         #[arg(long)]
         include_names: bool,
         /// Only this ward (code or name)
@@ -375,6 +383,15 @@ fn parse_delimiter(text: &str) -> Result<crate::report::export::Delimiter, Strin
         "comma" | "," => Ok(Delimiter::Comma),
         "semicolon" | ";" => Ok(Delimiter::Semicolon),
         _ => Err(format!("'{text}': use comma or semicolon")),
+    }
+}
+
+fn parse_format(text: &str) -> Result<crate::report::export::FileFormat, String> {
+    use crate::report::export::FileFormat;
+    match text.trim().to_ascii_lowercase().as_str() {
+        "csv" => Ok(FileFormat::Csv),
+        "xlsx" | "excel" => Ok(FileFormat::Xlsx),
+        _ => Err(format!("'{text}': use csv or xlsx")),
     }
 }
 

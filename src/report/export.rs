@@ -129,6 +129,23 @@ impl Delimiter {
     }
 }
 
+/// What an export writes: a CSV file, or an Excel workbook (`report::workbook`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum FileFormat {
+    Csv,
+    Xlsx,
+}
+
+impl FileFormat {
+    /// By the file's extension: `.xlsx` is a workbook, anything else CSV.
+    pub fn of_path(path: &std::path::Path) -> FileFormat {
+        match path.extension().and_then(|e| e.to_str()) {
+            Some(e) if e.eq_ignore_ascii_case("xlsx") => FileFormat::Xlsx,
+            _ => FileFormat::Csv,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ExportError {
     #[error("cannot write the file: {0}")]
@@ -178,18 +195,30 @@ pub fn export(
         .terminator(csv::Terminator::CRLF)
         .delimiter(options.delimiter.byte())
         .from_writer(out);
-    let rows = match kind {
-        ExportKind::People => columns::people(snap, options, &mut w, progress)?,
-        ExportKind::Plans => columns::plans(snap, options, &mut w, progress)?,
-        ExportKind::Grants => columns::grants(snap, options, &mut w, progress)?,
-        ExportKind::Milestones => columns::milestones(snap, options, &mut w, progress)?,
-        ExportKind::Wards
-        | ExportKind::GrantTypes
-        | ExportKind::TargetGroups
-        | ExportKind::Overdue => summary(kind, snap, today, options, &mut w, progress)?,
+    let rows = match kind.summary() {
+        Some(which) => summary(which, snap, today, options, &mut w, progress)?,
+        None => records(kind, snap, options, &mut w, progress)?,
     };
     w.flush()?;
     Ok(rows)
+}
+
+/// Writes the header and the rows of a record file (people, plans, grants, visits) into
+/// `sink`; a summary writes nothing. Returns the number of rows.
+pub(crate) fn records(
+    kind: ExportKind,
+    snap: &Snapshot,
+    options: &ExportOptions,
+    sink: &mut dyn Sink,
+    progress: &mut dyn FnMut(usize, usize),
+) -> Result<usize, ExportError> {
+    match kind {
+        ExportKind::People => columns::people(snap, options, sink, progress),
+        ExportKind::Plans => columns::plans(snap, options, sink, progress),
+        ExportKind::Grants => columns::grants(snap, options, sink, progress),
+        ExportKind::Milestones => columns::milestones(snap, options, sink, progress),
+        _ => Ok(0),
+    }
 }
 
 /// Writes into a temporary beside the target and renames it when complete, so a
@@ -213,6 +242,24 @@ fn header(w: &mut Csv, lang: Lang, keys: &[&str]) -> Result<(), ExportError> {
     Ok(())
 }
 
+/// Where the rows of a record file go: a CSV file, or a sheet of a workbook.
+pub(crate) trait Sink {
+    /// The header row, as i18n keys.
+    fn header(&mut self, keys: &[&'static str], lang: Lang) -> Result<(), ExportError>;
+    fn row(&mut self, row: &Row) -> Result<(), ExportError>;
+}
+
+impl Sink for Csv<'_> {
+    fn header(&mut self, keys: &[&'static str], lang: Lang) -> Result<(), ExportError> {
+        header(self, lang, keys)
+    }
+
+    fn row(&mut self, row: &Row) -> Result<(), ExportError> {
+        self.write_record(&row.record)?;
+        Ok(())
+    }
+}
+
 /// Emits progress every 500 rows and at the end.
 fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
     if done.is_multiple_of(500) || done == total {
@@ -223,6 +270,17 @@ fn tick(progress: &mut dyn FnMut(usize, usize), done: usize, total: usize) {
 /// The headers of the people file; with names, the first header says so.
 pub fn people_columns(include_names: bool) -> Vec<&'static str> {
     headers(columns::PEOPLE, include_names)
+}
+
+/// The headers of a record file, as i18n keys; a summary has none here.
+pub(crate) fn record_headers(kind: ExportKind, include_names: bool) -> Vec<&'static str> {
+    match kind {
+        ExportKind::People => headers(columns::PEOPLE, include_names),
+        ExportKind::Plans => headers(columns::PLANS, include_names),
+        ExportKind::Grants => headers(columns::GRANTS, include_names),
+        ExportKind::Milestones => headers(columns::MILESTONES, include_names),
+        _ => Vec::new(),
+    }
 }
 
 /// What a column's cell is made from: the record, the snapshot its links lead into,
@@ -303,10 +361,10 @@ fn write_records<'a, R: 'a>(
     list: impl ExactSizeIterator<Item = &'a R>,
     snap: &Snapshot,
     o: &ExportOptions,
-    w: &mut Csv,
+    w: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    header(w, o.lang, &headers(columns, o.include_names))?;
+    w.header(&headers(columns, o.include_names), o.lang)?;
     let total = list.len();
     let mut row = Row::default();
     for (n, record) in list.enumerate() {
@@ -326,11 +384,27 @@ fn write_records<'a, R: 'a>(
 
 /// One row at a time in one reused buffer. Borrowed text is copied straight in, numbers
 /// and dates are formatted through one scratch string: no String per cell, which at
-/// 50,000 milestones was most of the export's time.
+/// 50,000 milestones was most of the export's time. Beside each cell, what it holds, so
+/// a workbook writes numbers as numbers and dates as dates.
 #[derive(Default)]
-struct Row {
+pub(crate) struct Row {
     record: csv::StringRecord,
+    kinds: Vec<CellKind>,
     scratch: String,
+}
+
+/// What a cell of a record file holds, as written in `Row`.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum CellKind {
+    Text,
+    /// Text written after an apostrophe, because a spreadsheet would run it.
+    Guarded,
+    /// A plain number (a year, a count, a quantity with a decimal point).
+    Number,
+    /// Whole đồng.
+    Money,
+    /// yyyy-mm-dd.
+    Date,
 }
 
 /// What a spreadsheet runs as a formula when a cell begins with it.
@@ -352,23 +426,45 @@ pub(crate) fn without_formula_guard(s: &str) -> &str {
 }
 
 impl Row {
+    /// The cells with what each holds; a guarded text without its apostrophe.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = (&str, CellKind)> {
+        self.record
+            .iter()
+            .zip(self.kinds.iter().copied())
+            .map(|(cell, kind)| match kind {
+                CellKind::Guarded => (without_formula_guard(cell), kind),
+                _ => (cell, kind),
+            })
+    }
+
     fn text(&mut self, s: &str) -> &mut Row {
         if runs_as_formula(s) {
             self.scratch.clear();
             self.scratch.push('\'');
             self.scratch.push_str(s);
             self.record.push_field(&self.scratch);
+            self.kinds.push(CellKind::Guarded);
         } else {
             self.record.push_field(s);
+            self.kinds.push(CellKind::Text);
         }
         self
     }
 
     fn shown(&mut self, value: impl std::fmt::Display) -> &mut Row {
+        self.formatted(value, CellKind::Number)
+    }
+
+    fn money(&mut self, value: Dong) -> &mut Row {
+        self.formatted(value.0, CellKind::Money)
+    }
+
+    fn formatted(&mut self, value: impl std::fmt::Display, kind: CellKind) -> &mut Row {
         use std::fmt::Write as _;
         self.scratch.clear();
         let _ = write!(self.scratch, "{value}");
         self.record.push_field(&self.scratch);
+        self.kinds.push(kind);
         self
     }
 
@@ -385,6 +481,7 @@ impl Row {
             day.day()
         );
         self.record.push_field(&self.scratch);
+        self.kinds.push(CellKind::Date);
         self
     }
 
@@ -403,9 +500,10 @@ impl Row {
     }
 
     /// Writes the row and empties the buffer for the next.
-    fn write(&mut self, w: &mut Csv) -> Result<(), ExportError> {
-        w.write_record(&self.record)?;
+    fn write(&mut self, w: &mut dyn Sink) -> Result<(), ExportError> {
+        w.row(self)?;
         self.record.clear();
+        self.kinds.clear();
         Ok(())
     }
 }
@@ -426,21 +524,29 @@ fn csv_cell(cell: &Cell, lang: Lang) -> String {
     }
 }
 
+/// The summary's table for the options' filter, small counts withheld on request.
+pub(crate) fn summary_table(
+    which: Summary,
+    snap: &Snapshot,
+    today: NaiveDate,
+    o: &ExportOptions,
+) -> super::Table {
+    let mut table = which.table(snap, today, &o.filter);
+    if let Some(k) = o.suppress_below {
+        table.suppress_below(k);
+    }
+    table
+}
+
 fn summary(
-    kind: ExportKind,
+    which: Summary,
     snap: &Snapshot,
     today: NaiveDate,
     o: &ExportOptions,
     w: &mut Csv,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
-    let Some(which) = kind.summary() else {
-        return Ok(0);
-    };
-    let mut table = which.table(snap, today, &o.filter);
-    if let Some(k) = o.suppress_below {
-        table.suppress_below(k);
-    }
+    let table = summary_table(which, snap, today, o);
     header(w, o.lang, &table.columns)?;
     let total = table.rows.len();
     for (n, row) in table.rows.iter().chain(table.total.iter()).enumerate() {

@@ -2,6 +2,7 @@
 //! on the reports screen and the CSV exports all come from here, so they always agree.
 
 pub mod dashboard;
+pub mod donor_summaries;
 pub mod export;
 pub mod handover;
 pub mod import;
@@ -12,6 +13,7 @@ pub mod review;
 pub mod sheet;
 pub mod summaries;
 pub mod table;
+pub mod workbook;
 
 #[cfg(test)]
 pub(crate) mod fixture;

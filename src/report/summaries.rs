@@ -104,6 +104,7 @@ pub fn by_ward(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Table {
         ]),
         parts: vec![(1, vec![2, 3, 4])],
         value_of: vec![(6, 5)],
+        shares: Vec::new(),
     }
 }
 
@@ -163,6 +164,7 @@ pub fn by_grant_kind(snap: &Snapshot, filter: &Filter) -> Table {
         ]),
         parts: vec![(1, vec![2, 3, 4])],
         value_of: vec![(5, 1)],
+        shares: Vec::new(),
     }
 }
 
@@ -217,6 +219,7 @@ pub fn by_target_group_and_sex(snap: &Snapshot, filter: &Filter) -> Table {
         ]),
         parts: vec![(4, vec![1, 2, 3])],
         value_of: Vec::new(),
+        shares: Vec::new(),
     }
 }
 
@@ -260,6 +263,7 @@ pub fn overdue(snap: &Snapshot, today: NaiveDate, filter: &Filter) -> Table {
         total: None,
         parts: Vec::new(),
         value_of: Vec::new(),
+        shares: Vec::new(),
     }
 }
 

@@ -52,6 +52,8 @@ pub struct Table {
     pub parts: Vec<(usize, Vec<usize>)>,
     /// Money column `.0` is what the people counted in column `.1` received.
     pub value_of: Vec<(usize, usize)>,
+    /// Percent column `.0` is column `.1` out of column `.2` (an indicator, a rate).
+    pub shares: Vec<(usize, usize, usize)>,
 }
 
 impl Table {
@@ -59,9 +61,11 @@ impl Table {
     /// a reader work one out: the value given to those few people, and, wherever a sum
     /// (a row's total by sex, a column's total) has exactly one figure hidden, a second
     /// figure of that sum (the smallest), until no hidden count can be recomputed.
-    /// A list of records (the overdue list, by code) counts no people: it is left as is.
+    /// A share whose count is hidden is withheld too, or the share and the other count
+    /// would give it back. A list of records (the overdue list, by code) has neither a
+    /// total nor shares: it counts no people, and is left as is.
     pub fn suppress_below(&mut self, k: u64) {
-        if k <= 1 || self.total.is_none() {
+        if k <= 1 || (self.total.is_none() && self.shares.is_empty()) {
             return;
         }
         for row in self.all_rows() {
@@ -73,6 +77,21 @@ impl Table {
         }
         // Each pass only hides more, so this ends; a table has a few dozen cells.
         while self.withhold_values() | self.protect_sums() {}
+        self.withhold_shares();
+    }
+
+    fn withhold_shares(&mut self) {
+        let shares = self.shares.clone();
+        for row in self.all_rows() {
+            for &(share, part, whole) in &shares {
+                let revealing = [part, whole]
+                    .iter()
+                    .any(|&c| row.get(c).is_some_and(Cell::hidden));
+                if let Some(cell) = row.get_mut(share).filter(|_| revealing) {
+                    *cell = Cell::Withheld;
+                }
+            }
+        }
     }
 
     fn all_rows(&mut self) -> impl Iterator<Item = &mut Vec<Cell>> {
@@ -204,6 +223,7 @@ mod tests {
             ]),
             parts: Vec::new(),
             value_of: vec![(2, 1)],
+            shares: Vec::new(),
         };
         table.suppress_below(11);
         assert_eq!(table.rows[0][1], Cell::Suppressed(11));
@@ -248,6 +268,7 @@ mod tests {
             ]),
             parts: vec![(4, vec![1, 2, 3])],
             value_of: Vec::new(),
+            shares: Vec::new(),
         };
         table.suppress_below(11);
         let x = Cell::Withheld;
@@ -273,9 +294,42 @@ mod tests {
             total: None,
             parts: Vec::new(),
             value_of: Vec::new(),
+            shares: Vec::new(),
         };
         table.suppress_below(11);
         assert_eq!(table.rows[0][1], count(3));
+    }
+
+    #[test]
+    fn a_share_of_a_hidden_count_is_withheld() {
+        let mut table = Table {
+            title: "t",
+            columns: vec!["indicator", "served", "of", "share"],
+            rows: vec![
+                vec![
+                    Cell::Label("few"),
+                    count(3),
+                    count(40),
+                    Cell::Percent(percent(3, 40)),
+                ],
+                vec![
+                    Cell::Label("many"),
+                    count(30),
+                    count(40),
+                    Cell::Percent(percent(30, 40)),
+                ],
+            ],
+            total: None,
+            parts: Vec::new(),
+            value_of: Vec::new(),
+            shares: vec![(3, 1, 2)],
+        };
+        table.suppress_below(11);
+        assert_eq!(
+            table.rows[0][1..],
+            [Cell::Suppressed(11), count(40), Cell::Withheld]
+        );
+        assert_eq!(table.rows[1][3], Cell::Percent(Some(75.0)));
     }
 
     #[test]

@@ -2,7 +2,7 @@
 //! column, its header key beside how its cell is written, and the writers that pick
 //! each file's records and order them.
 
-use super::{Column, Csv, ExportError, ExportOptions, col, with_names, write_records};
+use super::{Column, ExportError, ExportOptions, Sink, col, with_names, write_records};
 use crate::domain::*;
 use chrono::NaiveDate;
 
@@ -69,7 +69,7 @@ pub(super) const PEOPLE: &[Column<Person>] = &[
 pub(super) fn people(
     snap: &Snapshot,
     o: &ExportOptions,
-    w: &mut Csv,
+    w: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
     let mut list: Vec<&Person> = snap
@@ -95,7 +95,7 @@ fn ward_of(snap: &Snapshot, person: Id) -> &str {
         .unwrap_or_default()
 }
 
-const PLANS: &[Column<LivelihoodPlan>] = &[
+pub(super) const PLANS: &[Column<LivelihoodPlan>] = &[
     col("col.code", |r, o| {
         r.text(code_of(o.snap, o.record.person_id));
     }),
@@ -112,7 +112,7 @@ const PLANS: &[Column<LivelihoodPlan>] = &[
         r.text(&o.record.goal);
     }),
     col("csv.budget_vnd", |r, o| {
-        r.shown(o.record.budget.0);
+        r.money(o.record.budget);
     }),
     col("field.counselling_sessions", |r, o| {
         r.shown(o.record.counselling_sessions);
@@ -134,7 +134,7 @@ const PLANS: &[Column<LivelihoodPlan>] = &[
 pub(super) fn plans(
     snap: &Snapshot,
     o: &ExportOptions,
-    w: &mut Csv,
+    w: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
     let mut list: Vec<&LivelihoodPlan> = snap
@@ -146,7 +146,7 @@ pub(super) fn plans(
     write_records(PLANS, list.into_iter(), snap, o, w, progress)
 }
 
-const GRANTS: &[Column<Grant>] = &[
+pub(super) const GRANTS: &[Column<Grant>] = &[
     col("col.code", |r, o| {
         r.text(code_of(o.snap, o.record.person_id));
     }),
@@ -169,10 +169,10 @@ const GRANTS: &[Column<Grant>] = &[
         r.text(&o.record.unit);
     }),
     col("csv.unit_value_vnd", |r, o| {
-        r.shown(o.record.unit_value.0);
+        r.money(o.record.unit_value);
     }),
     col("csv.total_value_vnd", |r, o| {
-        r.shown(o.record.total_value.0);
+        r.money(o.record.total_value);
     }),
     col("field.handover_record_no", |r, o| {
         r.text(&o.record.handover_record_no);
@@ -189,7 +189,7 @@ const GRANTS: &[Column<Grant>] = &[
 pub(super) fn grants(
     snap: &Snapshot,
     o: &ExportOptions,
-    w: &mut Csv,
+    w: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
     let mut list: Vec<&Grant> = snap
@@ -201,7 +201,7 @@ pub(super) fn grants(
     write_records(GRANTS, list.into_iter(), snap, o, w, progress)
 }
 
-const MILESTONES: &[Column<Milestone>] = &[
+pub(super) const MILESTONES: &[Column<Milestone>] = &[
     col("col.code", |r, o| {
         r.text(code_of(o.snap, o.record.person_id));
     }),
@@ -238,7 +238,10 @@ const MILESTONES: &[Column<Milestone>] = &[
         r.opt_shown(o.record.visit.animals_alive);
     }),
     col("csv.monthly_income_vnd", |r, o| {
-        r.opt_shown(o.record.visit.monthly_income.map(|d| d.0));
+        match o.record.visit.monthly_income {
+            Some(income) => r.money(income),
+            None => r.text(""),
+        };
     }),
     col("field.referral_needed", |r, o| {
         r.text(o.record.visit.referral_needed.map_or("", |s| o.t(s.key())));
@@ -255,7 +258,7 @@ const MILESTONES: &[Column<Milestone>] = &[
 pub(super) fn milestones(
     snap: &Snapshot,
     o: &ExportOptions,
-    w: &mut Csv,
+    w: &mut dyn Sink,
     progress: &mut dyn FnMut(usize, usize),
 ) -> Result<usize, ExportError> {
     // Sorted on keys held in the list itself: comparing through the references would
