@@ -1,7 +1,6 @@
 //! `export` and `import`: CSV files in and out, through the report layer.
 
 use super::{Cli, Failure};
-use crate::domain::dates::{format_local_time, now_millis};
 use crate::i18n::Lang;
 use crate::i18n::{t, tf};
 use crate::output::OutputFile;
@@ -62,13 +61,6 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     store
         .record_export(kind.map_or("workbook", ExportKind::name), r.include_names)
         .map_err(|e| Failure::store(&e, lang))?;
-    let cover = Cover {
-        wards: ward
-            .iter()
-            .map(|code| store.snapshot().ward_name(code).to_string())
-            .collect(),
-        made_at: format_local_time(now_millis()),
-    };
     let options = ExportOptions {
         lang,
         include_names: r.include_names,
@@ -81,6 +73,7 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
         delimiter: r.delimiter,
     };
     let (snap, today) = (store.snapshot(), store.today());
+    let cover = Cover::now(snap, &options.filter);
     let rows = match (kind, r.format) {
         (Some(kind), FileFormat::Csv) => {
             export_to_file(kind, snap, today, &options, &target, &mut |_, _| {})

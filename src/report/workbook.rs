@@ -41,6 +41,20 @@ pub struct Cover {
     pub made_at: String,
 }
 
+impl Cover {
+    /// The filter's ward (or every ward), made now.
+    pub fn now(snap: &Snapshot, filter: &super::Filter) -> Cover {
+        Cover {
+            wards: filter
+                .ward
+                .iter()
+                .map(|code| snap.ward_name(code).to_string())
+                .collect(),
+            made_at: crate::domain::dates::format_local_time(crate::domain::dates::now_millis()),
+        }
+    }
+}
+
 impl From<XlsxError> for ExportError {
     fn from(e: XlsxError) -> Self {
         ExportError::Io(e.to_string())

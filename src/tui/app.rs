@@ -403,6 +403,7 @@ impl App {
     /// Writes an export; records who exported what first (and refuses names to anyone
     /// not allowed them).
     fn export(&mut self, job: forms::ExportJob, progress: &mut dyn FnMut(usize, usize)) {
+        use crate::report::workbook::{Contents, Cover, workbook_to_file};
         let target = match OutputFile::outside(&job.path, self.store.path()) {
             Ok(target) => target,
             Err(e) => {
@@ -410,22 +411,35 @@ impl App {
                 return;
             }
         };
-        if let Err(e) = self
-            .store
-            .record_export(job.kind.name(), job.options.include_names)
-        {
+        let contents = match job.file {
+            forms::ExportFile::Csv => None,
+            forms::ExportFile::Sheet => Some(Contents::One(job.kind)),
+            forms::ExportFile::Workbook => Some(Contents::Donor { details: false }),
+        };
+        let name = match contents {
+            Some(Contents::Donor { .. }) => "workbook",
+            _ => job.kind.name(),
+        };
+        if let Err(e) = self.store.record_export(name, job.options.include_names) {
             self.store_failed(&e);
             return;
         }
-        let today = self.store.today();
-        let result = export_to_file(
-            job.kind,
-            self.store.snapshot(),
-            today,
-            &job.options,
-            &target,
-            progress,
-        );
+        let (snap, today) = (self.store.snapshot(), self.store.today());
+        let result = match contents {
+            None => export_to_file(job.kind, snap, today, &job.options, &target, progress),
+            Some(contents) => {
+                let cover = Cover::now(snap, &job.options.filter);
+                workbook_to_file(
+                    contents,
+                    snap,
+                    today,
+                    &job.options,
+                    &cover,
+                    &target,
+                    progress,
+                )
+            }
+        };
         self.status = Some(match result {
             Ok(rows) => (
                 crate::i18n::tf(

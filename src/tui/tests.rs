@@ -480,6 +480,7 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
     type_text(&mut app, &people.display().to_string());
     press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Tab);
     press(&mut app, KeyCode::Char(' ')); // with names
     ctrl(&mut app, 's');
     assert!(
@@ -497,6 +498,37 @@ fn x_exports_what_the_screen_shows_and_names_need_a_yes() {
             .iter()
             .any(|e| e.action == "export" && e.detail.contains("with names")),
         "the export is audited"
+    );
+}
+
+#[test]
+fn x_on_a_summary_writes_the_donor_workbook_when_chosen() {
+    use calamine::Reader;
+    let (_dir, mut app) = demo_app(30, Lang::Vi);
+    press(&mut app, KeyCode::Char('5'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Char('x'));
+    press(&mut app, KeyCode::Tab);
+    press(&mut app, KeyCode::Right); // Excel: every summary
+    let shown = screen(&app, 80, 24);
+    assert!(
+        shown.contains("Sổ Excel") && shown.contains(".xlsx"),
+        "{shown}"
+    );
+    let usb = TempDir::new().expect("tempdir");
+    let path = usb.path().join("tong-hop.xlsx");
+    press(&mut app, KeyCode::BackTab);
+    ctrl(&mut app, 'u');
+    type_text(&mut app, &path.display().to_string());
+    ctrl(&mut app, 's');
+    app.run_pending(&mut |_, _| {});
+    let book: calamine::Xlsx<_> = calamine::open_workbook(&path).expect("a workbook");
+    assert_eq!(book.sheet_names().len(), 6, "{:?}", book.sheet_names());
+    let trail = app.store.audit_trail(None).expect("audit");
+    assert!(
+        trail
+            .iter()
+            .any(|e| e.action == "export" && e.detail.contains("workbook"))
     );
 }
 

@@ -2,7 +2,7 @@
 //! names go with it (supervisors only, confirmed, audited); for a summary leaving the
 //! province, the smallest count it may show.
 
-use super::{ExportJob, Refusal, field_ids, optional_date, optional_number};
+use super::{ExportFile, ExportJob, Refusal, field_ids, optional_date, optional_number};
 use crate::domain::Permission;
 use crate::i18n::Lang;
 use crate::report::Filter;
@@ -12,6 +12,7 @@ use crate::tui::widgets::form::{Field, Form, Label, Notice};
 
 field_ids!(ExportField {
     Path = "path",
+    Format = "format",
     Lang = "lang",
     Names = "names",
     Public = "public",
@@ -65,6 +66,20 @@ fn default_path(kind: ExportKind, ctx: &Ctx) -> String {
         .to_string()
 }
 
+/// The file kinds offered for this export: CSV first (as before), then Excel; from a
+/// summary, Excel is the donor workbook with every summary and its charts.
+fn formats(kind: ExportKind) -> Vec<(Label, ExportFile)> {
+    let excel = if kind.summary().is_some() {
+        ("export_format.workbook", ExportFile::Workbook)
+    } else {
+        ("export_format.sheet", ExportFile::Sheet)
+    };
+    [("export_format.csv", ExportFile::Csv), excel]
+        .into_iter()
+        .map(|(key, file)| (Label::Key(key), file))
+        .collect()
+}
+
 pub fn build(kind: ExportKind, filter: &Filter, ctx: &Ctx) -> Form {
     let languages = vec![
         (Label::Text("Tiếng Việt".into()), Lang::Vi),
@@ -73,6 +88,12 @@ pub fn build(kind: ExportKind, filter: &Filter, ctx: &Ctx) -> Form {
     // Every field is on the form; those that do not apply to this export stay hidden.
     let fields = vec![
         Field::text(F::Path, "field.export_path", &default_path(kind, ctx)),
+        Field::choice(
+            F::Format,
+            "field.export_format",
+            formats(kind),
+            Some(&ExportFile::Csv),
+        ),
         Field::choice(F::Lang, "field.export_lang", languages, Some(&ctx.lang)),
         Field::toggle(F::Names, "field.export_names", false),
         Field::toggle(F::Public, "field.export_public", false),
@@ -104,10 +125,23 @@ pub fn build(kind: ExportKind, filter: &Filter, ctx: &Ctx) -> Form {
     form
 }
 
-/// The smallest count is asked only when the summary leaves the province.
+/// The smallest count is asked only when the summary leaves the province. A file name
+/// ending in the other format's extension follows the format chosen (the officer's own
+/// name and folder stay as typed).
 pub fn on_change(form: &mut Form) {
     let public = form.is_shown(F::Public) && form.toggle(F::Public);
     form.set_hidden(F::Minimum, !public);
+    let file = form
+        .choice::<ExportFile>(F::Format)
+        .unwrap_or(ExportFile::Csv);
+    let path = form.text(F::Path);
+    let (from, to) = match file {
+        ExportFile::Csv => (".xlsx", ".csv"),
+        ExportFile::Sheet | ExportFile::Workbook => (".csv", ".xlsx"),
+    };
+    if let Some(stem) = path.strip_suffix(from) {
+        form.set_text(F::Path, &format!("{stem}{to}"));
+    }
 }
 
 pub fn read(
@@ -145,6 +179,9 @@ pub fn read(
     let ward = ward.or_else(|| ctx.user.ward.clone());
     errors.or(ExportJob {
         kind,
+        file: form
+            .choice::<ExportFile>(F::Format)
+            .unwrap_or(ExportFile::Csv),
         options: ExportOptions {
             lang,
             include_names,

@@ -111,8 +111,19 @@ pub enum FolderUse {
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExportJob {
     pub kind: ExportKind,
+    pub file: ExportFile,
     pub options: ExportOptions,
     pub path: std::path::PathBuf,
+}
+
+/// What an export writes.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ExportFile {
+    Csv,
+    /// The report on one sheet of an Excel workbook.
+    Sheet,
+    /// The donor workbook: every summary, with charts.
+    Workbook,
 }
 
 /// What a filled-in form asks the store to do: one named action each.
