@@ -442,7 +442,7 @@ fn a_utf16_file_is_named_as_such_and_a_tab_separated_one_is_read() {
     assert!(!err.contains("column is missing"), "{err}");
     let err = refused_import(&db, dir.path(), b"PK\x03\x04\x14\x00\x06\x00", &[]);
     assert!(
-        err.contains("is an Excel workbook, not a CSV file"),
+        err.contains("looks like a workbook (Excel or LibreOffice) but cannot be opened"),
         "{err}"
     );
     let tabs = dir.path().join("tabs.txt");

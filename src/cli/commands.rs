@@ -53,16 +53,24 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
                     date,
                 },
         } => super::print::handover(cli, record.as_deref(), out, ward.as_deref(), *date),
-        Command::Import {
-            what:
-                super::ImportWhat::People {
-                    file,
-                    dry_run,
+        Command::Import { what } => {
+            use super::ImportWhat;
+            use crate::report::import_records::RecordKind;
+            match what {
+                ImportWhat::People {
+                    sheet,
                     allow_duplicates,
-                    encoding,
-                },
-        } => {
-            super::files::import_people(cli, file, *dry_run, *allow_duplicates, encoding.as_deref())
+                } => super::imports::import_people(cli, sheet, *allow_duplicates),
+                ImportWhat::Grants { sheet } => {
+                    super::imports::import_records(cli, RecordKind::Grants, sheet)
+                }
+                ImportWhat::Visits { sheet } => {
+                    super::imports::import_records(cli, RecordKind::Visits, sheet)
+                }
+                ImportWhat::Plans { sheet } => {
+                    super::imports::import_records(cli, RecordKind::Plans, sheet)
+                }
+            }
         }
     }
 }

@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod commands;
 mod files;
+mod imports;
 mod people;
 mod print;
 mod security;
@@ -164,7 +165,7 @@ pub enum Command {
         #[command(subcommand)]
         action: SyncAction,
     },
-    /// Bring people in from a spreadsheet saved as CSV: every row or none
+    /// Bring a ward's records in from a CSV file or a workbook: every row or none
     Import {
         #[command(subcommand)]
         what: ImportWhat,
@@ -270,18 +271,47 @@ pub enum ImportWhat {
     /// People: what `export people --include-names` writes, or a hand-made sheet with
     /// columns for name, sex, birth year, ward and target group (either language)
     People {
-        /// The CSV file
-        file: PathBuf,
-        /// Check every row and report, without writing anything
-        #[arg(long)]
-        dry_run: bool,
+        #[command(flatten)]
+        sheet: SheetArgs,
         /// Add likely duplicates too (same name, birth year and ward)
         #[arg(long)]
         allow_duplicates: bool,
-        /// utf-8 or windows-1258 [default: utf-8, or windows-1258 when the whole file reads as Vietnamese in it]
-        #[arg(long)]
-        encoding: Option<String>,
     },
+    /// Grants handed over: the person (code, or name + birth year + ward), item, kind,
+    /// quantity, unit, unit value or total, handed over on, record number, supplier.
+    /// Each gets its follow-up schedule; import the visits made since with `import visits`
+    Grants {
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+    /// Visits done: the person, the grant (record number or item), done on, by whom,
+    /// and what was found (still operating, animals alive, monthly income, notes)
+    Visits {
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+    /// Livelihood plans: the person, business line, details, goal, budget, counselling
+    /// sessions, drawn up on; with an approval date (supervisors), approved
+    Plans {
+        #[command(flatten)]
+        sheet: SheetArgs,
+    },
+}
+
+/// The sheet an import reads.
+#[derive(clap::Args, Debug)]
+pub struct SheetArgs {
+    /// A CSV file, or an Excel or LibreOffice workbook (.xlsx, .xls, .ods)
+    pub file: PathBuf,
+    /// In a workbook, the sheet to read [default: the first whose header names the columns]
+    #[arg(long)]
+    pub sheet: Option<String>,
+    /// Check every row and report, without writing anything
+    #[arg(long)]
+    pub dry_run: bool,
+    /// For CSV: utf-8 or windows-1258 [default: utf-8, or windows-1258 when the whole file reads as Vietnamese in it]
+    #[arg(long)]
+    pub encoding: Option<String>,
 }
 
 #[derive(Subcommand, Debug)]

@@ -3,8 +3,7 @@
 //! byte-order mark or Windows-1258 from old Excel. Every row is checked before anything
 //! is written; the caller writes all of them in one atomic action, or none.
 
-use super::sheet;
-use crate::domain::dates::parse_date;
+use super::rows::{HeaderRules, read_rows};
 use crate::domain::*;
 use crate::i18n::both;
 use crate::text;
@@ -66,8 +65,10 @@ pub struct ImportPlan {
     pub duplicates: Vec<Duplicate>,
     pub recoded: Vec<Recoded>,
     pub problems: Vec<RowProblem>,
-    /// The encoding the file was read in.
+    /// The encoding the file was read in; None for a workbook.
     pub encoding: Option<Encoding>,
+    /// The workbook's sheet the rows came from.
+    pub sheet: Option<String>,
 }
 
 /// Why a whole file is refused before any row is checked. Each names the line to look at.
@@ -83,8 +84,14 @@ pub enum ImportError {
     TooLarge { limit_mb: u64 },
     #[error("the file is UTF-16 (Excel's Unicode text)")]
     Utf16,
-    #[error("the file is an Excel workbook, not CSV")]
-    Workbook,
+    #[error("the workbook cannot be opened: {0}")]
+    DamagedWorkbook(String),
+    #[error("the workbook has no sheet named {0}")]
+    NoSuchSheet(String),
+    #[error("no row near the top of sheet {0} names the columns")]
+    NoHeaderInSheet(String),
+    #[error("no sheet of the workbook has a row naming the columns")]
+    NoHeaderInWorkbook,
     #[error("the file is UTF-8 text, not Windows-1258")]
     IsUtf8,
     #[error("line {line} is neither UTF-8 nor Windows-1258 text")]
@@ -119,7 +126,10 @@ impl ImportError {
             ImportError::Unreadable(_) => "cli.cannot_read",
             ImportError::TooLarge { .. } => "import.too_large",
             ImportError::Utf16 => "import.utf16",
-            ImportError::Workbook => "import.workbook",
+            ImportError::DamagedWorkbook(_) => "import.workbook",
+            ImportError::NoSuchSheet(_) => "import.no_such_sheet",
+            ImportError::NoHeaderInSheet(_) => "import.no_header_in_sheet",
+            ImportError::NoHeaderInWorkbook => "import.no_header_in_workbook",
             ImportError::IsUtf8 => "import.is_utf8",
             ImportError::BadEncoding { .. } => "import.bad_encoding",
             ImportError::UnclosedQuote { .. } => "import.unclosed_quote",
@@ -135,9 +145,14 @@ impl ImportError {
             ImportError::NotATable
             | ImportError::Empty
             | ImportError::Utf16
-            | ImportError::Workbook
-            | ImportError::IsUtf8 => vec![],
-            ImportError::Unreadable(detail) => vec![("detail", detail.clone())],
+            | ImportError::IsUtf8
+            | ImportError::NoHeaderInWorkbook => vec![],
+            ImportError::NoSuchSheet(sheet) | ImportError::NoHeaderInSheet(sheet) => {
+                vec![("sheet", sheet.clone())]
+            }
+            ImportError::Unreadable(detail) | ImportError::DamagedWorkbook(detail) => {
+                vec![("detail", detail.clone())]
+            }
             ImportError::TooLarge { limit_mb } => vec![("limit", limit_mb.to_string())],
             ImportError::BadEncoding { line } | ImportError::UnclosedQuote { line } => {
                 vec![("line", line.to_string())]
@@ -203,7 +218,7 @@ fn other_names(field: &str) -> &'static [&'static str] {
 }
 
 /// A ward as written in a sheet, without "Phường " or "Xã " before its name.
-fn without_ward_prefix(text: &str) -> &str {
+pub(super) fn without_ward_prefix(text: &str) -> &str {
     ["Phường ", "Xã ", "Thị trấn ", "phường ", "xã ", "thị trấn "]
         .iter()
         .find_map(|p| text.strip_prefix(p))
@@ -212,8 +227,18 @@ fn without_ward_prefix(text: &str) -> &str {
 
 /// Which field each column holds, by header label in either language.
 fn map_header(header: &csv::StringRecord) -> Vec<Option<&'static str>> {
+    map_fields(&FIELDS, other_names, header)
+}
+
+/// Which of `fields` each column holds: by the field's own name, its labels (i18n keys)
+/// in either language, or the other names hand-made sheets use for it.
+pub(super) fn map_fields(
+    fields: &[(&'static str, &[&str])],
+    other_names: fn(&str) -> &'static [&'static str],
+    header: &csv::StringRecord,
+) -> Vec<Option<&'static str>> {
     let mut labels: HashMap<String, &'static str> = HashMap::new();
-    for (field, keys) in FIELDS {
+    for &(field, keys) in fields {
         labels.insert(text::fold(field), field);
         for other in other_names(field) {
             labels.insert(text::fold(other), field);
@@ -231,7 +256,7 @@ fn map_header(header: &csv::StringRecord) -> Vec<Option<&'static str>> {
 }
 
 /// A domain value from its label in either language, or its code.
-fn choose<T: Copy>(
+pub(super) fn choose<T: Copy>(
     all: &[T],
     value: &str,
     key: impl Fn(T) -> &'static str,
@@ -243,7 +268,7 @@ fn choose<T: Copy>(
     })
 }
 
-fn yes_no(value: &str) -> Option<bool> {
+pub(super) fn yes_no(value: &str) -> Option<bool> {
     match text::fold(value).as_str() {
         "co" | "yes" | "y" | "x" | "1" | "true" | "dung" => Some(true),
         "khong" | "no" | "n" | "0" | "false" | "" => Some(false),
@@ -251,21 +276,38 @@ fn yes_no(value: &str) -> Option<bool> {
     }
 }
 
-struct Row<'a> {
+/// One row's cells by field, and the problems found in it.
+pub(super) struct Row<'a> {
     cells: HashMap<&'static str, &'a str>,
-    line: usize,
-    problems: Vec<RowProblem>,
+    pub(super) line: usize,
+    pub(super) problems: Vec<RowProblem>,
 }
 
 impl<'a> Row<'a> {
-    fn get(&self, field: &str) -> &'a str {
+    pub(super) fn new(
+        columns: &[Option<&'static str>],
+        record: &'a csv::StringRecord,
+        line: usize,
+    ) -> Row<'a> {
+        Row {
+            cells: columns
+                .iter()
+                .zip(record.iter())
+                .filter_map(|(f, v)| f.map(|f| (f, v)))
+                .collect(),
+            line,
+            problems: Vec::new(),
+        }
+    }
+
+    pub(super) fn get(&self, field: &str) -> &'a str {
         self.cells
             .get(field)
             .map(|s| super::export::without_formula_guard(s.trim()))
             .unwrap_or("")
     }
 
-    fn problem(&mut self, field: &'static str, key: &'static str) {
+    pub(super) fn problem(&mut self, field: &'static str, key: &'static str) {
         self.problems.push(RowProblem {
             line: self.line,
             field,
@@ -273,19 +315,19 @@ impl<'a> Row<'a> {
         });
     }
 
-    fn date(&mut self, field: &'static str) -> Option<NaiveDate> {
+    pub(super) fn date(&mut self, field: &'static str) -> Option<NaiveDate> {
         let value = self.get(field);
         if value.is_empty() {
             return None;
         }
-        let date = parse_date(value);
+        let date = super::rows::sheet_date(value);
         if date.is_none() {
             self.problem(field, "err.date_format");
         }
         date
     }
 
-    fn flag(&mut self, field: &'static str, default: bool) -> bool {
+    pub(super) fn flag(&mut self, field: &'static str, default: bool) -> bool {
         let value = self.get(field);
         if value.is_empty() {
             return default;
@@ -300,54 +342,6 @@ impl<'a> Row<'a> {
 /// Fields whose text may run over several lines; every other cell holds one line.
 const MULTI_LINE: [&str; 1] = ["household_note"];
 
-/// A quoted cell that runs over several lines where one line belongs, or that holds
-/// lines shaped like rows of this sheet: both are a quote left open, and the rows it
-/// took in would be lost without a word. `line` is where the record starts.
-fn cell_shape(
-    record: &csv::StringRecord,
-    header: &csv::StringRecord,
-    columns: &[Option<&'static str>],
-    line: usize,
-    delimiter: u8,
-) -> Result<(), ImportError> {
-    let separators_in_a_row = columns.len().saturating_sub(1).max(1);
-    let looks_like_a_row =
-        |l: &str| l.bytes().filter(|b| *b == delimiter).count() >= separators_in_a_row;
-    let mut cell_line = line;
-    for (n, cell) in record.iter().enumerate() {
-        let breaks = cell.matches('\n').count();
-        if breaks == 0 {
-            continue;
-        }
-        let until = cell_line + breaks;
-        let column = header
-            .get(n)
-            .and_then(|h| h.lines().next())
-            .map_or_else(|| (n + 1).to_string(), |h| h.trim().to_string());
-        let multi_line = columns
-            .get(n)
-            .copied()
-            .flatten()
-            .is_some_and(|f| MULTI_LINE.contains(&f));
-        if !multi_line {
-            return Err(ImportError::CellSpansLines {
-                line: cell_line,
-                until,
-                column,
-            });
-        }
-        if cell.split('\n').skip(1).any(looks_like_a_row) {
-            return Err(ImportError::CellSwallowsRows {
-                line: cell_line,
-                until,
-                column,
-            });
-        }
-        cell_line = until;
-    }
-    Ok(())
-}
-
 /// Reads and checks every row. Nothing is written here. `user` is who imports: a row
 /// of a ward they do not work in is a problem of that row, found here, not at writing.
 pub fn read_people(
@@ -357,30 +351,34 @@ pub fn read_people(
     user: &User,
     today: NaiveDate,
 ) -> Result<ImportPlan, ImportError> {
-    let (content, used) = sheet::decode(bytes, encoding)?;
-    let delimiter = sheet::delimiter(&content);
-    sheet::check_cells(&content, delimiter)?;
-    let mut reader = csv::ReaderBuilder::new()
-        .delimiter(delimiter)
-        .has_headers(false)
-        .flexible(true)
-        .from_reader(content.as_bytes());
-    let mut records = reader.records();
-    let header = match records.next() {
-        Some(Ok(h)) => h,
-        Some(Err(_)) => return Err(ImportError::NotATable),
-        None => return Err(ImportError::Empty),
+    read_people_in(bytes, encoding, None, snap, user, today)
+}
+
+/// `read_people` from a CSV file or a workbook's sheet (by name, or the first with a
+/// header naming people's fields); rows are numbered as the sheet numbers them.
+pub fn read_people_in(
+    bytes: &[u8],
+    encoding: Option<Encoding>,
+    sheet: Option<&str>,
+    snap: &Snapshot,
+    user: &User,
+    today: NaiveDate,
+) -> Result<ImportPlan, ImportError> {
+    let rules = HeaderRules {
+        map: &map_header,
+        multi_line: &MULTI_LINE,
     };
-    let columns = map_header(&header);
-    cell_shape(&header, &header, &columns, 1, delimiter)?;
+    let table = read_rows(bytes, encoding, sheet, &rules)?;
+    let columns = map_header(&table.header);
     let mut plan = ImportPlan {
-        encoding: Some(used),
+        encoding: table.encoding,
+        sheet: table.sheet.clone(),
         ..ImportPlan::default()
     };
     for field in REQUIRED {
         if !columns.contains(&Some(field)) {
             plan.problems.push(RowProblem {
-                line: 1,
+                line: table.header_line,
                 field,
                 key: "import.missing_column",
             });
@@ -408,35 +406,18 @@ pub fn read_people(
     for w in snap.wards.values() {
         accepted.put_ward(w.clone());
     }
-    let mut next_line = 2;
-    for record in records {
-        let Ok(record) = record else {
-            plan.problems.push(RowProblem {
-                line: next_line,
-                field: "row",
-                key: "import.bad_row",
-            });
-            continue;
-        };
-        // The line a record starts on, counting the line breaks inside quoted cells.
-        let line = record
-            .position()
-            .and_then(|p| usize::try_from(p.line()).ok())
-            .unwrap_or(next_line);
-        next_line = line + 1;
-        cell_shape(&record, &header, &columns, line, delimiter)?;
+    plan.problems
+        .extend(table.unreadable.iter().map(|&line| RowProblem {
+            line,
+            field: "row",
+            key: "import.bad_row",
+        }));
+    for (line, record) in &table.rows {
+        let line = *line;
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
         }
-        let mut row = Row {
-            cells: columns
-                .iter()
-                .zip(record.iter())
-                .filter_map(|(f, v)| f.map(|f| (f, v)))
-                .collect(),
-            line,
-            problems: Vec::new(),
-        };
+        let mut row = Row::new(&columns, record, line);
         let Some(person) = person_from(&mut row, &wards, today) else {
             plan.problems.extend(row.problems);
             continue;

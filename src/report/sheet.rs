@@ -41,7 +41,7 @@ pub fn read_capped(path: &Path) -> Result<Vec<u8>, ImportError> {
 /// its first line that fits neither: one stray byte must not turn every name to mojibake.
 pub fn decode(bytes: &[u8], encoding: Option<Encoding>) -> Result<(String, Encoding), ImportError> {
     if is_workbook(bytes) {
-        return Err(ImportError::Workbook);
+        return Err(ImportError::DamagedWorkbook("not CSV".into()));
     }
     if looks_like_utf16(bytes) {
         return Err(ImportError::Utf16);
@@ -76,7 +76,7 @@ fn from_1258(bytes: &[u8]) -> String {
 }
 
 /// An Excel workbook itself (.xlsx is a zip file, .xls an OLE one), not a CSV file.
-fn is_workbook(bytes: &[u8]) -> bool {
+pub fn is_workbook(bytes: &[u8]) -> bool {
     bytes.starts_with(b"PK\x03\x04") || bytes.starts_with(&[0xD0, 0xCF, 0x11, 0xE0])
 }
 
@@ -217,6 +217,49 @@ fn too_long(line: usize) -> ImportError {
     }
 }
 
+/// A quoted cell that runs over several lines where one line belongs, or that holds
+/// lines shaped like rows of this sheet: both are a quote left open, and the rows it
+/// took in would be lost without a word. `line` is where the record starts.
+pub fn cell_shape(
+    record: &csv::StringRecord,
+    header: &csv::StringRecord,
+    multi_line: &[bool],
+    line: usize,
+    delimiter: u8,
+) -> Result<(), ImportError> {
+    let separators_in_a_row = multi_line.len().saturating_sub(1).max(1);
+    let looks_like_a_row =
+        |l: &str| l.bytes().filter(|b| *b == delimiter).count() >= separators_in_a_row;
+    let mut cell_line = line;
+    for (n, cell) in record.iter().enumerate() {
+        let breaks = cell.matches('\n').count();
+        if breaks == 0 {
+            continue;
+        }
+        let until = cell_line + breaks;
+        let column = header
+            .get(n)
+            .and_then(|h| h.lines().next())
+            .map_or_else(|| (n + 1).to_string(), |h| h.trim().to_string());
+        if !multi_line.get(n).copied().unwrap_or(false) {
+            return Err(ImportError::CellSpansLines {
+                line: cell_line,
+                until,
+                column,
+            });
+        }
+        if cell.split('\n').skip(1).any(looks_like_a_row) {
+            return Err(ImportError::CellSwallowsRows {
+                line: cell_line,
+                until,
+                column,
+            });
+        }
+        cell_line = until;
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -271,10 +314,9 @@ mod tests {
 
     #[test]
     fn a_workbook_is_told_from_a_csv_file_and_utf8_is_not_read_as_1258() {
-        assert_eq!(
-            decode(b"PK\x03\x04\x14\0\x06\0", None),
-            Err(ImportError::Workbook)
-        );
+        assert!(is_workbook(b"PK\x03\x04\x14\0\x06\0"));
+        assert!(is_workbook(&[0xD0, 0xCF, 0x11, 0xE0, 0xA1]));
+        assert!(!is_workbook(b"PK,name\n"));
         assert_eq!(
             decode("Họ và tên\n".as_bytes(), Some(Encoding::Windows1258)),
             Err(ImportError::IsUtf8)

@@ -23,6 +23,7 @@ mod error;
 mod fields;
 mod folders;
 mod history;
+mod imports;
 pub mod keys;
 mod load;
 mod migrate;
