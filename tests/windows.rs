@@ -26,7 +26,10 @@ impl Windows {
         };
         let prefix = std::env::var_os("WINEPREFIX").map(PathBuf::from)?;
         assert!(exe.is_file(), "{} is missing", exe.display());
-        assert!(Path::new(WINE).is_file(), "Debian's wine64 is not installed");
+        assert!(
+            Path::new(WINE).is_file(),
+            "Debian's wine64 is not installed"
+        );
         Some(Windows {
             exe,
             drive_c: prefix.join("drive_c"),
@@ -85,16 +88,32 @@ fn the_windows_build_runs_the_ward_offices_commands_on_windows_paths() {
     // there works differently on Windows.
     win.ok(&["backup", "--db", &db, "--out", &at("sao-luu.sinhke-backup")]);
     win.ok(&["wards", "add", "--db", &db, "--code", "XX", "--name", "Thử"]);
-    win.ok(&["restore", "--db", &db, "--force", &at("sao-luu.sinhke-backup")]);
+    win.ok(&[
+        "restore",
+        "--db",
+        &db,
+        "--force",
+        &at("sao-luu.sinhke-backup"),
+    ]);
     let wards = win.ok(&["wards", "list", "--db", &db]);
-    assert!(!wards.contains("XX"), "the restore put the backup back: {wards}");
+    assert!(
+        !wards.contains("XX"),
+        "the restore put the backup back: {wards}"
+    );
     assert_eq!(win.ok(&["check", "--db", &db]).trim(), "ok");
 
     // CSV and a workbook out; people back in from the workbook into a second database.
     win.ok(&["export", "grants", "--db", &db, "--out", &at("ho-tro.csv")]);
     let csv = std::fs::read_to_string(work_linux.join("ho-tro.csv")).expect("csv");
     assert!(csv.starts_with('\u{feff}') && csv.contains("Total value (VND)"));
-    win.ok(&["export", "workbook", "--db", &db, "--out", &at("tong-hop.xlsx")]);
+    win.ok(&[
+        "export",
+        "workbook",
+        "--db",
+        &db,
+        "--out",
+        &at("tong-hop.xlsx"),
+    ]);
     let book = std::fs::read(work_linux.join("tong-hop.xlsx")).expect("workbook");
     assert!(book.starts_with(b"PK"));
     win.ok(&[
@@ -107,9 +126,20 @@ fn the_windows_build_runs_the_ward_offices_commands_on_windows_paths() {
         &at("nguoi.xlsx"),
     ]);
     // Read back from the workbook: every person is already here, and is said to be.
-    let out = win.run(&["import", "people", "--db", &db, &at("nguoi.xlsx"), "--dry-run"]);
+    let out = win.run(&[
+        "import",
+        "people",
+        "--db",
+        &db,
+        &at("nguoi.xlsx"),
+        "--dry-run",
+    ]);
     let said = String::from_utf8_lossy(&out.stdout).into_owned();
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(said.contains("40"), "{said}");
 
     // Nothing is left beside the files: no temporary, no partial export.

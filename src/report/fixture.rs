@@ -299,3 +299,18 @@ pub fn programme_with_one_entered_in_error() -> Snapshot {
     snap.put_referral(referral);
     snap
 }
+
+/// A supervisor (no ward), or an officer of `ward`.
+pub fn user(ward: Option<&str>) -> User {
+    User {
+        id: Id(1),
+        name: "Lan".into(),
+        role: if ward.is_none() {
+            Role::Supervisor
+        } else {
+            Role::Officer
+        },
+        ward: ward.map(str::to_string),
+        stamp: Stamp::default(),
+    }
+}

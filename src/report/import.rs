@@ -572,21 +572,7 @@ fn person_from(row: &mut Row, wards: &[&Ward], today: NaiveDate) -> Option<Perso
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::fixture::{programme, today};
-
-    fn user(ward: Option<&str>) -> User {
-        User {
-            id: Id(1),
-            name: "Lan".into(),
-            role: if ward.is_none() {
-                Role::Supervisor
-            } else {
-                Role::Officer
-            },
-            ward: ward.map(str::to_string),
-            stamp: Stamp::default(),
-        }
-    }
+    use crate::report::fixture::{programme, today, user};
 
     fn try_read(text: &str) -> Result<ImportPlan, ImportError> {
         read_people(text.as_bytes(), None, &programme(), &user(None), today())

@@ -220,17 +220,13 @@ fn person_of<'s>(row: &mut Row, snap: &'s Snapshot, user: &User) -> Option<&'s P
                 n == name && Some(b) == born && ward.is_some_and(|x| x.code == w)
             })
             .collect();
-        match matches.as_slice() {
-            [one] => Some(*one),
-            [] => {
-                row.problem("full_name", "import.unknown_person");
-                None
-            }
-            _ => {
-                row.problem("full_name", "import.ambiguous_person");
-                None
-            }
-        }
+        the_one(
+            row,
+            "full_name",
+            matches,
+            "import.unknown_person",
+            "import.ambiguous_person",
+        )
     };
     let person = person?;
     if !user.covers_ward(&person.ward) {
@@ -521,14 +517,31 @@ fn grant_of<'s>(row: &mut Row, snap: &'s Snapshot, person: &Person) -> Option<&'
                 && (item.is_empty() || text::fold(&g.item) == item)
         })
         .collect();
-    match chosen.as_slice() {
+    the_one(
+        row,
+        "grant",
+        chosen,
+        "import.unknown_grant",
+        "import.ambiguous_grant",
+    )
+}
+
+/// The one record a row names; none or several is a problem of the row, beside `field`.
+fn the_one<T: Copy>(
+    row: &mut Row,
+    field: &'static str,
+    found: Vec<T>,
+    none_key: &'static str,
+    several_key: &'static str,
+) -> Option<T> {
+    match found.as_slice() {
         [one] => Some(*one),
         [] => {
-            row.problem("grant", "import.unknown_grant");
+            row.problem(field, none_key);
             None
         }
         _ => {
-            row.problem("grant", "import.ambiguous_grant");
+            row.problem(field, several_key);
             None
         }
     }

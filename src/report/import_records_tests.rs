@@ -2,21 +2,7 @@
 //! (CT-0001 is Người số 1; workbooks go through the same rows, see tests/workbooks.rs).
 
 use super::*;
-use crate::report::fixture::{programme, today};
-
-fn user(ward: Option<&str>) -> User {
-    User {
-        id: Id(1),
-        name: "Lan".into(),
-        role: if ward.is_none() {
-            Role::Supervisor
-        } else {
-            Role::Officer
-        },
-        ward: ward.map(str::to_string),
-        stamp: Stamp::default(),
-    }
-}
+use crate::report::fixture::{programme, today, user};
 
 fn grants(text: &str, ward: Option<&str>) -> RecordsPlan<Grant> {
     read_grants(

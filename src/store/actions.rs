@@ -253,6 +253,13 @@ impl Store {
         if grant.id.is_new() {
             grant.id = self.new_id();
         }
+        let changes = self.with_schedule(grant);
+        split_grant(self.apply_as(changes, "hand_over_grant", true)?)
+    }
+
+    /// A new grant (its id given) and its follow-up visits, assigned to the person's
+    /// collaborator, or else to whoever hands it over.
+    pub(super) fn with_schedule(&self, grant: Grant) -> Vec<Change> {
         let assigned = self
             .snapshot
             .people
@@ -265,7 +272,7 @@ impl Store {
             .milestones_for(&grant, &assigned, &Stamp::default(), || Id::NEW);
         let mut changes = vec![Change::Grant(grant)];
         changes.extend(milestones.into_iter().map(Change::Milestone));
-        split_grant(self.apply_as(changes, "hand_over_grant", true)?)
+        changes
     }
 
     /// Saves an edited grant. When its kind or handover date changed, the visits still

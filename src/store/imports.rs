@@ -16,20 +16,9 @@ impl Store {
         let mut owner = Vec::new();
         for (i, mut grant) in grants.into_iter().enumerate() {
             grant.id = self.new_id();
-            let assigned = self
-                .snapshot
-                .people
-                .get(&grant.person_id)
-                .map(|p| p.collaborator.clone())
-                .filter(|c| !c.is_empty())
-                .unwrap_or_else(|| self.user.name.clone());
-            let visits = self
-                .schedule
-                .milestones_for(&grant, &assigned, &Stamp::default(), || Id::NEW);
-            changes.push(Change::Grant(grant));
-            owner.push(i);
-            owner.extend(std::iter::repeat_n(i, visits.len()));
-            changes.extend(visits.into_iter().map(Change::Milestone));
+            let with_visits = self.with_schedule(grant);
+            owner.extend(std::iter::repeat_n(i, with_visits.len()));
+            changes.extend(with_visits);
         }
         self.import_changes(changes, "import_grants", &owner)?;
         Ok(count)
