@@ -5,6 +5,7 @@
 pub mod cli;
 pub mod demo;
 pub mod domain;
+pub mod hub;
 pub mod i18n;
 pub mod messages;
 pub mod output;

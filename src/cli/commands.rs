@@ -17,6 +17,7 @@ pub fn run(cli: &Cli, command: &Command) -> Result<(), Failure> {
         Command::Audit { since } => security::audit(cli, *since),
         Command::Backup { out } => security::backup(cli, out),
         Command::Sync { action } => super::sync::run(cli, action),
+        Command::Hub { action } => super::hub::run(cli, action),
         Command::Restore { file, force } => security::restore(cli, file, *force),
         Command::Export {
             report,

@@ -13,6 +13,7 @@ macro_rules! say {
 
 mod commands;
 mod files;
+mod hub;
 mod imports;
 mod people;
 mod print;
@@ -159,6 +160,12 @@ pub enum Command {
         #[command(subcommand)]
         what: PrintWhat,
     },
+    /// (Optional, for offices with a network) The province hub on PostgreSQL: its
+    /// schema and its login roles
+    Hub {
+        #[command(subcommand)]
+        action: HubAction,
+    },
     /// Exchange records between ward laptops and their supervisor: ward kits, signed and
     /// encrypted bundles by USB stick, devices, conflicts
     Sync {
@@ -296,6 +303,49 @@ pub enum ImportWhat {
         #[command(flatten)]
         sheet: SheetArgs,
     },
+}
+
+#[derive(Subcommand, Debug)]
+pub enum HubAction {
+    /// Create the hub's schema in an empty PostgreSQL database, or bring it up to date
+    Init {
+        #[command(flatten)]
+        hub: HubArgs,
+    },
+    /// Make (or update) a login role: for one ward's laptops (--ward), or a supervisor of
+    /// every ward (--supervisor). Its password from SINHKE_HUB_PASSWORD or --password-file
+    AddRole {
+        #[command(flatten)]
+        hub: HubArgs,
+        /// The ward (code) whose rows this login may read and write
+        #[arg(
+            long,
+            conflicts_with = "supervisor",
+            required_unless_present = "supervisor"
+        )]
+        ward: Option<String>,
+        /// A supervisor: every ward of the hub
+        #[arg(long)]
+        supervisor: bool,
+        /// The login name (letters, digits, _)
+        #[arg(long)]
+        login: String,
+        /// A file whose first line is the password
+        #[arg(long, value_name = "FILE")]
+        password_file: Option<PathBuf>,
+    },
+}
+
+/// Where the hub is. The URL carries a password: it is read, never printed.
+#[derive(clap::Args, Debug)]
+pub struct HubArgs {
+    /// The hub's address, a PostgreSQL URL (postgresql://USER:PASSWORD@HOST/DB);
+    /// or SINHKE_HUB in the environment
+    #[arg(long, env = "SINHKE_HUB", hide_env_values = true)]
+    pub url: Option<String>,
+    /// A file whose first line is that URL
+    #[arg(long, value_name = "FILE", conflicts_with = "url")]
+    pub url_file: Option<PathBuf>,
 }
 
 /// The sheet an import reads.

@@ -1,0 +1,166 @@
+//! The province hub: a PostgreSQL database that carries the same signed, encrypted
+//! versions as the bundles, for offices that have a network. This part makes and
+//! upgrades its schema (numbered migrations kept in `assets/hub`, each applied in one
+//! transaction and recorded) and its login roles, one per ward laptop and one per
+//! supervisor, whose rights PostgreSQL itself enforces by row-level security.
+//! The URL carries a password: it is never printed back, in a message or an error.
+
+use postgres::{Client, NoTls};
+
+/// The schema's migrations, in order: (number, SQL).
+const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../assets/hub/0001_versions.sql"))];
+
+/// The newest schema this sinhke knows.
+pub const SCHEMA_VERSION: i32 = 1;
+
+#[derive(Debug, thiserror::Error)]
+pub enum HubError {
+    /// No server answered: a wrong address, no network, the server down.
+    #[error("no hub answers at that address")]
+    Unreachable,
+    #[error("the hub refused the name or password")]
+    Refused,
+    /// The hub's schema is newer than this sinhke.
+    #[error("the hub's schema is version {hub}, newer than this sinhke ({ours})")]
+    NewerSchema { hub: i32, ours: i32 },
+    #[error("a login must be letters, digits and _ (at most 63): {0}")]
+    BadLogin(String),
+    #[error("the hub answered: {0}")]
+    Server(String),
+}
+
+impl HubError {
+    /// The i18n key of what a user reads.
+    pub fn message_key(&self) -> &'static str {
+        match self {
+            HubError::Unreachable => "hub.unreachable",
+            HubError::Refused => "hub.refused",
+            HubError::NewerSchema { .. } => "hub.newer_schema",
+            HubError::BadLogin(_) => "hub.bad_login",
+            HubError::Server(_) => "hub.server",
+        }
+    }
+
+    pub fn values(&self) -> Vec<(&'static str, String)> {
+        match self {
+            HubError::NewerSchema { hub, ours } => {
+                vec![("hub", hub.to_string()), ("ours", ours.to_string())]
+            }
+            HubError::BadLogin(login) => vec![("login", login.clone())],
+            HubError::Server(detail) => vec![("detail", detail.clone())],
+            _ => Vec::new(),
+        }
+    }
+}
+
+impl From<postgres::Error> for HubError {
+    fn from(e: postgres::Error) -> Self {
+        if let Some(db) = e.as_db_error() {
+            return match db.code().code() {
+                // invalid_password, invalid_authorization_specification
+                "28P01" | "28000" => HubError::Refused,
+                _ => HubError::Server(db.message().to_string()),
+            };
+        }
+        if e.is_closed() || e.to_string().contains("connect") {
+            HubError::Unreachable
+        } else {
+            HubError::Server(e.to_string())
+        }
+    }
+}
+
+/// Connects to the hub. The URL is a libpq connection string or URI
+/// (`postgresql://admin:…@hub.example:5432/sinhke`).
+pub fn connect(url: &str) -> Result<Client, HubError> {
+    Client::connect(url, NoTls).map_err(HubError::from)
+}
+
+/// Brings the schema up to `SCHEMA_VERSION`; returns the migrations applied now (none
+/// when it was up to date). A hub newer than this sinhke is left as it is.
+pub fn init(client: &mut Client) -> Result<Vec<i32>, HubError> {
+    client.batch_execute(
+        "CREATE TABLE IF NOT EXISTS hub_migrations (
+             version integer PRIMARY KEY,
+             applied_at timestamptz NOT NULL DEFAULT now())",
+    )?;
+    let mut applied = Vec::new();
+    let current = schema_version(client)?;
+    if current > SCHEMA_VERSION {
+        return Err(HubError::NewerSchema {
+            hub: current,
+            ours: SCHEMA_VERSION,
+        });
+    }
+    for (version, sql) in MIGRATIONS.iter().filter(|(v, _)| *v > current) {
+        let mut tx = client.transaction()?;
+        // Two inits at once: the second waits here, then finds the migration done.
+        tx.batch_execute("LOCK TABLE hub_migrations IN EXCLUSIVE MODE")?;
+        let done: i64 = tx
+            .query_one(
+                "SELECT count(*) FROM hub_migrations WHERE version = $1",
+                &[version],
+            )?
+            .get(0);
+        if done == 0 {
+            tx.batch_execute(sql)?;
+            tx.execute(
+                "INSERT INTO hub_migrations (version) VALUES ($1)",
+                &[version],
+            )?;
+            applied.push(*version);
+        }
+        tx.commit()?;
+    }
+    Ok(applied)
+}
+
+/// The hub's schema version; 0 before the first migration.
+pub fn schema_version(client: &mut Client) -> Result<i32, HubError> {
+    let row = client.query_one("SELECT coalesce(max(version), 0) FROM hub_migrations", &[])?;
+    Ok(row.get(0))
+}
+
+/// Makes a login role for one ward's laptop (`ward`), or for a supervisor of every ward
+/// (`None`), with this password (stored by PostgreSQL as SCRAM), or gives an existing
+/// role the new password and ward.
+pub fn add_role(
+    client: &mut Client,
+    login: &str,
+    ward: Option<&str>,
+    password: &str,
+) -> Result<(), HubError> {
+    if login.is_empty()
+        || login.len() > 63
+        || !login.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
+        || login.starts_with(|c: char| c.is_ascii_digit())
+    {
+        return Err(HubError::BadLogin(login.to_string()));
+    }
+    let mut tx = client.transaction()?;
+    // scram-sha-256 is PostgreSQL 14's default; said here for older settings.
+    tx.batch_execute("SET LOCAL password_encryption = 'scram-sha-256'")?;
+    let exists: bool = tx
+        .query_one(
+            "SELECT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = $1)",
+            &[&login],
+        )?
+        .get(0);
+    // A role name cannot be a parameter; it was checked to be letters, digits and _.
+    // The password goes through quote_literal on the server, never into a message.
+    let password_sql: String = tx
+        .query_one("SELECT quote_literal($1)", &[&password])?
+        .get(0);
+    let verb = if exists { "ALTER" } else { "CREATE" };
+    tx.batch_execute(&format!(
+        "{verb} ROLE \"{login}\" LOGIN PASSWORD {password_sql}"
+    ))?;
+    tx.batch_execute(&format!("GRANT sinhke_member TO \"{login}\""))?;
+    tx.execute(
+        "INSERT INTO hub_roles (login, ward) VALUES ($1, $2)
+         ON CONFLICT (login) DO UPDATE SET ward = excluded.ward",
+        &[&login, &ward],
+    )?;
+    tx.commit()?;
+    Ok(())
+}

@@ -1,0 +1,307 @@
+//! The province hub against a real PostgreSQL: a throwaway cluster on loopback in a temp
+//! folder, started for these tests and stopped after (`.ci/run` installs Debian's
+//! postgresql). Without PostgreSQL installed the tests say they were skipped; in CI they
+//! fail. Nothing talks to anything but 127.0.0.1.
+
+mod common;
+use common::*;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+const ADMIN: &str = "sinhke_admin";
+const ADMIN_PASSWORD: &str = "admin password for tests";
+
+/// A PostgreSQL cluster of its own, stopped and removed when dropped.
+struct Cluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    port: u16,
+}
+
+/// Runs a PostgreSQL program as the `postgres` user when we are root (initdb refuses
+/// root), as ourselves otherwise.
+fn as_postgres(program: &Path) -> Command {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if root {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    }
+}
+
+impl Cluster {
+    fn start() -> Option<Cluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|versions| {
+                versions
+                    .flatten()
+                    .map(|v| v.path().join("bin"))
+                    .filter(|b| b.join("initdb").is_file())
+                    .max()
+            });
+        let Some(bin) = bin else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL is not installed: .ci/run installs Debian's postgresql"
+            );
+            eprintln!("skipped: PostgreSQL is not installed (Debian's postgresql)");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let _ = Command::new("chown")
+            .arg("postgres")
+            .arg(dir.path())
+            .status();
+        let password_file = dir.path().join("pw");
+        std::fs::write(&password_file, ADMIN_PASSWORD).expect("pw");
+        let _ = Command::new("chown")
+            .arg("postgres")
+            .arg(&password_file)
+            .status();
+        let data = dir.path().join("data");
+        let out = as_postgres(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "scram-sha-256", "-U", ADMIN, "--no-sync"])
+            .arg(format!("--pwfile={}", password_file.display()))
+            .output()
+            .expect("initdb");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // A free port: bind one, let it go, hand it to PostgreSQL.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let out = as_postgres(&bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.path().join("log"))
+            .arg("-o")
+            .arg(format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
+                dir.path().display()
+            ))
+            .args(["-w", "start"])
+            .output()
+            .expect("pg_ctl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cluster = Cluster { bin, dir, port };
+        cluster.admin_sql("CREATE DATABASE hub");
+        Some(cluster)
+    }
+
+    fn url(&self, user: &str, password: &str) -> String {
+        format!(
+            "postgresql://{user}:{}@127.0.0.1:{}/hub",
+            password.replace(' ', "%20"),
+            self.port
+        )
+    }
+
+    fn admin_url(&self) -> String {
+        self.url(ADMIN, ADMIN_PASSWORD).replace("/hub", "/postgres")
+    }
+
+    fn admin_sql(&self, sql: &str) {
+        let mut client =
+            postgres::Client::connect(&self.admin_url(), postgres::NoTls).expect("admin");
+        client.batch_execute(sql).expect("sql");
+    }
+
+    /// A client signed in as `user`, on the hub database.
+    fn client(&self, user: &str, password: &str) -> postgres::Client {
+        postgres::Client::connect(&self.url(user, password), postgres::NoTls).expect("connect")
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
+
+fn hub(cluster: &Cluster, args: &[&str]) -> std::process::Output {
+    let dir = tempfile::tempdir().expect("tempdir");
+    sinhke(&dir.path().join("db"))
+        .env("SINHKE_HUB", cluster.url(ADMIN, ADMIN_PASSWORD))
+        .env("SINHKE_HUB_PASSWORD", "a ward laptop's password")
+        .args(["hub"])
+        .args(args)
+        .output()
+        .expect("run")
+}
+
+fn hub_ok(cluster: &Cluster, args: &[&str]) -> String {
+    let out = hub(cluster, args);
+    assert!(out.status.success(), "{}", stderr(&out));
+    stdout(&out)
+}
+
+/// A version row as a push would write it (the body is opaque to the server).
+fn insert_version(
+    client: &mut postgres::Client,
+    id: u8,
+    ward: &str,
+) -> Result<u64, postgres::Error> {
+    client.execute(
+        "INSERT INTO versions (version_id, record_id, ward, kind, clock, device, signature, body)
+         VALUES ($1, $2, $3, 1, 1, '\\x01', '\\x02', '\\x03')",
+        &[&vec![id], &vec![id], &ward],
+    )
+}
+
+#[test]
+fn init_makes_the_schema_once_and_says_so() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let first = hub_ok(&cluster, &["init"]);
+    assert!(first.contains("schema version 1"), "{first}");
+    let again = hub_ok(&cluster, &["init"]);
+    assert!(again.contains("already version 1"), "{again}");
+    let mut admin = cluster.client(ADMIN, ADMIN_PASSWORD);
+    let applied: i64 = admin
+        .query_one("SELECT count(*) FROM hub_migrations", &[])
+        .expect("count")
+        .get(0);
+    assert_eq!(applied, 1);
+    // A hub of a newer sinhke is left alone, with a word.
+    admin
+        .execute("INSERT INTO hub_migrations (version) VALUES (99)", &[])
+        .expect("newer");
+    let out = hub(&cluster, &["init"]);
+    assert!(!out.status.success());
+    assert!(
+        stderr(&out).contains("version 99, newer"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_wards_login_reads_and_writes_its_own_ward_only_and_changes_nothing() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    hub_ok(&cluster, &["init"]);
+    hub_ok(
+        &cluster,
+        &["add-role", "--ward", "CT", "--login", "ward_ct"],
+    );
+    hub_ok(
+        &cluster,
+        &["add-role", "--ward", "HG", "--login", "ward_hg"],
+    );
+    hub_ok(
+        &cluster,
+        &["add-role", "--supervisor", "--login", "province"],
+    );
+    let password = "a ward laptop's password";
+    let mut ct = cluster.client("ward_ct", password);
+    let mut hg = cluster.client("ward_hg", password);
+    let mut province = cluster.client("province", password);
+
+    assert_eq!(insert_version(&mut ct, 1, "CT").expect("own ward"), 1);
+    assert_eq!(insert_version(&mut hg, 2, "HG").expect("own ward"), 1);
+    let refused = insert_version(&mut ct, 3, "HG").expect_err("another ward's row");
+    let message = refused.as_db_error().map(|e| e.message().to_string());
+    assert!(
+        message
+            .as_deref()
+            .is_some_and(|m| m.contains("row-level security")),
+        "{message:?}"
+    );
+    assert!(
+        insert_version(&mut ct, 4, "*").is_err(),
+        "only a supervisor publishes to every ward"
+    );
+    assert_eq!(insert_version(&mut province, 5, "*").expect("settings"), 1);
+
+    let wards_seen = |client: &mut postgres::Client| -> Vec<String> {
+        client
+            .query("SELECT ward FROM versions ORDER BY version_id", &[])
+            .expect("select")
+            .iter()
+            .map(|r| r.get(0))
+            .collect()
+    };
+    assert_eq!(wards_seen(&mut ct), ["CT", "*"]);
+    assert_eq!(wards_seen(&mut hg), ["HG", "*"]);
+    assert_eq!(wards_seen(&mut province), ["CT", "HG", "*"]);
+    // Pushing the same version twice adds nothing.
+    let twice = ct
+        .execute(
+            "INSERT INTO versions (version_id, record_id, ward, kind, clock, device, signature, body)
+             VALUES ('\\x01', '\\x01', 'CT', 1, 1, '\\x01', '\\x02', '\\x03')
+             ON CONFLICT DO NOTHING",
+            &[],
+        )
+        .expect("insert");
+    assert_eq!(twice, 0);
+    // Versions are insert-only, for every login: no update, no delete.
+    for client in [&mut ct, &mut province] {
+        assert!(
+            client
+                .execute("UPDATE versions SET clock = 2", &[])
+                .is_err()
+        );
+        assert!(client.execute("DELETE FROM versions", &[]).is_err());
+    }
+    // The roles table, which says who works where, is not readable by a ward.
+    assert!(ct.query("SELECT * FROM hub_roles", &[]).is_err());
+    // A wrong password is refused in the user's words.
+    let out = sinhke(Path::new("/nonexistent"))
+        .env("SINHKE_HUB", cluster.url("ward_ct", "wrong password"))
+        .args(["hub", "init"])
+        .output()
+        .expect("run");
+    assert!(
+        stderr(&out).contains("refused the login name or password"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn a_hub_that_does_not_answer_is_said_so_without_the_password() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    // A port nobody listens on.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("port")
+        .port();
+    let out = sinhke(&dir.path().join("db"))
+        .env(
+            "SINHKE_HUB",
+            format!("postgresql://admin:s3cret-pass@127.0.0.1:{port}/hub"),
+        )
+        .args(["hub", "init"])
+        .output()
+        .expect("run");
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("No province hub answers"), "{err}");
+    assert!(
+        !err.contains("s3cret"),
+        "the password is never printed: {err}"
+    );
+}
