@@ -266,8 +266,31 @@ fn a_wards_login_reads_and_writes_its_own_ward_only_and_changes_nothing() {
         );
         assert!(client.execute("DELETE FROM versions", &[]).is_err());
     }
-    // The roles table, which says who works where, is not readable by a ward.
+    // The roles table, which says who works where, is not readable by a ward, and a
+    // temporary table of that name does not make a ward a supervisor.
     assert!(ct.query("SELECT * FROM hub_roles", &[]).is_err());
+    ct.batch_execute(
+        "CREATE TEMP TABLE hub_roles (login name, ward text);
+         INSERT INTO hub_roles VALUES (session_user, NULL);",
+    )
+    .expect("a temporary table of one's own");
+    assert_eq!(wards_seen(&mut ct), ["CT", "*"]);
+    assert!(insert_version(&mut ct, 6, "HG").is_err());
+    // Who pushed is the server's to say.
+    ct.execute(
+        "INSERT INTO versions (version_id, record_id, ward, kind, clock, device, signature, body, pushed_by)
+         VALUES ('\\x07', '\\x07', 'CT', 1, 1, '\\x01', '\\x02', '\\x03', 'province')",
+        &[],
+    )
+    .expect("insert");
+    let pusher: String = province
+        .query_one(
+            "SELECT pushed_by::text FROM versions WHERE version_id = '\\x07'",
+            &[],
+        )
+        .expect("row")
+        .get(0);
+    assert_eq!(pusher, "ward_ct");
     // A wrong password is refused in the user's words.
     let out = sinhke(Path::new("/nonexistent"))
         .env("SINHKE_HUB", cluster.url("ward_ct", "wrong password"))

@@ -351,6 +351,31 @@ fn figure(cell: &str) -> String {
 }
 
 #[test]
+fn a_workbook_that_lists_people_cannot_withhold_small_counts() {
+    let (dir, db) = demo_db(20);
+    let book = dir.path().join("donor.xlsx");
+    let out = run(
+        &db,
+        &[
+            "export",
+            "workbook",
+            "--details",
+            "--suppress-below",
+            "11",
+            "--out",
+            book.to_str().expect("path"),
+        ],
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("counted back from the lists"),
+        "{}",
+        stderr(&out)
+    );
+    assert!(!book.exists());
+}
+
+#[test]
 fn libreoffice_reads_the_donor_workbook_as_the_csv_summaries_say() {
     let (dir, db) = demo_db(120);
     let book = dir.path().join("donor.xlsx");

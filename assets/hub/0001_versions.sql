@@ -52,20 +52,34 @@ END $$;
 CREATE TRIGGER versions_insert_only BEFORE UPDATE OR DELETE ON versions
     FOR EACH STATEMENT EXECUTE FUNCTION hub_insert_only();
 
+-- Who pushed, when, and in which transaction are the server's to say, not the client's:
+-- a version given an old transaction id would be skipped by every pull's cursor.
+CREATE FUNCTION hub_stamp_push() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.pushed_by := session_user;
+    NEW.pushed_at := now();
+    NEW.xact := pg_current_xact_id();
+    RETURN NEW;
+END $$;
+CREATE TRIGGER versions_stamp_push BEFORE INSERT ON versions
+    FOR EACH ROW EXECUTE FUNCTION hub_stamp_push();
+
 -- Whether the signed-in login may see a row of `w`: its own ward, every ward for a
--- supervisor, and the shared settings ('*') for everyone.
+-- supervisor, and the shared settings ('*') for everyone. Both functions run with their
+-- owner's rights, so every name in them is qualified and pg_temp is searched last: a
+-- login's own temporary table called hub_roles must not answer for the real one.
 CREATE FUNCTION hub_may_read(w text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT w = '*' OR EXISTS (
-        SELECT 1 FROM hub_roles r
+        SELECT 1 FROM public.hub_roles r
         WHERE r.login = session_user AND (r.ward IS NULL OR r.ward = w))
 $$;
 
 -- Whether it may write one: its own ward; a supervisor any ward and the shared settings.
 CREATE FUNCTION hub_may_write(w text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = public AS $$
+    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
     SELECT EXISTS (
-        SELECT 1 FROM hub_roles r
+        SELECT 1 FROM public.hub_roles r
         WHERE r.login = session_user AND (r.ward IS NULL OR (r.ward = w AND w <> '*')))
 $$;
 

@@ -39,6 +39,10 @@ pub fn export(cli: &Cli, r: &ExportRequest) -> Result<(), Failure> {
     if kind.is_none() && r.format == FileFormat::Csv {
         return Err(Failure::text(lang, "cli.workbook_is_xlsx", &[]));
     }
+    // The lists are person by person: every count withheld would be counted back from them.
+    if kind.is_none() && (r.details || r.include_names) && r.suppress_below.is_some() {
+        return Err(Failure::text(lang, "cli.details_not_suppressed", &[]));
+    }
     if r.include_names && kind.is_some_and(|k| !k.can_carry_names()) {
         return Err(Failure::text(lang, "cli.names_only_people", &[]));
     }

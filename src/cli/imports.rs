@@ -26,6 +26,14 @@ fn place(lang: Lang, sheet: Option<&str>, line: usize) -> String {
     }
 }
 
+/// Which sheet of a workbook was read, when the user did not name one: the others
+/// were not, and a sheet of another year or ward may be among them.
+fn say_sheet(lang: Lang, args: &SheetArgs, read: Option<&str>) {
+    if let (None, Some(sheet)) = (&args.sheet, read) {
+        eprintln!("{}", tf(lang, "import.read_sheet", &[("sheet", &sheet)]));
+    }
+}
+
 /// The file's bytes, its encoding as asked, and the store to check the rows against.
 fn open(cli: &Cli, args: &SheetArgs) -> Result<(Vec<u8>, Option<Encoding>, Store), Failure> {
     let lang = cli.lang;
@@ -125,6 +133,7 @@ pub fn import_people(cli: &Cli, args: &SheetArgs, allow_duplicates: bool) -> Res
     )
     .map_err(|e| import_failure(lang, &args.file, &e))?;
     let sheet = plan.sheet.as_deref();
+    say_sheet(lang, args, sheet);
     refuse_problems(lang, sheet, &plan.problems, "import.refused")?;
     // With --allow-duplicates a likely duplicate is imported, and is said to be.
     let duplicate_key = if allow_duplicates {
@@ -219,6 +228,7 @@ fn finish<T>(
     let lang = cli.lang;
     let plan = plan.map_err(|e| import_failure(lang, &args.file, &e))?;
     let sheet = plan.sheet.as_deref();
+    say_sheet(lang, args, sheet);
     refuse_problems(lang, sheet, &plan.problems, "import.records_refused")?;
     for d in &plan.duplicates {
         let (at, of) = (place(lang, sheet, d.line), duplicate_of(lang, sheet, d));

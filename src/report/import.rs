@@ -300,6 +300,11 @@ impl<'a> Row<'a> {
         }
     }
 
+    /// Whether the sheet has a column for `field` (its cell may still be empty).
+    pub(super) fn has_column(&self, field: &str) -> bool {
+        self.cells.contains_key(field)
+    }
+
     pub(super) fn get(&self, field: &str) -> &'a str {
         self.cells
             .get(field)

@@ -301,6 +301,13 @@ pub fn read_grants(
         }
         let mut row = Row::new(&columns, record, *line);
         let person = person_of(&mut row, snap, user);
+        // A column the sheet has must be filled (a cell merged down in Excel comes
+        // through empty below its first row); a column it lacks takes the usual value.
+        for field in ["kind", "quantity", "unit"] {
+            if row.has_column(field) && row.get(field).is_empty() {
+                row.problem(field, "err.required");
+            }
+        }
         let kind_text = row.get("kind");
         let kind = if kind_text.is_empty() {
             GrantKind::Equipment
@@ -329,8 +336,15 @@ pub fn read_grants(
         let (unit_value, total_value) = match (unit_value, total) {
             (Some(u), Some(t)) => (u, t),
             (Some(u), None) => (u, quantity.times(u).unwrap_or(u)),
-            // The total is the handover record's; the unit value, what one unit came to.
-            (None, Some(t)) => (Dong(t.0 / quantity.whole_units().max(1) as i64), t),
+            // The total is the handover record's; the unit value, what one unit came to,
+            // when it comes to whole đồng (else the sheet must give it).
+            (None, Some(t)) => match unit_value_of(t, quantity) {
+                Some(u) => (u, t),
+                None => {
+                    row.problem("unit_value", "err.required");
+                    (t, t)
+                }
+            },
             (None, None) if !row.problems.iter().any(|p| p.field == "total_value") => {
                 row.problem("total_value", "err.required");
                 (Dong(0), Dong(0))
@@ -395,6 +409,15 @@ pub fn read_grants(
     Ok(plan)
 }
 
+/// `total` divided by `quantity` (thousandths of a unit), when that is whole đồng.
+fn unit_value_of(total: Dong, quantity: Quantity) -> Option<Dong> {
+    let thousandths = i128::from(quantity.0);
+    let scaled = i128::from(total.0) * 1000;
+    (thousandths > 0 && scaled % thousandths == 0)
+        .then(|| i64::try_from(scaled / thousandths).ok().map(Dong))
+        .flatten()
+}
+
 /// Visits already made: each fills the open follow-up of that person's grant (named by
 /// its handover record number or its item; the only grant when the person has one)
 /// due nearest the visit, or, when none is open, is added as a visit of its own.
@@ -411,6 +434,7 @@ pub fn read_visits(
         return Ok(plan);
     }
     let mut used: HashSet<Id> = HashSet::new();
+    let mut seen = std::collections::HashMap::new();
     for (line, record) in &table.rows {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -423,9 +447,13 @@ pub fn read_visits(
             MilestoneStatus::key,
             MilestoneStatus::code,
         );
-        if !status.is_empty() && done.is_some_and(|s| s != MilestoneStatus::Done) {
-            plan.left_out += 1;
-            continue;
+        match done {
+            Some(s) if s != MilestoneStatus::Done => {
+                plan.left_out += 1;
+                continue;
+            }
+            None if !status.is_empty() => row.problem("status", "import.unknown_value"),
+            _ => {}
         }
         let person = person_of(&mut row, snap, user);
         let done_on = row.date("done_on");
@@ -456,7 +484,16 @@ pub fn read_visits(
             plan.problems.extend(row.problems);
             continue;
         };
-        // Already recorded: a visit of this grant done that day.
+        // Already recorded: a visit of this grant done that day, here or earlier in
+        // the sheet.
+        if let Some(first) = seen.get(&(grant.id, done_on)) {
+            plan.duplicates.push(Duplicate {
+                line: *line,
+                of: DuplicateOf::Line(*first),
+            });
+            continue;
+        }
+        seen.insert((grant.id, done_on), *line);
         if snap
             .milestones_of(grant.id)
             .any(|m| m.status == MilestoneStatus::Done && m.done_on == Some(done_on))
@@ -561,6 +598,7 @@ pub fn read_plans(
     if !plan.problems.is_empty() {
         return Ok(plan);
     }
+    let mut seen = std::collections::HashMap::new();
     for (line, record) in &table.rows {
         if record.iter().all(|c| c.trim().is_empty()) {
             continue;
@@ -611,11 +649,19 @@ pub fn read_plans(
             plan.problems.extend(row.problems);
             continue;
         }
-        let same = snap.plans.values().any(|p| {
-            p.person_id == new.person_id
-                && p.business_line == new.business_line
-                && p.created_on == new.created_on
-        });
+        let key = (new.person_id, new.business_line, new.created_on);
+        if let Some(first) = seen.get(&key) {
+            plan.duplicates.push(Duplicate {
+                line: *line,
+                of: DuplicateOf::Line(*first),
+            });
+            continue;
+        }
+        seen.insert(key, *line);
+        let same = snap
+            .plans
+            .values()
+            .any(|p| (p.person_id, p.business_line, p.created_on) == key);
         if same {
             plan.duplicates.push(Duplicate {
                 line: *line,

@@ -124,3 +124,51 @@ fn an_approved_plan_comes_in_from_a_supervisor_only() {
     let officer = read(Some("CT"));
     assert_eq!(officer.problems[0].key, "import.approval_not_yours");
 }
+
+#[test]
+fn a_unit_value_is_worked_out_only_when_it_comes_to_whole_dong() {
+    let plan = grants(
+        "Mã,Vật phẩm,Số lượng,ĐVT,Thành tiền,Ngày bàn giao\n\
+         CT-0001,Cám,\"2,5\",kg,1000,15/03/2024\n\
+         CT-0001,Gà,3,con,1000,15/03/2024\n\
+         CT-0001,Máy,,chiếc,1000,15/03/2024\n",
+        None,
+    );
+    assert_eq!(plan.records.len(), 1);
+    assert_eq!(plan.records[0].1.unit_value, Dong(400));
+    let problems: Vec<(usize, &str)> = plan.problems.iter().map(|p| (p.line, p.field)).collect();
+    assert_eq!(problems, [(3, "unit_value"), (4, "quantity")]);
+}
+
+#[test]
+fn a_visit_status_not_understood_is_refused_and_a_repeated_row_skipped() {
+    let snap = programme();
+    let grant = snap
+        .grants
+        .values()
+        .find(|g| snap.grants_of(g.person_id).count() == 1)
+        .expect("someone with one grant");
+    let code = snap.people[&grant.person_id].code.clone();
+    let text = format!(
+        "Mã,Số biên bản,Khoản hỗ trợ,Ngày thăm,Trạng thái\n\
+         {code},{n},{i},20/05/2025,Chưa rõ\n",
+        n = grant.handover_record_no,
+        i = grant.item
+    );
+    let read = |text: &str| {
+        read_visits(text.as_bytes(), None, None, &snap, &user(None), today()).expect("read")
+    };
+    let plan = read(&text);
+    assert_eq!(plan.problems[0].field, "status");
+    let twice = format!(
+        "Mã,Số biên bản,Khoản hỗ trợ,Ngày thăm\n\
+         {code},{n},{i},20/05/2025\n\
+         {code},{n},{i},20/05/2025\n",
+        n = grant.handover_record_no,
+        i = grant.item
+    );
+    let plan = read(&twice);
+    assert!(plan.problems.is_empty(), "{:?}", plan.problems);
+    assert_eq!(plan.records.len(), 1);
+    assert_eq!(plan.duplicates[0].of, DuplicateOf::Line(2));
+}

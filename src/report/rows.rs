@@ -136,13 +136,19 @@ fn read_workbook(
         let header_at = table
             .iter()
             .take(HEADER_SEARCH_ROWS)
-            .position(|(_, cells)| rules.recognises(cells));
+            .position(|(_, cells, _)| rules.recognises(cells));
         let Some(at) = header_at else { continue };
         let mut rows = table.into_iter().skip(at);
-        let Some((header_line, header)) = rows.next() else {
+        let Some((header_line, header, _)) = rows.next() else {
             continue;
         };
-        let rows: Vec<(usize, StringRecord)> = rows.collect();
+        // A formula's error (#N/A of a failed lookup) is no value to save as text.
+        let (broken, rows): (Vec<_>, Vec<_>) = rows.partition(|(_, _, error)| *error);
+        let unreadable = broken.into_iter().map(|(line, _, _)| line).collect();
+        let rows: Vec<(usize, StringRecord)> = rows
+            .into_iter()
+            .map(|(line, cells, _)| (line, cells))
+            .collect();
         for (line, cells) in &rows {
             if cells
                 .iter()
@@ -159,7 +165,7 @@ fn read_workbook(
             header,
             header_line,
             rows,
-            unreadable: Vec::new(),
+            unreadable,
             encoding: None,
         });
     }
@@ -170,8 +176,8 @@ fn read_workbook(
 }
 
 /// Every row of the sheet as text, numbered as Excel numbers them (1 is the top row,
-/// whatever the first used cell is).
-fn text_rows(range: &Range<Data>) -> Vec<(usize, StringRecord)> {
+/// whatever the first used cell is), and whether it holds a formula's error (#N/A).
+fn text_rows(range: &Range<Data>) -> Vec<(usize, StringRecord, bool)> {
     let (top, left) = range.start().unwrap_or((0, 0));
     range
         .rows()
@@ -184,7 +190,8 @@ fn text_rows(range: &Range<Data>) -> Vec<(usize, StringRecord)> {
             for cell in row {
                 record.push_field(&cell_text(cell));
             }
-            (top as usize + i + 1, record)
+            let has_error = row.iter().any(|c| matches!(c, Data::Error(_)));
+            (top as usize + i + 1, record, has_error)
         })
         .collect()
 }
@@ -196,18 +203,37 @@ fn cell_text(cell: &Data) -> String {
         Data::Empty => String::new(),
         Data::String(s) => crate::text::nfc(s),
         Data::Float(f) if f.fract() == 0.0 && f.abs() < 1e15 => format!("{}", *f as i64),
-        // With a decimal comma, as Vietnamese sheets write it: "1.125" would read as
-        // one thousand one hundred and twenty-five.
-        Data::Float(f) => f.to_string().replace('.', ","),
+        Data::Float(f) => decimal_text(*f),
         Data::Int(n) => n.to_string(),
         Data::Bool(b) => if *b { "1" } else { "0" }.to_string(),
-        Data::DateTime(d) => serial_date(d.as_f64())
-            .map(crate::domain::dates::iso_date)
-            .unwrap_or_else(|| d.as_f64().to_string()),
+        // Through calamine's own conversion, which knows a Mac workbook's 1904 dates.
+        Data::DateTime(d) if d.is_datetime() => {
+            let (y, m, day, ..) = d.to_ymd_hms_milli();
+            chrono::NaiveDate::from_ymd_opt(i32::from(y), u32::from(m), u32::from(day))
+                .map(crate::domain::dates::iso_date)
+                .unwrap_or_else(|| d.as_f64().to_string())
+        }
+        Data::DateTime(d) => d.as_f64().to_string(),
         Data::DateTimeIso(s) => s.chars().take(10).collect(),
         Data::DurationIso(s) => s.clone(),
+        // Never read: a row holding one is refused as unreadable (see `text_rows`).
         Data::Error(e) => format!("#{e:?}"),
     }
+}
+
+/// A number with a fraction, as text the parsers read back as that number: a decimal
+/// comma (Vietnamese sheets write 1,5), and never exactly three digits after it, which
+/// would read as a thousands group ("1,125" as 1125): 1.125 becomes "1,1250". An amount
+/// of money with a fraction is then refused (a fraction of a đồng), never multiplied.
+fn decimal_text(f: f64) -> String {
+    let mut text = f.to_string().replace('.', ",");
+    if text
+        .split_once(',')
+        .is_some_and(|(_, fraction)| fraction.len() == 3)
+    {
+        text.push('0');
+    }
+    text
 }
 
 /// The day of an Excel serial date (days since 30/12/1899, as every reader counts them).
@@ -224,10 +250,42 @@ pub fn serial_date(serial: f64) -> Option<chrono::NaiveDate> {
 pub fn sheet_date(text: &str) -> Option<chrono::NaiveDate> {
     let text = text.trim();
     crate::domain::dates::parse_date(text).or_else(|| {
-        let serial: u32 = text
-            .parse()
-            .ok()
-            .filter(|_| (4..=6).contains(&text.len()))?;
-        serial_date(f64::from(serial))
+        // Five digits between 01/01/1990 and 31/12/2099 only: "2024" is a year, and
+        // "010224" a day typed without separators, not days since 1900.
+        let serial: u32 = text.parse().ok().filter(|_| text.len() == 5)?;
+        (32_874..=73_050)
+            .contains(&serial)
+            .then(|| serial_date(f64::from(serial)))?
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{Dong, Quantity};
+
+    #[test]
+    fn a_number_with_a_fraction_is_never_read_back_a_thousand_times_larger() {
+        assert_eq!(decimal_text(1.125), "1,1250");
+        assert_eq!(decimal_text(1.5), "1,5");
+        assert_eq!(
+            Quantity::parse(&decimal_text(1.125), "kg"),
+            Quantity::parse("1,125", "kg")
+        );
+        assert!(
+            Dong::parse(&decimal_text(1.125)).is_err(),
+            "a fraction of a đồng"
+        );
+    }
+
+    #[test]
+    fn only_five_digits_of_this_century_read_as_an_excel_date() {
+        assert_eq!(
+            sheet_date("45402"),
+            chrono::NaiveDate::from_ymd_opt(2024, 4, 20)
+        );
+        assert_eq!(sheet_date("2024"), None, "a year");
+        assert_eq!(sheet_date("010224"), None, "a day without separators");
+        assert_eq!(sheet_date("99999"), None);
+    }
 }
