@@ -276,6 +276,18 @@ pub(super) fn yes_no(value: &str) -> Option<bool> {
     }
 }
 
+/// The sheet's rows that hold anything, each with its cells by field.
+pub(super) fn filled_rows<'t>(
+    table: &'t super::rows::SheetRows,
+    columns: &'t [Option<&'static str>],
+) -> impl Iterator<Item = Row<'t>> {
+    table
+        .rows
+        .iter()
+        .filter(|(_, record)| record.iter().any(|c| !c.trim().is_empty()))
+        .map(|(line, record)| Row::new(columns, record, *line))
+}
+
 /// One row's cells by field, and the problems found in it.
 pub(super) struct Row<'a> {
     cells: HashMap<&'static str, &'a str>,
@@ -417,12 +429,8 @@ pub fn read_people_in(
             field: "row",
             key: "import.bad_row",
         }));
-    for (line, record) in &table.rows {
-        let line = *line;
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row::new(&columns, record, line);
+    for mut row in filled_rows(&table, &columns) {
+        let line = row.line;
         let Some(person) = person_from(&mut row, &wards, today) else {
             plan.problems.extend(row.problems);
             continue;

@@ -5,8 +5,8 @@
 //! a record already here is skipped and listed.
 
 use super::import::{
-    Duplicate, DuplicateOf, Encoding, ImportError, Row, RowProblem, choose, map_fields,
-    without_ward_prefix, yes_no,
+    Duplicate, DuplicateOf, Encoding, ImportError, Row, RowProblem, choose, filled_rows,
+    map_fields, without_ward_prefix, yes_no,
 };
 use super::rows::{HeaderRules, SheetRows, read_rows};
 use crate::domain::*;
@@ -295,11 +295,8 @@ pub fn read_grants(
     };
     let existing: HashSet<_> = snap.grants.values().map(key).collect();
     let mut seen = std::collections::HashMap::new();
-    for (line, record) in &table.rows {
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row::new(&columns, record, *line);
+    for mut row in filled_rows(&table, &columns) {
+        let line = row.line;
         let person = person_of(&mut row, snap, user);
         // A column the sheet has must be filled (a cell merged down in Excel comes
         // through empty below its first row); a column it lacks takes the usual value.
@@ -391,20 +388,20 @@ pub fn read_grants(
         let k = key(&grant);
         if existing.contains(&k) {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Person(person.map_or(String::new(), |p| p.code.clone())),
             });
             continue;
         }
         if let Some(first) = seen.get(&k) {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Line(*first),
             });
             continue;
         }
-        seen.insert(k, *line);
-        plan.records.push((*line, grant));
+        seen.insert(k, line);
+        plan.records.push((line, grant));
     }
     Ok(plan)
 }
@@ -435,11 +432,8 @@ pub fn read_visits(
     }
     let mut used: HashSet<Id> = HashSet::new();
     let mut seen = std::collections::HashMap::new();
-    for (line, record) in &table.rows {
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row::new(&columns, record, *line);
+    for mut row in filled_rows(&table, &columns) {
+        let line = row.line;
         let status = row.get("status");
         let done = choose(
             MilestoneStatus::ALL,
@@ -488,18 +482,18 @@ pub fn read_visits(
         // the sheet.
         if let Some(first) = seen.get(&(grant.id, done_on)) {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Line(*first),
             });
             continue;
         }
-        seen.insert((grant.id, done_on), *line);
+        seen.insert((grant.id, done_on), line);
         if snap
             .milestones_of(grant.id)
             .any(|m| m.status == MilestoneStatus::Done && m.done_on == Some(done_on))
         {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Person(person.code.clone()),
             });
             continue;
@@ -536,7 +530,7 @@ pub fn read_visits(
             plan.problems.extend(row.problems);
             continue;
         }
-        plan.records.push((*line, milestone));
+        plan.records.push((line, milestone));
     }
     Ok(plan)
 }
@@ -599,11 +593,8 @@ pub fn read_plans(
         return Ok(plan);
     }
     let mut seen = std::collections::HashMap::new();
-    for (line, record) in &table.rows {
-        if record.iter().all(|c| c.trim().is_empty()) {
-            continue;
-        }
-        let mut row = Row::new(&columns, record, *line);
+    for mut row in filled_rows(&table, &columns) {
+        let line = row.line;
         let person = person_of(&mut row, snap, user);
         let business_line = choose(
             BusinessLine::ALL,
@@ -652,24 +643,24 @@ pub fn read_plans(
         let key = (new.person_id, new.business_line, new.created_on);
         if let Some(first) = seen.get(&key) {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Line(*first),
             });
             continue;
         }
-        seen.insert(key, *line);
+        seen.insert(key, line);
         let same = snap
             .plans
             .values()
             .any(|p| (p.person_id, p.business_line, p.created_on) == key);
         if same {
             plan.duplicates.push(Duplicate {
-                line: *line,
+                line,
                 of: DuplicateOf::Person(person.map_or(String::new(), |p| p.code.clone())),
             });
             continue;
         }
-        plan.records.push((*line, new));
+        plan.records.push((line, new));
     }
     Ok(plan)
 }

@@ -561,20 +561,29 @@ impl Sink for SheetSink<'_> {
         let (ws, f, r) = (&mut *self.ws, self.formats, self.row);
         for (c, (cell, kind)) in row.cells().enumerate() {
             let col = c as u16;
-            let number = cell.parse::<f64>().ok();
-            match (kind, number) {
+            // Only number cells are parsed; text is most of a list of people.
+            match kind {
                 _ if cell.is_empty() => {}
-                (CellKind::Number, Some(n)) => {
-                    ws.write_number(r, col, n)?;
-                }
-                (CellKind::Money, Some(n)) => {
-                    ws.write_number_with_format(r, col, n, &f.money)?;
-                }
-                (CellKind::Date, _) if iso(cell).is_some() => {
-                    let day = iso(cell).unwrap_or_default();
-                    ws.write_date_with_format(r, col, day, &f.date)?;
-                }
-                _ => {
+                CellKind::Number | CellKind::Money => match cell.parse::<f64>() {
+                    Ok(n) if kind == CellKind::Money => {
+                        ws.write_number_with_format(r, col, n, &f.money)?;
+                    }
+                    Ok(n) => {
+                        ws.write_number(r, col, n)?;
+                    }
+                    Err(_) => {
+                        ws.write_string(r, col, cell)?;
+                    }
+                },
+                CellKind::Date => match iso(cell) {
+                    Some(day) => {
+                        ws.write_date_with_format(r, col, day, &f.date)?;
+                    }
+                    None => {
+                        ws.write_string(r, col, cell)?;
+                    }
+                },
+                CellKind::Text | CellKind::Guarded => {
                     ws.write_string(r, col, cell)?;
                 }
             }
