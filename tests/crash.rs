@@ -32,27 +32,6 @@ fn open_when_free(db: &Path) -> Store {
     }
 }
 
-fn person(ward: &str, n: usize) -> Person {
-    Person {
-        id: Id::NEW,
-        code: String::new(),
-        full_name: format!("Nguyễn Thị Thử {n}"),
-        sex: Sex::Female,
-        birth_year: 1990,
-        ward: ward.into(),
-        address: String::new(),
-        phone: String::new(),
-        target_groups: vec![TargetGroup::AtRisk],
-        household_note: String::new(),
-        consent: None,
-        enrolled_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
-        status: PersonStatus::Active,
-        collaborator: "Lan".into(),
-        stamp: Stamp::default(),
-        entered_in_error: false,
-    }
-}
-
 fn grant(person: Id) -> Grant {
     Grant {
         id: Id::NEW,

@@ -4,140 +4,9 @@
 //! fail. Nothing talks to anything but 127.0.0.1.
 
 mod common;
+use common::cluster::*;
 use common::*;
-use std::path::{Path, PathBuf};
-use std::process::Command;
-
-const ADMIN: &str = "sinhke_admin";
-const ADMIN_PASSWORD: &str = "admin password for tests";
-
-/// A PostgreSQL cluster of its own, stopped and removed when dropped.
-struct Cluster {
-    bin: PathBuf,
-    dir: tempfile::TempDir,
-    port: u16,
-}
-
-/// Runs a PostgreSQL program as the `postgres` user when we are root (initdb refuses
-/// root), as ourselves otherwise.
-fn as_postgres(program: &Path) -> Command {
-    let root = Command::new("id")
-        .arg("-u")
-        .output()
-        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
-    if root {
-        let mut cmd = Command::new("runuser");
-        cmd.args(["-u", "postgres", "--"]).arg(program);
-        cmd
-    } else {
-        Command::new(program)
-    }
-}
-
-impl Cluster {
-    fn start() -> Option<Cluster> {
-        let bin = std::fs::read_dir("/usr/lib/postgresql")
-            .ok()
-            .and_then(|versions| {
-                versions
-                    .flatten()
-                    .map(|v| v.path().join("bin"))
-                    .filter(|b| b.join("initdb").is_file())
-                    .max()
-            });
-        let Some(bin) = bin else {
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "PostgreSQL is not installed: .ci/run installs Debian's postgresql"
-            );
-            eprintln!("skipped: PostgreSQL is not installed (Debian's postgresql)");
-            return None;
-        };
-        let dir = tempfile::tempdir().expect("tempdir");
-        let _ = Command::new("chown")
-            .arg("postgres")
-            .arg(dir.path())
-            .status();
-        let password_file = dir.path().join("pw");
-        std::fs::write(&password_file, ADMIN_PASSWORD).expect("pw");
-        let _ = Command::new("chown")
-            .arg("postgres")
-            .arg(&password_file)
-            .status();
-        let data = dir.path().join("data");
-        let out = as_postgres(&bin.join("initdb"))
-            .arg("-D")
-            .arg(&data)
-            .args(["-A", "scram-sha-256", "-U", ADMIN, "--no-sync"])
-            .arg(format!("--pwfile={}", password_file.display()))
-            .output()
-            .expect("initdb");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        // A free port: bind one, let it go, hand it to PostgreSQL.
-        let port = std::net::TcpListener::bind("127.0.0.1:0")
-            .and_then(|l| l.local_addr())
-            .expect("port")
-            .port();
-        let out = as_postgres(&bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(&data)
-            .arg("-l")
-            .arg(dir.path().join("log"))
-            .arg("-o")
-            .arg(format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
-                dir.path().display()
-            ))
-            .args(["-w", "start"])
-            .output()
-            .expect("pg_ctl");
-        assert!(
-            out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let cluster = Cluster { bin, dir, port };
-        cluster.admin_sql("CREATE DATABASE hub");
-        Some(cluster)
-    }
-
-    fn url(&self, user: &str, password: &str) -> String {
-        format!(
-            "postgresql://{user}:{}@127.0.0.1:{}/hub",
-            password.replace(' ', "%20"),
-            self.port
-        )
-    }
-
-    fn admin_url(&self) -> String {
-        self.url(ADMIN, ADMIN_PASSWORD).replace("/hub", "/postgres")
-    }
-
-    fn admin_sql(&self, sql: &str) {
-        let mut client =
-            postgres::Client::connect(&self.admin_url(), postgres::NoTls).expect("admin");
-        client.batch_execute(sql).expect("sql");
-    }
-
-    /// A client signed in as `user`, on the hub database.
-    fn client(&self, user: &str, password: &str) -> postgres::Client {
-        postgres::Client::connect(&self.url(user, password), postgres::NoTls).expect("connect")
-    }
-}
-
-impl Drop for Cluster {
-    fn drop(&mut self) {
-        let _ = as_postgres(&self.bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "stop"])
-            .output();
-    }
-}
+use std::path::Path;
 
 fn hub(cluster: &Cluster, args: &[&str]) -> std::process::Output {
     let dir = tempfile::tempdir().expect("tempdir");
@@ -175,15 +44,22 @@ fn init_makes_the_schema_once_and_says_so() {
         return;
     };
     let first = hub_ok(&cluster, &["init"]);
-    assert!(first.contains("schema version 1"), "{first}");
+    let current = sinhke::hub::SCHEMA_VERSION;
+    assert!(
+        first.contains(&format!("schema version {current}")),
+        "{first}"
+    );
     let again = hub_ok(&cluster, &["init"]);
-    assert!(again.contains("already version 1"), "{again}");
+    assert!(
+        again.contains(&format!("already version {current}")),
+        "{again}"
+    );
     let mut admin = cluster.client(ADMIN, ADMIN_PASSWORD);
     let applied: i64 = admin
         .query_one("SELECT count(*) FROM hub_migrations", &[])
         .expect("count")
         .get(0);
-    assert_eq!(applied, 1);
+    assert_eq!(applied, i64::from(current), "each migration once");
     // A hub of a newer sinhke is left alone, with a word.
     admin
         .execute("INSERT INTO hub_migrations (version) VALUES (99)", &[])

@@ -61,7 +61,7 @@ fn url(args: &HubArgs, lang: Lang) -> Result<String, Failure> {
         .ok_or_else(|| Failure::text(lang, "hub.url_needed", &[]))
 }
 
-fn failure(lang: Lang, err: &HubError) -> Failure {
+pub(super) fn failure(lang: Lang, err: &HubError) -> Failure {
     let values = err.values();
     let args: Vec<(&str, &dyn std::fmt::Display)> = values
         .iter()

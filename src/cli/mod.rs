@@ -223,6 +223,21 @@ pub enum SyncAction {
         /// The bundle file
         file: PathBuf,
     },
+    /// Send through the province hub every version not sent yet (a ward laptop's first
+    /// push announces its keys for the supervisor to accept)
+    Push {
+        /// The hub's address (postgresql://LOGIN:PASSWORD@HOST/DB); or SINHKE_HUB, or
+        /// the address kept in Settings
+        #[arg(long, value_name = "URL", env = "SINHKE_HUB", hide_env_values = true)]
+        hub: Option<String>,
+    },
+    /// Receive from the province hub everything committed since the last pull, checked
+    /// and merged as a bundle is
+    Pull {
+        /// The hub's address; or SINHKE_HUB, or the address kept in Settings
+        #[arg(long, value_name = "URL", env = "SINHKE_HUB", hide_env_values = true)]
+        hub: Option<String>,
+    },
     /// List this database and every device it exchanges with, with fingerprints
     Devices,
     /// (Supervisor) Print a ward laptop's audit trail as its bundles brought it

@@ -88,6 +88,20 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
                 Err(e) => return Err(fail(e)),
             }
         }
+        SyncAction::Push { hub } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let mut client = hub_client(&store, hub.as_deref(), lang)?;
+            let pushed =
+                sync::hub::push(&mut store, &mut client).map_err(|e| hub_failure(e, lang))?;
+            say_pushed(&pushed, lang);
+        }
+        SyncAction::Pull { hub } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let mut client = hub_client(&store, hub.as_deref(), lang)?;
+            let pulled =
+                sync::hub::pull(&mut store, &mut client).map_err(|e| hub_failure(e, lang))?;
+            say_pulled(&pulled, lang);
+        }
         SyncAction::Devices => {
             let store = cli.open_store(OpenMode::MustExist)?;
             devices(&store, lang).map_err(fail)?;
@@ -157,6 +171,102 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
         }
     }
     Ok(())
+}
+
+/// The hub from --hub, SINHKE_HUB or Settings; connected, its schema this sinhke's.
+fn hub_client(store: &Store, given: Option<&str>, lang: Lang) -> Result<postgres::Client, Failure> {
+    let url = match given {
+        Some(url) => url.to_string(),
+        None => store
+            .hub_url()
+            .map_err(|e| Failure::store(&e, lang))?
+            .ok_or_else(|| Failure::text(lang, "hub.url_needed", &[]))?,
+    };
+    crate::hub::connect_for_sync(&url).map_err(|e| super::hub::failure(lang, &e))
+}
+
+fn hub_failure(e: sync::hub::HubSyncError, lang: Lang) -> Failure {
+    match e {
+        sync::hub::HubSyncError::Store(e) => Failure::store(&e, lang),
+        sync::hub::HubSyncError::Hub(e) => super::hub::failure(lang, &e),
+    }
+}
+
+fn say_pushed(pushed: &sync::hub::Pushed, lang: Lang) {
+    match &pushed.waiting {
+        Some(print) => say!(
+            "{}",
+            tf(lang, "hub.push_waiting", &[("fingerprint", print)])
+        ),
+        None => say!(
+            "{}",
+            tf(
+                lang,
+                "hub.pushed",
+                &[("count", &pushed.versions), ("added", &pushed.added)]
+            )
+        ),
+    }
+}
+
+fn say_pulled(pulled: &sync::hub::Pulled, lang: Lang) {
+    if pulled.waiting {
+        say!("{}", t(lang, "hub.pull_waiting"));
+    } else {
+        let r = &pulled.report;
+        say!(
+            "{}",
+            tf(
+                lang,
+                "hub.pulled",
+                &[
+                    ("read", &pulled.read),
+                    ("added", &r.added),
+                    ("new", &r.new_records),
+                    ("updated", &r.updated),
+                    ("conflicts", &r.new_conflicts),
+                ]
+            )
+        );
+    }
+    for print in &pulled.new_devices {
+        say!("{}", tf(lang, "hub.new_device", &[("fingerprint", print)]));
+    }
+    if !pulled.refused.is_empty() {
+        say!(
+            "{}",
+            tf(
+                lang,
+                "hub.refused_rows",
+                &[
+                    ("count", &pulled.refused.len()),
+                    ("which", &pulled.refused.join(", "))
+                ]
+            )
+        );
+    }
+    for (old, new) in &pulled.reissued {
+        say!(
+            "{}",
+            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
+        );
+    }
+    for (new, other) in &pulled.look_alikes {
+        say!(
+            "{}",
+            tf(lang, "sync.look_alike", &[("new", new), ("other", other)])
+        );
+    }
+    if pulled.report.conflicts > 0 {
+        say!(
+            "{}",
+            tf(
+                lang,
+                "sync.open_conflicts",
+                &[("count", &pulled.report.conflicts)]
+            )
+        );
+    }
 }
 
 fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {

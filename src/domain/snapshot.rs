@@ -98,7 +98,16 @@ impl Snapshot {
             .filter(|old| old.code != person.code)
             && self.codes.get(&old.code) == Some(&person.id)
         {
-            self.codes.remove(&old.code);
+            // Anyone else who has that code keeps it (see below).
+            let heir = self
+                .people
+                .values()
+                .find(|p| p.code == old.code && p.id != person.id)
+                .map(|p| p.id);
+            match heir {
+                Some(id) => self.codes.insert(old.code.clone(), id),
+                None => self.codes.remove(&old.code),
+            };
         }
         // A code two people share after a merge stays with the one who had it first
         // (the supervisor then gives the other a new one).

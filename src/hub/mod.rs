@@ -8,10 +8,15 @@
 use postgres::{Client, NoTls};
 
 /// The schema's migrations, in order: (number, SQL).
-const MIGRATIONS: &[(i32, &str)] = &[(1, include_str!("../../assets/hub/0001_versions.sql"))];
+const MIGRATIONS: &[(i32, &str)] = &[
+    (1, include_str!("../../assets/hub/0001_versions.sql")),
+    (2, include_str!("../../assets/hub/0002_notices.sql")),
+];
 
 /// The newest schema this sinhke knows.
-pub const SCHEMA_VERSION: i32 = 1;
+pub const SCHEMA_VERSION: i32 = 2;
+
+pub mod rows;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -23,6 +28,14 @@ pub enum HubError {
     /// The hub's schema is newer than this sinhke.
     #[error("the hub's schema is version {hub}, newer than this sinhke ({ours})")]
     NewerSchema { hub: i32, ours: i32 },
+    /// The hub's schema is older: `sinhke hub init` brings it up to date.
+    #[error("the hub's schema is version {hub}; this sinhke needs {ours} (sinhke hub init)")]
+    OlderSchema { hub: i32, ours: i32 },
+    /// The connection broke during an exchange: what was done is kept, the rest resumes.
+    #[error("the connection to the hub was lost")]
+    Lost,
+    #[error("the hub's disk is full")]
+    DiskFull,
     #[error("a login must be letters, digits and _ (at most 63): {0}")]
     BadLogin(String),
     #[error("the hub answered: {0}")]
@@ -36,6 +49,9 @@ impl HubError {
             HubError::Unreachable => "hub.unreachable",
             HubError::Refused => "hub.refused",
             HubError::NewerSchema { .. } => "hub.newer_schema",
+            HubError::OlderSchema { .. } => "hub.older_schema",
+            HubError::Lost => "hub.lost",
+            HubError::DiskFull => "hub.disk_full",
             HubError::BadLogin(_) => "hub.bad_login",
             HubError::Server(_) => "hub.server",
         }
@@ -43,7 +59,7 @@ impl HubError {
 
     pub fn values(&self) -> Vec<(&'static str, String)> {
         match self {
-            HubError::NewerSchema { hub, ours } => {
+            HubError::NewerSchema { hub, ours } | HubError::OlderSchema { hub, ours } => {
                 vec![("hub", hub.to_string()), ("ours", ours.to_string())]
             }
             HubError::BadLogin(login) => vec![("login", login.clone())],
@@ -59,10 +75,16 @@ impl From<postgres::Error> for HubError {
             return match db.code().code() {
                 // invalid_password, invalid_authorization_specification
                 "28P01" | "28000" => HubError::Refused,
+                // disk_full; out of memory or other resources
+                "53100" | "53000" | "53200" => HubError::DiskFull,
+                // admin_shutdown, crash_shutdown, cannot_connect_now
+                "57P01" | "57P02" | "57P03" => HubError::Lost,
                 _ => HubError::Server(db.message().to_string()),
             };
         }
-        if e.is_closed() || e.to_string().contains("connect") {
+        if e.is_closed() {
+            HubError::Lost
+        } else if e.to_string().contains("connect") {
             HubError::Unreachable
         } else {
             HubError::Server(e.to_string())
@@ -113,6 +135,30 @@ pub fn init(client: &mut Client) -> Result<Vec<i32>, HubError> {
         tx.commit()?;
     }
     Ok(applied)
+}
+
+/// Connects for an exchange: the hub must have this sinhke's schema, exactly.
+pub fn connect_for_sync(url: &str) -> Result<Client, HubError> {
+    let mut client = connect(url)?;
+    let hub = schema_version(&mut client).map_err(|e| match e {
+        // No hub_migrations table: a database that `hub init` never touched.
+        HubError::Server(_) => HubError::OlderSchema {
+            hub: 0,
+            ours: SCHEMA_VERSION,
+        },
+        e => e,
+    })?;
+    match hub.cmp(&SCHEMA_VERSION) {
+        std::cmp::Ordering::Equal => Ok(client),
+        std::cmp::Ordering::Greater => Err(HubError::NewerSchema {
+            hub,
+            ours: SCHEMA_VERSION,
+        }),
+        std::cmp::Ordering::Less => Err(HubError::OlderSchema {
+            hub,
+            ours: SCHEMA_VERSION,
+        }),
+    }
 }
 
 /// The hub's schema version; 0 before the first migration.

@@ -96,6 +96,9 @@ impl Change {
 
 /// The snapshot as it would be after the changes seen so far: later changes in a set
 /// are validated against earlier ones (a new grant's milestones find the new grant).
+/// An index entry to write (`Some`) or remove (`None`): (tree, key, value).
+pub(crate) type IndexWrite = (&'static str, Vec<u8>, Option<Vec<u8>>);
+
 pub(crate) struct Overlay<'a> {
     pub base: &'a Snapshot,
     wards: HashMap<String, Ward>,
@@ -124,10 +127,17 @@ impl<'a> Overlay<'a> {
     }
 
     pub fn person_by_code(&self, code: &str) -> Option<Id> {
-        self.codes
-            .get(code)
-            .copied()
-            .or_else(|| self.base.person_by_code(code).map(|p| p.id))
+        if let Some(id) = self.codes.get(code) {
+            return Some(*id);
+        }
+        let holder = self.base.person_by_code(code)?.id;
+        match self.people.get(&holder) {
+            // The holder left the code earlier in this set: it is whoever else has it.
+            Some(staged) if staged.code != code => {
+                self.other_with_code(code.as_bytes(), Some(holder))
+            }
+            _ => Some(holder),
+        }
     }
 
     /// The next free code in a ward: CT-0001, CT-0002, ...
@@ -172,7 +182,22 @@ impl<'a> Overlay<'a> {
                 self.wards.insert(r.code.clone(), r.clone());
             }
             Change::Person(r) => {
-                self.codes.insert(r.code.clone(), r.id);
+                let left = self
+                    .person(r.id)
+                    .filter(|before| before.code != r.code)
+                    .map(|before| before.code.clone());
+                if let Some(left) = left
+                    && self.codes.get(&left) == Some(&r.id)
+                {
+                    self.codes.remove(&left);
+                }
+                // A code someone else holds stays theirs (a clash a merge reports).
+                if self
+                    .person_by_code(&r.code)
+                    .is_none_or(|holder| holder == r.id)
+                {
+                    self.codes.insert(r.code.clone(), r.id);
+                }
                 self.people.insert(r.id, r.clone());
             }
             Change::Plan(r) => {
@@ -232,11 +257,10 @@ impl<'a> Overlay<'a> {
 
     /// The index entries of the record's previous version that its new entries do not
     /// replace. A code held by another person is theirs, never removed with this one.
-    pub fn stale_entries(
-        &self,
-        change: &Change,
-        new_entries: &[IndexEntry],
-    ) -> Vec<(&'static str, Vec<u8>)> {
+    /// The index writes that take away what `change` no longer needs: entries removed,
+    /// except that a code this person leaves passes to anyone else who has it (after a
+    /// merge two people can share one until the supervisor gives one a new code).
+    pub fn stale_entries(&self, change: &Change, new_entries: &[IndexEntry]) -> Vec<IndexWrite> {
         let mine = |code: &[u8]| {
             let code = String::from_utf8_lossy(code);
             self.person_by_code(&code) == change.person_id()
@@ -245,8 +269,29 @@ impl<'a> Overlay<'a> {
             .into_iter()
             .filter(|(t, k, _)| !new_entries.iter().any(|(nt, nk, _)| nt == t && nk == k))
             .filter(|(t, k, _)| *t != keys::BY_CODE || mine(k))
-            .map(|(t, k, _)| (t, k))
+            .map(|(t, k, _)| {
+                let heir = (t == keys::BY_CODE)
+                    .then(|| self.other_with_code(&k, change.person_id()))
+                    .flatten();
+                (t, k, heir.map(keys::id_key))
+            })
             .collect()
+    }
+
+    /// Someone other than `except` whose current code is `code` (a rare scan: it runs
+    /// only when a person's code changes).
+    fn other_with_code(&self, code: &[u8], except: Option<Id>) -> Option<Id> {
+        let holds = |p: &Person| p.code.as_bytes() == code && Some(p.id) != except;
+        self.people
+            .values()
+            .find(|p| holds(p))
+            .or_else(|| {
+                self.base
+                    .people
+                    .values()
+                    .find(|p| holds(p) && !self.people.contains_key(&p.id))
+            })
+            .map(|p| p.id)
     }
 
     /// The version of this record on disk or staged earlier in the set, if any.

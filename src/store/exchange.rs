@@ -25,6 +25,8 @@ pub struct Arrival {
     /// A ward laptop's audit entries, checked link by link (see `sync`), and its device.
     pub audit: Vec<AuditEntry>,
     pub audit_of: Option<Id>,
+    /// From the hub: how far this pull has read, written with its versions.
+    pub hub: Option<super::HubProgress>,
     pub detail: String,
 }
 
@@ -56,6 +58,9 @@ impl Store {
                 let value = self.encode_value(keys::WARD_AUDIT, &key, entry)?;
                 extra.push((tree_index(keys::WARD_AUDIT), key, Some(value)));
             }
+        }
+        if let Some(progress) = &arrival.hub {
+            extra.extend(self.hub_progress_ops(progress)?);
         }
         let draft = AuditDraft::new(arrival.action).detail(arrival.detail);
         let report = self.merge(arrival.versions, extra, draft)?;
@@ -145,6 +150,7 @@ impl Store {
             pending_done: None,
             audit: Vec::new(),
             audit_of: None,
+            hub: None,
             detail: format!("{ward} {fingerprint}"),
         })?;
         // The ward is set last: a kill before leaves a database that can join again.

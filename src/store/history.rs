@@ -49,6 +49,22 @@ pub struct MergeReport {
     pub new_people: Vec<Id>,
 }
 
+impl MergeReport {
+    /// Adds a later merge's report to this one (a pull merges page by page).
+    pub fn absorb(&mut self, later: MergeReport) {
+        self.added += later.added;
+        self.known += later.known;
+        self.new_records += later.new_records;
+        self.updated += later.updated;
+        // A count of records in conflict now, not of what the merge did.
+        self.conflicts = later.conflicts;
+        self.new_conflicts += later.new_conflicts;
+        self.quarantined += later.quarantined;
+        self.code_clashes.extend(later.code_clashes);
+        self.new_people.extend(later.new_people);
+    }
+}
+
 impl Store {
     /// Opens this database's device and history, giving a database from before
     /// versions its device and a root version of every record, in one step that a
@@ -356,6 +372,11 @@ impl Store {
     }
 
     /// One version as stored here.
+    /// Whether this database holds the version (without opening it).
+    pub fn has_version(&self, id: Id) -> Result<bool, StoreError> {
+        Ok(self.disk.get(keys::VERSIONS, &id.to_bytes())?.is_some())
+    }
+
     pub fn version(&self, id: Id) -> Result<Option<Version>, StoreError> {
         let key = id.to_bytes();
         match self.disk.get(keys::VERSIONS, &key)? {
@@ -559,8 +580,8 @@ impl Store {
         report: &mut MergeReport,
     ) -> Result<(), StoreError> {
         let (tree, key, entries) = placement(change);
-        for (t, k) in overlay.stale_entries(change, &entries) {
-            ops.push((tree_index(t), k, None));
+        for (t, k, v) in overlay.stale_entries(change, &entries) {
+            ops.push((tree_index(t), k, v));
         }
         for (t, k, v) in entries {
             if t == keys::BY_CODE

@@ -132,6 +132,14 @@ pub const META_VERSIONED: &[u8] = b"versioned";
 pub const META_CLOCK: &[u8] = b"clock";
 /// Sealed number of the last bundle this database made (bundles are numbered per device).
 pub const META_BUNDLE_NUMBER: &[u8] = b"bundle_number";
+/// Sealed address of the province hub (a PostgreSQL URL with its password).
+pub const META_HUB_URL: &[u8] = b"hub_url";
+/// Sealed `HubCursor`: how far this database has read the hub's versions.
+pub const META_HUB_PULLED: &[u8] = b"hub_pulled";
+/// Sealed log position up to which this database's versions are on the hub.
+pub const META_HUB_PUSHED: &[u8] = b"hub_pushed";
+/// Sealed `WardKeys`: the age keys each ward's versions are sealed to on the hub.
+pub const META_HUB_KEYS: &[u8] = b"hub_keys";
 /// Set only by the measurement build that writes values unsealed.
 pub const META_PLAINTEXT: &[u8] = b"plaintext";
 

@@ -23,6 +23,8 @@ mod error;
 mod fields;
 mod folders;
 mod history;
+mod hub_state;
+pub use hub_state::{HubCursor, HubProgress, WardKeys};
 mod imports;
 pub mod keys;
 mod load;

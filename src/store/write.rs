@@ -184,8 +184,8 @@ impl Store {
                 };
                 draft.record(tree, change.audit_id(), change.person_id(), record_change);
                 let value = self.encode_change(tree, &key, change)?;
-                for (t, k) in overlay.stale_entries(change, &entries) {
-                    ops.push((keys::tree_index(t), k, None));
+                for (t, k, v) in overlay.stale_entries(change, &entries) {
+                    ops.push((keys::tree_index(t), k, v));
                 }
                 for (t, k, v) in entries {
                     if t == keys::BY_CODE {

@@ -6,7 +6,7 @@ use super::bundle::{self, BundleKind, Manifest, Opened, Payload};
 use super::kit::{self, Kit};
 use crate::domain::{Id, Permission};
 use crate::store::device::{DevicePublic, KnownDevice, fingerprint_matches};
-use crate::store::versions::{Origin, RecordKind};
+use crate::store::versions::{Origin, RecordKind, Version};
 use crate::store::{Arrival, MergeReport, Refusal, Store, StoreError};
 use std::collections::BTreeMap;
 
@@ -270,15 +270,7 @@ fn receive_file(
     }
     let vouched = check_versions(&manifest, &payload, &known, joined.as_deref())?;
     if joined.is_none() {
-        // A ward's version of a record that is another ward's here is refused: a
-        // laptop can never reach, or move, another ward's people.
-        for v in &payload.versions {
-            if let Some(ward) = current_ward(store, &v.record)
-                && ward != manifest.ward
-            {
-                return Err(refused(Refusal::OtherWard(ward)));
-            }
-        }
+        refuse_other_wards(store, &payload.versions, &manifest.ward)?;
     }
     let me = store.device_public().id;
     let mut updated = sender.clone();
@@ -329,14 +321,10 @@ fn receive_file(
         pending_done: pending,
         audit: payload.audit,
         audit_of: joined.is_none().then_some(source.id),
+        hub: None,
         detail: format!("{} #{} {print}", manifest.ward, manifest.number),
     })?;
-    let reissued = if joined.is_none() && !report.code_clashes.is_empty() {
-        store.reissue_codes(&report.code_clashes)?
-    } else {
-        Vec::new()
-    };
-    let look_alikes = look_alikes_in_other_wards(store, &report.new_people);
+    let (reissued, look_alikes) = settle(store, &report)?;
     Ok(Received {
         ward: manifest.ward,
         from: print,
@@ -348,6 +336,59 @@ fn receive_file(
         look_alikes,
         audit_continues: continues,
     })
+}
+
+/// A ward's version of a record that is another ward's here is refused: a laptop can
+/// never reach, or move, another ward's people.
+pub(super) fn refuse_other_wards(
+    store: &Store,
+    versions: &[Version],
+    ward: &str,
+) -> Result<(), StoreError> {
+    for v in versions {
+        if let Some(other) = current_ward(store, &v.record)
+            && other != ward
+        {
+            return Err(refused(Refusal::OtherWard(other)));
+        }
+    }
+    Ok(())
+}
+
+/// (code, code) pairs: an old code and its new one, or two people who look alike.
+type CodePairs = Vec<(String, String)>;
+
+/// What follows a merge: on the supervisor's side, new codes for people whose code
+/// another person here had first; everywhere, the people who look like someone of
+/// another ward.
+pub(super) fn settle(
+    store: &mut Store,
+    report: &MergeReport,
+) -> Result<(CodePairs, CodePairs), StoreError> {
+    let reissued = if store.joined_ward().is_none() && !report.code_clashes.is_empty() {
+        store.reissue_codes(&report.code_clashes)?
+    } else {
+        Vec::new()
+    };
+    Ok((
+        reissued,
+        look_alikes_in_other_wards(store, &report.new_people),
+    ))
+}
+
+/// Whether a version may reach this database from `from_ward`. From the supervisor
+/// (`joined` is this laptop's ward): this ward's records, and what all wards share.
+/// From a ward: its own records, never a ward itself.
+pub(super) fn may_carry(v: &Version, joined: Option<&str>, from_ward: &str) -> bool {
+    match joined {
+        Some(own) => v.ward == own || (v.ward.is_empty() && v.record.kind == RecordKind::Ward),
+        None => v.ward == from_ward && v.record.kind != RecordKind::Ward,
+    }
+}
+
+/// Whether `author` signed this version and it holds a record this build can read.
+pub(super) fn genuine(v: &Version, author: Option<&DevicePublic>) -> bool {
+    author.is_some_and(|a| a.verifies(&v.signed_bytes(), &v.signature)) && v.change().is_ok()
 }
 
 /// A trail's entries must follow one another, each naming the one before by its hash.
@@ -392,7 +433,10 @@ fn look_alikes_in_other_wards(store: &Store, new_people: &[Id]) -> Vec<(String, 
 }
 
 /// The ward of a record's current value here, if it has one.
-fn current_ward(store: &Store, record: &crate::store::versions::RecordRef) -> Option<String> {
+pub(super) fn current_ward(
+    store: &Store,
+    record: &crate::store::versions::RecordRef,
+) -> Option<String> {
     let snap = store.snapshot();
     let id = record.id()?;
     let person = match record.kind {
@@ -441,13 +485,7 @@ fn check_versions(
         }
     }
     for v in &payload.versions {
-        let ward_ok = match joined {
-            // From the supervisor: this ward's records, and what all wards share.
-            Some(own) => v.ward == own || (v.ward.is_empty() && v.record.kind == RecordKind::Ward),
-            // From a ward: its own records, made on that laptop, never a ward itself.
-            None => v.ward == manifest.ward && v.record.kind != RecordKind::Ward,
-        };
-        if !ward_ok {
+        if !may_carry(v, joined, &manifest.ward) {
             let ward = if v.ward.is_empty() { "-" } else { &v.ward };
             return Err(refused(Refusal::OtherWard(ward.to_string())));
         }
@@ -455,8 +493,8 @@ fn check_versions(
             Some(_) => authors.get(&v.device),
             None => (v.device == source.id).then_some(source),
         };
-        let genuine = author.is_some_and(|a| a.verifies(&v.signed_bytes(), &v.signature));
-        if !genuine || v.change().is_err() {
+        // From a ward: only what that laptop made.
+        if !genuine(v, author) {
             return Err(refused(Refusal::BadVersion(v.id.to_string())));
         }
     }

@@ -5,6 +5,7 @@
 pub mod bundle;
 mod exchange;
 pub mod folder;
+pub mod hub;
 pub mod kit;
 
 pub use exchange::{Received, Sent, Target, accept, find_device, join, make_kit, receive, send};

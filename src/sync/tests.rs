@@ -221,6 +221,9 @@ fn two_laptops_of_one_ward_that_issue_the_same_code_end_with_different_codes() {
             people[&b.id].code
         );
         assert_eq!(laptop.store.snapshot().people[&a.id].code, a.code);
+        // The code the laptop's own person left stays indexed for the one who keeps it.
+        let check = laptop.store.check();
+        assert!(check.is_ok(), "{:?}", check.findings);
     }
 }
 

@@ -1,6 +1,7 @@
 //! Helpers shared by the end-to-end tests: run the real binary on a scratch database.
 #![allow(dead_code)]
 
+pub mod cluster;
 pub mod pty;
 
 use std::path::{Path, PathBuf};
@@ -117,4 +118,26 @@ pub fn export_names_args(file: &Path) -> Vec<&str> {
         "--out",
         file.to_str().expect("path"),
     ]
+}
+
+/// A person of `ward` whose name carries `n`, as a ward officer would register them.
+pub fn person(ward: &str, n: usize) -> sinhke::domain::Person {
+    sinhke::domain::Person {
+        id: sinhke::domain::Id::NEW,
+        code: String::new(),
+        full_name: format!("Nguyễn Thị Thử {n}"),
+        sex: sinhke::domain::Sex::Female,
+        birth_year: 1990,
+        ward: ward.into(),
+        address: String::new(),
+        phone: String::new(),
+        target_groups: vec![sinhke::domain::TargetGroup::AtRisk],
+        household_note: String::new(),
+        consent: None,
+        enrolled_on: chrono::NaiveDate::from_ymd_opt(2025, 1, 1).expect("date"),
+        status: sinhke::domain::PersonStatus::Active,
+        collaborator: "Lan".into(),
+        stamp: sinhke::domain::Stamp::default(),
+        entered_in_error: false,
+    }
 }

@@ -1,0 +1,137 @@
+//! A PostgreSQL cluster of its own for a test: initdb in a temp folder, started on
+//! 127.0.0.1 with a free port, stopped and removed when dropped. Without PostgreSQL
+//! installed it says the test was skipped; in CI (`CI` set) it fails instead.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+pub const ADMIN: &str = "sinhke_admin";
+pub const ADMIN_PASSWORD: &str = "admin password for tests";
+
+/// A PostgreSQL cluster of its own, stopped and removed when dropped.
+pub struct Cluster {
+    bin: PathBuf,
+    dir: tempfile::TempDir,
+    pub port: u16,
+}
+
+/// Runs a PostgreSQL program as the `postgres` user when we are root (initdb refuses
+/// root), as ourselves otherwise.
+fn as_postgres(program: &Path) -> Command {
+    let root = Command::new("id")
+        .arg("-u")
+        .output()
+        .is_ok_and(|o| o.stdout.starts_with(b"0\n"));
+    if root {
+        let mut cmd = Command::new("runuser");
+        cmd.args(["-u", "postgres", "--"]).arg(program);
+        cmd
+    } else {
+        Command::new(program)
+    }
+}
+
+impl Cluster {
+    pub fn start() -> Option<Cluster> {
+        let bin = std::fs::read_dir("/usr/lib/postgresql")
+            .ok()
+            .and_then(|versions| {
+                versions
+                    .flatten()
+                    .map(|v| v.path().join("bin"))
+                    .filter(|b| b.join("initdb").is_file())
+                    .max()
+            });
+        let Some(bin) = bin else {
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "PostgreSQL is not installed: .ci/run installs Debian's postgresql"
+            );
+            eprintln!("skipped: PostgreSQL is not installed (Debian's postgresql)");
+            return None;
+        };
+        let dir = tempfile::tempdir().expect("tempdir");
+        let _ = Command::new("chown")
+            .arg("postgres")
+            .arg(dir.path())
+            .status();
+        let password_file = dir.path().join("pw");
+        std::fs::write(&password_file, ADMIN_PASSWORD).expect("pw");
+        let _ = Command::new("chown")
+            .arg("postgres")
+            .arg(&password_file)
+            .status();
+        let data = dir.path().join("data");
+        let out = as_postgres(&bin.join("initdb"))
+            .arg("-D")
+            .arg(&data)
+            .args(["-A", "scram-sha-256", "-U", ADMIN, "--no-sync"])
+            .arg(format!("--pwfile={}", password_file.display()))
+            .output()
+            .expect("initdb");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        // A free port: bind one, let it go, hand it to PostgreSQL.
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .and_then(|l| l.local_addr())
+            .expect("port")
+            .port();
+        let out = as_postgres(&bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(&data)
+            .arg("-l")
+            .arg(dir.path().join("log"))
+            .arg("-o")
+            .arg(format!(
+                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
+                dir.path().display()
+            ))
+            .args(["-w", "start"])
+            .output()
+            .expect("pg_ctl");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let cluster = Cluster { bin, dir, port };
+        cluster.admin_sql("CREATE DATABASE hub");
+        Some(cluster)
+    }
+
+    pub fn url(&self, user: &str, password: &str) -> String {
+        format!(
+            "postgresql://{user}:{}@127.0.0.1:{}/hub",
+            password.replace(' ', "%20"),
+            self.port
+        )
+    }
+
+    pub fn admin_url(&self) -> String {
+        self.url(ADMIN, ADMIN_PASSWORD).replace("/hub", "/postgres")
+    }
+
+    pub fn admin_sql(&self, sql: &str) {
+        let mut client =
+            postgres::Client::connect(&self.admin_url(), postgres::NoTls).expect("admin");
+        client.batch_execute(sql).expect("sql");
+    }
+
+    /// A client signed in as `user`, on the hub database.
+    pub fn client(&self, user: &str, password: &str) -> postgres::Client {
+        postgres::Client::connect(&self.url(user, password), postgres::NoTls).expect("connect")
+    }
+}
+
+impl Drop for Cluster {
+    fn drop(&mut self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "stop"])
+            .output();
+    }
+}
