@@ -245,28 +245,12 @@ fn say_pulled(pulled: &sync::hub::Pulled, lang: Lang) {
             )
         );
     }
-    for (old, new) in &pulled.reissued {
-        say!(
-            "{}",
-            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
-        );
-    }
-    for (new, other) in &pulled.look_alikes {
-        say!(
-            "{}",
-            tf(lang, "sync.look_alike", &[("new", new), ("other", other)])
-        );
-    }
-    if pulled.report.conflicts > 0 {
-        say!(
-            "{}",
-            tf(
-                lang,
-                "sync.open_conflicts",
-                &[("count", &pulled.report.conflicts)]
-            )
-        );
-    }
+    say_after_merge(
+        &pulled.reissued,
+        &pulled.look_alikes,
+        pulled.report.conflicts,
+        lang,
+    );
 }
 
 fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
@@ -329,28 +313,39 @@ fn say_received(got: &sync::Received, lang: Lang) {
             ]
         )
     );
-    for (old, new) in &got.reissued {
-        say!(
-            "{}",
-            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
-        );
-    }
     if !got.audit_continues {
         say!(
             "{}",
             tf(lang, "sync.audit_restarts", &[("from", &got.from)])
         );
     }
-    for (new, other) in &got.look_alikes {
+    say_after_merge(&got.reissued, &got.look_alikes, r.conflicts, lang);
+}
+
+/// What follows any merge, from a bundle or the hub: new codes, people who look like
+/// someone of another ward, and the records left in conflict.
+fn say_after_merge(
+    reissued: &[(String, String)],
+    look_alikes: &[(String, String)],
+    conflicts: usize,
+    lang: Lang,
+) {
+    for (old, new) in reissued {
+        say!(
+            "{}",
+            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
+        );
+    }
+    for (new, other) in look_alikes {
         say!(
             "{}",
             tf(lang, "sync.look_alike", &[("new", new), ("other", other)])
         );
     }
-    if r.conflicts > 0 {
+    if conflicts > 0 {
         say!(
             "{}",
-            tf(lang, "sync.open_conflicts", &[("count", &r.conflicts)])
+            tf(lang, "sync.open_conflicts", &[("count", &conflicts)])
         );
     }
 }

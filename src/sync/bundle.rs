@@ -127,7 +127,10 @@ fn signed(manifest_bytes: &[u8]) -> Vec<u8> {
     m
 }
 
-fn encrypt(plain: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, String> {
+pub(super) fn encrypt(
+    plain: &[u8],
+    recipients: &[age::x25519::Recipient],
+) -> Result<Vec<u8>, String> {
     let encryptor =
         age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
             .map_err(|e| e.to_string())?;
@@ -144,7 +147,7 @@ pub fn open(file: &[u8], identity: &age::x25519::Identity) -> Result<Opened, Ref
     parse(&plain)
 }
 
-fn decrypt(file: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, Refusal> {
+pub(super) fn decrypt(file: &[u8], identity: &age::x25519::Identity) -> Result<Vec<u8>, Refusal> {
     use age::DecryptError as E;
     let damaged = |what: &str| Refusal::Damaged(what.to_string());
     let decryptor = age::Decryptor::new(file).map_err(|e| match e {

@@ -22,7 +22,6 @@ use crate::store::{Arrival, HubCursor, HubProgress, MergeReport, Store, StoreErr
 use age::secrecy::ExposeSecret;
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
-use std::io::{Read, Write};
 
 /// Versions per transaction on a push, and per page (and local write) on a pull.
 const BATCH: usize = 1000;
@@ -88,26 +87,13 @@ fn read_notice(row: &NoticeRow, signer: &DevicePublic) -> Option<Notice> {
     fits.then_some(notice)
 }
 
+/// Sealed as a bundle is (age, to these recipients).
 fn seal(plain: &[u8], recipients: &[age::x25519::Recipient]) -> Result<Vec<u8>, StoreError> {
-    let io = |e: &dyn std::fmt::Display| StoreError::Io(e.to_string());
-    let encryptor =
-        age::Encryptor::with_recipients(recipients.iter().map(|r| r as &dyn age::Recipient))
-            .map_err(|e| io(&e))?;
-    let mut out = Vec::with_capacity(plain.len() + 256);
-    let mut writer = encryptor.wrap_output(&mut out).map_err(|e| io(&e))?;
-    writer.write_all(plain).map_err(|e| io(&e))?;
-    writer.finish().map_err(|e| io(&e))?;
-    Ok(out)
+    super::bundle::encrypt(plain, recipients).map_err(StoreError::Io)
 }
 
 fn unseal(sealed: &[u8], identity: &age::x25519::Identity) -> Option<Vec<u8>> {
-    let decryptor = age::Decryptor::new(sealed).ok()?;
-    let mut reader = decryptor
-        .decrypt(std::iter::once(identity as &dyn age::Identity))
-        .ok()?;
-    let mut plain = Vec::new();
-    reader.read_to_end(&mut plain).ok()?;
-    Some(plain)
+    super::bundle::decrypt(sealed, identity).ok()
 }
 
 fn hub_ward(ward: &str) -> &str {
@@ -513,7 +499,7 @@ pub fn pull(store: &mut Store, client: &mut postgres::Client) -> Result<Pulled, 
                 store,
                 Vec::new(),
                 &mut pulled,
-                Some(learned.devices),
+                learned.devices,
                 learned.schedule,
                 None,
                 None,
@@ -554,7 +540,7 @@ pub fn pull(store: &mut Store, client: &mut postgres::Client) -> Result<Pulled, 
             store,
             versions,
             &mut pulled,
-            Some(devices),
+            devices,
             schedule,
             keys,
             Some(cursor.clone()),
@@ -609,7 +595,7 @@ fn merge_page(
     store: &mut Store,
     versions: Vec<Version>,
     pulled: &mut Pulled,
-    devices: Option<Vec<KnownDevice>>,
+    devices: Vec<KnownDevice>,
     schedule: Option<Schedule>,
     keys: Option<WardKeys>,
     cursor: Option<HubCursor>,
@@ -619,7 +605,7 @@ fn merge_page(
     let report = store.receive_arrival(Arrival {
         action: "hub_pull",
         versions,
-        devices: devices.unwrap_or_default(),
+        devices,
         schedule,
         pending_done: None,
         audit: Vec::new(),
