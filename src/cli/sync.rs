@@ -180,7 +180,7 @@ fn hub_client(store: &Store, given: Option<&str>, lang: Lang) -> Result<postgres
         None => store
             .hub_url()
             .map_err(|e| Failure::store(&e, lang))?
-            .ok_or_else(|| Failure::text(lang, "hub.url_needed", &[]))?,
+            .ok_or_else(|| Failure::text(lang, "hub.sync_url_needed", &[]))?,
     };
     crate::hub::connect_for_sync(&url).map_err(|e| super::hub::failure(lang, &e))
 }
