@@ -22,6 +22,7 @@ pub fn run(cli: &Cli, action: &HubAction) -> Result<(), Failure> {
             hub: where_,
             ward,
             supervisor: _,
+            reader,
             login,
             password_file,
         } => {
@@ -34,15 +35,37 @@ pub fn run(cli: &Cli, action: &HubAction) -> Result<(), Failure> {
             .filter(|p| p.chars().count() >= 12)
             .ok_or_else(|| Failure::text(lang, "hub.password_needed", &[]))?;
             let mut client = hub::connect(&url(where_, lang)?).map_err(|e| failure(lang, &e))?;
-            hub::add_role(&mut client, login, ward.as_deref(), &password)
-                .map_err(|e| failure(lang, &e))?;
-            let key = if ward.is_some() {
-                "hub.role_ward"
+            let made = if *reader {
+                hub::add_reader(&mut client, login, &password)
             } else {
-                "hub.role_supervisor"
+                hub::add_role(&mut client, login, ward.as_deref(), &password)
+            };
+            made.map_err(|e| failure(lang, &e))?;
+            let key = match (reader, ward) {
+                (true, _) => "hub.role_reader",
+                (false, Some(_)) => "hub.role_ward",
+                (false, None) => "hub.role_supervisor",
             };
             let ward = ward.clone().unwrap_or_default();
             say!("{}", tf(lang, key, &[("login", login), ("ward", &ward)]));
+            Ok(())
+        }
+        HubAction::Publish {
+            hub: where_,
+            suppress_below,
+        } => {
+            let mut store = cli.open_store(super::OpenMode::MustExist)?;
+            let mut client =
+                hub::connect_for_sync(&url(where_, lang)?).map_err(|e| failure(lang, &e))?;
+            let published = crate::sync::publish::publish(&mut store, &mut client, *suppress_below)
+                .map_err(|e| Failure {
+                    message: crate::messages::hub_sync_message(&e, lang),
+                    code: 1,
+                })?;
+            say!(
+                "{}",
+                crate::messages::published_line(&published, *suppress_below, lang)
+            );
             Ok(())
         }
     }
@@ -62,10 +85,8 @@ fn url(args: &HubArgs, lang: Lang) -> Result<String, Failure> {
 }
 
 pub(super) fn failure(lang: Lang, err: &HubError) -> Failure {
-    let values = err.values();
-    let args: Vec<(&str, &dyn std::fmt::Display)> = values
-        .iter()
-        .map(|(n, v)| (*n, v as &dyn std::fmt::Display))
-        .collect();
-    Failure::text(lang, err.message_key(), &args)
+    Failure {
+        message: crate::messages::hub_message(err, lang),
+        code: 1,
+    }
 }

@@ -238,6 +238,19 @@ pub enum SyncAction {
         #[arg(long, value_name = "URL", env = "SINHKE_HUB", hide_env_values = true)]
         hub: Option<String>,
     },
+    /// Keep the province hub's address in Settings, encrypted, for push, pull and the
+    /// sync screen; it is never printed back
+    KeepHub {
+        /// The hub's address; or SINHKE_HUB
+        #[arg(long, value_name = "URL", env = "SINHKE_HUB", hide_env_values = true)]
+        hub: Option<String>,
+        /// A file whose first line is the address
+        #[arg(long, value_name = "FILE")]
+        url_file: Option<PathBuf>,
+        /// Forget the address kept (bundles alone still work)
+        #[arg(long)]
+        forget: bool,
+    },
     /// List this database and every device it exchanges with, with fingerprints
     Devices,
     /// (Supervisor) Print a ward laptop's audit trail as its bundles brought it
@@ -327,27 +340,41 @@ pub enum HubAction {
         #[command(flatten)]
         hub: HubArgs,
     },
-    /// Make (or update) a login role: for one ward's laptops (--ward), or a supervisor of
-    /// every ward (--supervisor). Its password from SINHKE_HUB_PASSWORD or --password-file
+    /// Make (or update) a login role: for one ward's laptops (--ward), a supervisor of
+    /// every ward (--supervisor), or a dashboard that reads the de-identified view
+    /// (--reader). Its password from SINHKE_HUB_PASSWORD or --password-file
     AddRole {
         #[command(flatten)]
         hub: HubArgs,
         /// The ward (code) whose rows this login may read and write
         #[arg(
             long,
-            conflicts_with = "supervisor",
-            required_unless_present = "supervisor"
+            conflicts_with_all = ["supervisor", "reader"],
+            required_unless_present_any = ["supervisor", "reader"]
         )]
         ward: Option<String>,
         /// A supervisor: every ward of the hub
-        #[arg(long)]
+        #[arg(long, conflicts_with = "reader")]
         supervisor: bool,
+        /// Read-only: the analytics tables alone, for a dashboard tool or Excel (ODBC)
+        #[arg(long)]
+        reader: bool,
         /// The login name (letters, digits, _)
         #[arg(long)]
         login: String,
         /// A file whose first line is the password
         #[arg(long, value_name = "FILE")]
         password_file: Option<PathBuf>,
+    },
+    /// (Supervisor) Write the de-identified view of every ward to the hub's analytics
+    /// tables (codes, sex, age band, groups, grants, visits, referrals: never a name,
+    /// phone, address or note); each pull refreshes it afterwards, under the same rule
+    Publish {
+        #[command(flatten)]
+        hub: HubArgs,
+        /// Publish only the summaries, counts below N withheld (as in exports)
+        #[arg(long, value_name = "N")]
+        suppress_below: Option<u64>,
     },
 }
 

@@ -93,14 +93,48 @@ pub fn run(cli: &Cli, action: &SyncAction) -> Result<(), Failure> {
             let mut client = hub_client(&store, hub.as_deref(), lang)?;
             let pushed =
                 sync::hub::push(&mut store, &mut client).map_err(|e| hub_failure(e, lang))?;
-            say_pushed(&pushed, lang);
+            say_lines(crate::messages::pushed_lines(&pushed, lang));
         }
         SyncAction::Pull { hub } => {
             let mut store = cli.open_store(OpenMode::MustExist)?;
             let mut client = hub_client(&store, hub.as_deref(), lang)?;
             let pulled =
                 sync::hub::pull(&mut store, &mut client).map_err(|e| hub_failure(e, lang))?;
-            say_pulled(&pulled, lang);
+            say_lines(crate::messages::pulled_lines(&pulled, lang));
+            if sync::publish::refresh(&mut store, &mut client)
+                .map_err(|e| hub_failure(e, lang))?
+                .is_some()
+            {
+                say!("{}", t(lang, "hub.refreshed"));
+            }
+        }
+        SyncAction::KeepHub {
+            hub,
+            url_file,
+            forget,
+        } => {
+            let mut store = cli.open_store(OpenMode::MustExist)?;
+            let url = if *forget {
+                String::new()
+            } else {
+                let given = match url_file {
+                    Some(file) => first_line(&read_file(file, lang)?),
+                    None => hub.clone().unwrap_or_default(),
+                };
+                if given.trim().is_empty() {
+                    return Err(Failure::text(lang, "hub.url_needed", &[]));
+                }
+                given
+            };
+            let shown = crate::messages::hub_address_shown(&url);
+            if !url.is_empty() && shown.is_none() {
+                return Err(Failure::text(lang, "err.hub_address", &[]));
+            }
+            store.set_hub_url(&url).map_err(fail)?;
+            match shown {
+                Some(address) => say!("{}", tf(lang, "hub.kept", &[("address", &address)])),
+                None => say!("{}", t(lang, "hub.forgotten")),
+            }
         }
         SyncAction::Devices => {
             let store = cli.open_store(OpenMode::MustExist)?;
@@ -192,65 +226,16 @@ fn hub_failure(e: sync::hub::HubSyncError, lang: Lang) -> Failure {
     }
 }
 
-fn say_pushed(pushed: &sync::hub::Pushed, lang: Lang) {
-    match &pushed.waiting {
-        Some(print) => say!(
-            "{}",
-            tf(lang, "hub.push_waiting", &[("fingerprint", print)])
-        ),
-        None => say!(
-            "{}",
-            tf(
-                lang,
-                "hub.pushed",
-                &[("count", &pushed.versions), ("added", &pushed.added)]
-            )
-        ),
+fn say_lines(lines: Vec<(crate::messages::Tone, String)>) {
+    for (_, text) in lines {
+        say!("{text}");
     }
 }
 
-fn say_pulled(pulled: &sync::hub::Pulled, lang: Lang) {
-    if pulled.waiting {
-        say!("{}", t(lang, "hub.pull_waiting"));
-    } else {
-        let r = &pulled.report;
-        say!(
-            "{}",
-            tf(
-                lang,
-                "hub.pulled",
-                &[
-                    ("read", &pulled.read),
-                    ("added", &r.added),
-                    ("new", &r.new_records),
-                    ("updated", &r.updated),
-                    ("conflicts", &r.new_conflicts),
-                ]
-            )
-        );
-    }
-    for print in &pulled.new_devices {
-        say!("{}", tf(lang, "hub.new_device", &[("fingerprint", print)]));
-    }
-    if !pulled.refused.is_empty() {
-        say!(
-            "{}",
-            tf(
-                lang,
-                "hub.refused_rows",
-                &[
-                    ("count", &pulled.refused.len()),
-                    ("which", &pulled.refused.join(", "))
-                ]
-            )
-        );
-    }
-    say_after_merge(
-        &pulled.reissued,
-        &pulled.look_alikes,
-        pulled.report.conflicts,
-        lang,
-    );
+/// A file's first line, without its line ending: an address kept in a file.
+fn first_line(bytes: &[u8]) -> String {
+    let text = String::from_utf8_lossy(bytes);
+    text.lines().next().unwrap_or("").trim_end().to_string()
 }
 
 fn read_file(path: &Path, lang: Lang) -> Result<Vec<u8>, Failure> {
@@ -319,34 +304,10 @@ fn say_received(got: &sync::Received, lang: Lang) {
             tf(lang, "sync.audit_restarts", &[("from", &got.from)])
         );
     }
-    say_after_merge(&got.reissued, &got.look_alikes, r.conflicts, lang);
-}
-
-/// What follows any merge, from a bundle or the hub: new codes, people who look like
-/// someone of another ward, and the records left in conflict.
-fn say_after_merge(
-    reissued: &[(String, String)],
-    look_alikes: &[(String, String)],
-    conflicts: usize,
-    lang: Lang,
-) {
-    for (old, new) in reissued {
-        say!(
-            "{}",
-            tf(lang, "sync.reissued", &[("old", old), ("new", new)])
-        );
-    }
-    for (new, other) in look_alikes {
-        say!(
-            "{}",
-            tf(lang, "sync.look_alike", &[("new", new), ("other", other)])
-        );
-    }
-    if conflicts > 0 {
-        say!(
-            "{}",
-            tf(lang, "sync.open_conflicts", &[("count", &conflicts)])
-        );
+    let after =
+        crate::messages::after_merge_lines(&got.reissued, &got.look_alikes, r.conflicts, lang);
+    for text in after {
+        say!("{text}");
     }
 }
 

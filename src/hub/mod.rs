@@ -6,16 +6,34 @@
 //! The URL carries a password: it is never printed back, in a message or an error.
 
 use postgres::{Client, NoTls};
+use std::time::Duration;
+
+/// How long a connection attempt waits for the server, unless the URL says
+/// (`connect_timeout=`): a hub that is down never holds a terminal for long.
+pub const CONNECT_TIMEOUT: Duration = Duration::from_secs(10);
+/// A connection quiet this long is probed (TCP keepalives), every `KEEPALIVE_INTERVAL`,
+/// and given up after `KEEPALIVE_RETRIES` unanswered probes: a hub that vanished in the
+/// middle of an exchange is noticed in about a minute, not two hours.
+const KEEPALIVE_IDLE: Duration = Duration::from_secs(30);
+const KEEPALIVE_INTERVAL: Duration = Duration::from_secs(10);
+const KEEPALIVE_RETRIES: u32 = 3;
+/// Data sent and not acknowledged for this long ends the connection (Linux): what a
+/// keepalive cannot see, a hub that vanished while a push was being sent.
+const TCP_USER_TIMEOUT: Duration = Duration::from_secs(60);
+/// postgres's own default keepalive idle time, which means the URL did not set one.
+const DEFAULT_KEEPALIVE_IDLE: Duration = Duration::from_secs(2 * 60 * 60);
 
 /// The schema's migrations, in order: (number, SQL).
 const MIGRATIONS: &[(i32, &str)] = &[
     (1, include_str!("../../assets/hub/0001_versions.sql")),
     (2, include_str!("../../assets/hub/0002_notices.sql")),
+    (3, include_str!("../../assets/hub/0003_analytics.sql")),
 ];
 
 /// The newest schema this sinhke knows.
-pub const SCHEMA_VERSION: i32 = 2;
+pub const SCHEMA_VERSION: i32 = 3;
 
+pub mod analytics;
 pub mod rows;
 
 #[derive(Debug, thiserror::Error)]
@@ -40,6 +58,13 @@ pub enum HubError {
     BadLogin(String),
     #[error("the hub answered: {0}")]
     Server(String),
+    /// Only a supervisor's login publishes the de-identified view.
+    #[error("this login is not a supervisor's")]
+    NotSupervisor,
+    /// Not a libpq connection string or URI. What is wrong with it is not said: it may
+    /// be in the password.
+    #[error("that is not a hub address")]
+    BadUrl,
 }
 
 impl HubError {
@@ -54,6 +79,8 @@ impl HubError {
             HubError::DiskFull => "hub.disk_full",
             HubError::BadLogin(_) => "hub.bad_login",
             HubError::Server(_) => "hub.server",
+            HubError::NotSupervisor => "hub.not_supervisor",
+            HubError::BadUrl => "hub.bad_url",
         }
     }
 
@@ -83,11 +110,20 @@ impl From<postgres::Error> for HubError {
             };
         }
         if e.is_closed() {
-            HubError::Lost
-        } else if e.to_string().contains("connect") {
+            return HubError::Lost;
+        }
+        // The kinds are private to postgres: what each says, at its start, is not.
+        let said = e.to_string();
+        if said.starts_with("error connecting to server") {
+            // No TCP connection (refused, no route, timed out).
             HubError::Unreachable
+        } else if said.starts_with("error communicating with the server")
+            || said.starts_with("timeout waiting for server")
+        {
+            // Reset, broken pipe, end of stream: the network or the server went away.
+            HubError::Lost
         } else {
-            HubError::Server(e.to_string())
+            HubError::Server(said)
         }
     }
 }
@@ -95,7 +131,29 @@ impl From<postgres::Error> for HubError {
 /// Connects to the hub. The URL is a libpq connection string or URI
 /// (`postgresql://admin:…@hub.example:5432/sinhke`).
 pub fn connect(url: &str) -> Result<Client, HubError> {
-    Client::connect(url, NoTls).map_err(HubError::from)
+    config(url)?.connect(NoTls).map_err(HubError::from)
+}
+
+/// The URL's settings, with a connect timeout and TCP keepalives where it gives none.
+pub fn config(url: &str) -> Result<postgres::Config, HubError> {
+    let mut config: postgres::Config = url.parse().map_err(|_| HubError::BadUrl)?;
+    if config.get_connect_timeout().is_none() {
+        config.connect_timeout(CONNECT_TIMEOUT);
+    }
+    if config.get_tcp_user_timeout().is_none() {
+        config.tcp_user_timeout(TCP_USER_TIMEOUT);
+    }
+    // `keepalives=0` in the URL is kept; otherwise they are on, and probe sooner.
+    if config.get_keepalives() && config.get_keepalives_idle() == DEFAULT_KEEPALIVE_IDLE {
+        config.keepalives_idle(KEEPALIVE_IDLE);
+        if config.get_keepalives_interval().is_none() {
+            config.keepalives_interval(KEEPALIVE_INTERVAL);
+        }
+        if config.get_keepalives_retries().is_none() {
+            config.keepalives_retries(KEEPALIVE_RETRIES);
+        }
+    }
+    Ok(config)
 }
 
 /// Brings the schema up to `SCHEMA_VERSION`; returns the migrations applied now (none
@@ -176,6 +234,37 @@ pub fn add_role(
     ward: Option<&str>,
     password: &str,
 ) -> Result<(), HubError> {
+    let mut tx = login_role(client, login, password)?;
+    tx.batch_execute(&format!(
+        "REVOKE sinhke_reader FROM \"{login}\"; GRANT sinhke_member TO \"{login}\""
+    ))?;
+    tx.execute(
+        "INSERT INTO hub_roles (login, ward) VALUES ($1, $2)
+         ON CONFLICT (login) DO UPDATE SET ward = excluded.ward",
+        &[&login, &ward],
+    )?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Makes a read-only login for a dashboard tool or Excel: it reads the de-identified
+/// analytics tables and nothing else (not the versions, not the notices).
+pub fn add_reader(client: &mut Client, login: &str, password: &str) -> Result<(), HubError> {
+    let mut tx = login_role(client, login, password)?;
+    tx.execute("DELETE FROM hub_roles WHERE login = $1", &[&login])?;
+    tx.batch_execute(&format!(
+        "REVOKE sinhke_member FROM \"{login}\"; GRANT sinhke_reader TO \"{login}\""
+    ))?;
+    tx.commit()?;
+    Ok(())
+}
+
+/// Creates the login, or gives it the new password, in a transaction the caller ends.
+fn login_role<'a>(
+    client: &'a mut Client,
+    login: &str,
+    password: &str,
+) -> Result<postgres::Transaction<'a>, HubError> {
     if login.is_empty()
         || login.len() > 63
         || !login.chars().all(|c| c.is_ascii_alphanumeric() || c == '_')
@@ -201,12 +290,34 @@ pub fn add_role(
     tx.batch_execute(&format!(
         "{verb} ROLE \"{login}\" LOGIN PASSWORD {password_sql}"
     ))?;
-    tx.batch_execute(&format!("GRANT sinhke_member TO \"{login}\""))?;
-    tx.execute(
-        "INSERT INTO hub_roles (login, ward) VALUES ($1, $2)
-         ON CONFLICT (login) DO UPDATE SET ward = excluded.ward",
-        &[&login, &ward],
-    )?;
-    tx.commit()?;
-    Ok(())
+    Ok(tx)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_url_without_timeouts_gets_them_and_one_with_them_keeps_them() {
+        let c = config("postgresql://ward_ct:secret@hub.example/sinhke").expect("url");
+        assert_eq!(c.get_connect_timeout(), Some(&CONNECT_TIMEOUT));
+        assert_eq!(c.get_tcp_user_timeout(), Some(&TCP_USER_TIMEOUT));
+        assert!(c.get_keepalives());
+        assert_eq!(c.get_keepalives_idle(), KEEPALIVE_IDLE);
+        assert_eq!(c.get_keepalives_retries(), Some(KEEPALIVE_RETRIES));
+        let c = config("host=hub.example user=w connect_timeout=3 keepalives_idle=5").expect("kv");
+        assert_eq!(c.get_connect_timeout(), Some(&Duration::from_secs(3)));
+        assert_eq!(c.get_keepalives_idle(), Duration::from_secs(5));
+        let c = config("postgresql://w@hub.example/s?keepalives=0").expect("off");
+        assert!(!c.get_keepalives());
+    }
+
+    #[test]
+    fn a_bad_url_says_so_without_repeating_it() {
+        for url in ["host=x password='sec", "postgresql://w:sec@x/s?bogus=sec"] {
+            let e = config(url).expect_err(url);
+            assert!(matches!(e, HubError::BadUrl));
+            assert!(!e.to_string().contains("sec"));
+        }
+    }
 }

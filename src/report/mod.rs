@@ -1,6 +1,7 @@
 //! Pure functions from a `Snapshot` to figures and tables: the dashboard, the summaries
 //! on the reports screen and the CSV exports all come from here, so they always agree.
 
+pub mod analytics;
 pub mod dashboard;
 pub mod donor_summaries;
 pub mod export;

@@ -7,6 +7,7 @@ mod exchange;
 pub mod folder;
 pub mod hub;
 pub mod kit;
+pub mod publish;
 
 pub use exchange::{Received, Sent, Target, accept, find_device, join, make_kit, receive, send};
 

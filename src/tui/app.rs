@@ -60,6 +60,13 @@ pub struct App {
     pub pending: Option<Work>,
 }
 
+/// What follows once a form that asked for a folder or the hub's address is saved.
+enum Follows {
+    Backup(std::path::PathBuf, bool),
+    Start(Work),
+    Nothing,
+}
+
 /// Work that takes a while: the loop draws a progress line while it runs.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum Work {
@@ -69,6 +76,8 @@ pub enum Work {
     /// Receive this bundle file, or (None) every bundle in the exchange folder.
     ReceiveBundles(Option<std::path::PathBuf>),
     PrintHandover(forms::PrintJob),
+    /// Exchange with the province hub: pull, then push.
+    SyncHub,
 }
 
 impl Work {
@@ -79,6 +88,7 @@ impl Work {
             Work::SendBundles => "sync.sending",
             Work::ReceiveBundles(_) => "sync.receiving",
             Work::PrintHandover(_) => "status.printing",
+            Work::SyncHub => "sync.hub_syncing",
         }
     }
 }
@@ -395,6 +405,7 @@ impl App {
             Some(Work::SendBundles) => self.send_bundles(progress),
             Some(Work::ReceiveBundles(which)) => self.receive_bundles(which, progress),
             Some(Work::PrintHandover(job)) => self.print_handover(job),
+            Some(Work::SyncHub) => self.sync_hub(),
             None => return,
         }
         self.refresh();
@@ -581,22 +592,29 @@ impl App {
             }
             return;
         }
-        // A chosen folder is remembered by the commit; what it was chosen for follows.
-        let after_folder = match &changes {
-            forms::Save::Folder(purpose, folder) => Some((purpose.clone(), folder.clone())),
+        // A chosen folder or hub address is remembered by the commit; what it was
+        // chosen for follows.
+        let follows = match (&changes, &fm.purpose) {
+            (forms::Save::Folder(forms::FolderUse::Backup { then_quit }, folder), _) => {
+                Some(Follows::Backup(folder.clone(), *then_quit))
+            }
+            (forms::Save::Folder(forms::FolderUse::Exchange { then }, _), _) => {
+                Some(then.clone().map_or(Follows::Nothing, Follows::Start))
+            }
+            (forms::Save::HubAddress(_), FormPurpose::HubAddress { then_sync: true }) => {
+                Some(Follows::Start(Work::SyncHub))
+            }
             _ => None,
         };
         match forms::commit(&mut self.store, changes) {
-            Ok(_) if after_folder.is_some() => {
+            Ok(_) if follows.is_some() => {
                 self.modals.pop();
                 self.version += 1;
-                match after_folder {
-                    Some((forms::FolderUse::Backup { then_quit }, folder)) => {
+                match follows {
+                    Some(Follows::Backup(folder, then_quit)) => {
                         self.back_up_into(&folder, then_quit)
                     }
-                    Some((forms::FolderUse::Exchange { then: Some(work) }, _)) => {
-                        self.request(Request::Start(Box::new(work)))
-                    }
+                    Some(Follows::Start(work)) => self.request(Request::Start(Box::new(work))),
                     _ => self.saved(),
                 }
             }

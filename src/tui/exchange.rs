@@ -5,6 +5,7 @@
 use super::app::{App, StatusKind};
 use super::screens::sync::{ExchangeLine as Line, LineState};
 use crate::i18n::{Lang, t, tf};
+use crate::messages;
 use crate::store::versions::RecordRef;
 use crate::store::{Refusal, Resolution, StoreError};
 use crate::sync::folder::{self, ReceiveError};
@@ -95,6 +96,67 @@ impl App {
                     Ok(got) => received_lines(&mut lines, &name, got, lang),
                     Err(e) => lines.push(refused_line(&name, path, e, lang)),
                 }
+            }
+            lines
+        });
+        self.finish_exchange(lines);
+    }
+
+    /// Pulls from the province hub, then pushes: what a pull teaches (a ward key, a
+    /// laptop accepted, the supervisor's schedule) is what the push needs. Asks for the
+    /// hub's address first when none is kept.
+    pub(super) fn sync_hub(&mut self) {
+        let url = match self.store.hub_url() {
+            Ok(Some(url)) => url,
+            Ok(None) => {
+                let purpose = super::forms::FormPurpose::HubAddress { then_sync: true };
+                return self.request(super::screens::Request::OpenForm(purpose));
+            }
+            Err(e) => return self.store_failed(&e),
+        };
+        let exchanged = crate::hub::connect_for_sync(&url)
+            .map_err(crate::sync::hub::HubSyncError::Hub)
+            .and_then(|mut client| {
+                let pulled = crate::sync::hub::pull(&mut self.store, &mut client)?;
+                let refreshed = crate::sync::publish::refresh(&mut self.store, &mut client)
+                    .map(|published| published.is_some());
+                let pushed = crate::sync::hub::push(&mut self.store, &mut client);
+                Ok((pulled, refreshed, pushed))
+            });
+        let lines = Line::in_both(|lang| {
+            let mut lines = Vec::new();
+            let mut say = |said: Vec<(messages::Tone, String)>| {
+                lines.extend(
+                    said.into_iter()
+                        .map(|(tone, text)| Line::new(tone.into(), None, text)),
+                );
+            };
+            match &exchanged {
+                Ok((pulled, refreshed, pushed)) => {
+                    say(messages::pulled_lines(pulled, lang));
+                    match refreshed {
+                        Ok(true) => say(vec![(
+                            messages::Tone::Done,
+                            t(lang, "hub.refreshed").to_string(),
+                        )]),
+                        Ok(false) => {}
+                        Err(e) => say(vec![(
+                            messages::Tone::Refused,
+                            messages::hub_sync_message(e, lang),
+                        )]),
+                    }
+                    match pushed {
+                        Ok(pushed) => say(messages::pushed_lines(pushed, lang)),
+                        Err(e) => say(vec![(
+                            messages::Tone::Refused,
+                            messages::hub_sync_message(e, lang),
+                        )]),
+                    }
+                }
+                Err(e) => say(vec![(
+                    messages::Tone::Refused,
+                    messages::hub_sync_message(e, lang),
+                )]),
             }
             lines
         });

@@ -57,6 +57,10 @@ pub enum Cmd {
     ReceiveBundles,
     AcceptDevice,
     ChooseFolder,
+    /// Exchange with the province hub now: pull, then push.
+    SyncHub,
+    /// Keep the province hub's address in Settings.
+    HubAddress,
 }
 
 /// What the app is asked to do: a command, typed text, or a redraw after a resize.
@@ -219,11 +223,14 @@ pub static BINDINGS: &[Binding] = &[
     bind(K::Char('e'), NONE, C::Edit, S::Settings, "e", "key.edit_ward", false),
     bind(K::Char('b'), NONE, C::Backup, S::Settings, "b", "key.backup", true),
     bind(K::Tab, NONE, C::NextField, S::Settings, "Tab", "key.next_section", true),
+    bind(K::Char('u'), NONE, C::HubAddress, S::Settings, "u", "key.hub_address", false),
     bind(K::Char('s'), NONE, C::SendBundles, S::Sync, "s", "key.send_bundles", true),
     bind(K::Char('r'), NONE, C::ReceiveBundles, S::Sync, "r", "key.receive_bundles", true),
     bind(K::Enter, NONE, C::Open, S::Sync, "Enter", "key.sync_open", true),
     bind(K::Char('a'), NONE, C::AcceptDevice, S::Sync, "a", "key.accept_device", false),
     bind(K::Char('f'), NONE, C::ChooseFolder, S::Sync, "f", "key.choose_folder", false),
+    bind(K::Char('h'), NONE, C::SyncHub, S::Sync, "h", "key.sync_hub", true),
+    bind(K::Char('u'), NONE, C::HubAddress, S::Sync, "u", "key.hub_address", false),
     bind(K::Tab, NONE, C::NextField, S::Sync, "Tab", "key.next_section", true),
     bind(K::BackTab, SHIFT, C::PrevField, S::Sync, "Shift+Tab", "key.prev_section", false),
     bind(K::Right, NONE, C::Right, S::Conflict, "←/→", "key.choose_version", true),

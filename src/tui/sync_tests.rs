@@ -330,3 +330,46 @@ fn wards_whose_laptops_went_quiet_for_two_weeks_show_on_the_dashboard() {
         "{text}"
     );
 }
+
+#[test]
+fn syncing_with_the_hub_asks_its_address_keeps_it_sealed_and_says_why_it_failed() {
+    let mut p = programme();
+    press(&mut p.ward, KeyCode::Char('7'));
+    assert!(screen(&p.ward, 80, 24).contains("chưa có (chỉ trao đổi bằng gói)"));
+    work(&mut p.ward, 'h');
+    assert!(
+        screen(&p.ward, 80, 24).contains("Địa chỉ máy chủ tỉnh (hub)"),
+        "the address is asked first"
+    );
+    // Not an address: refused beside the field, and what was typed is kept.
+    type_text(&mut p.ward, "may chu tinh");
+    ctrl(&mut p.ward, 's');
+    assert!(screen(&p.ward, 80, 24).contains("Không phải địa chỉ máy chủ"));
+    assert_eq!(p.ward.store.hub_url().unwrap(), None);
+    // A closed port on this machine: kept, then the exchange says no hub answers.
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .unwrap()
+        .port();
+    let url = format!("postgresql://ct_lan:mat-khau-bi-mat@127.0.0.1:{port}/sinhke");
+    ctrl(&mut p.ward, 'u');
+    type_text(&mut p.ward, &url);
+    ctrl(&mut p.ward, 's');
+    p.ward.run_pending(&mut |_, _| {});
+    assert_eq!(
+        p.ward.store.hub_url().unwrap().as_deref(),
+        Some(url.as_str())
+    );
+    let shown = screen(&p.ward, 80, 24);
+    assert!(
+        shown.contains("Không kết nối được tới máy chủ tỉnh"),
+        "why it failed:\n{shown}"
+    );
+    assert!(shown.contains(&format!("ct_lan@127.0.0.1:{port}/sinhke")));
+    assert!(!shown.contains("mat-khau"), "the password is never shown");
+    // The address kept is never typed back into its form either.
+    press(&mut p.ward, KeyCode::Char('u'));
+    let form = screen(&p.ward, 80, 24);
+    assert!(form.contains("Đang giữ địa chỉ ct_lan@"), "{form}");
+    assert!(!form.contains("mat-khau"));
+}

@@ -96,6 +96,11 @@ pub enum FormPurpose {
     PrintHandover {
         grant: Id,
     },
+    /// The province hub's address, kept sealed in Settings; with `then_sync`, an
+    /// exchange with the hub follows once it is kept.
+    HubAddress {
+        then_sync: bool,
+    },
 }
 
 pub use print::PrintJob;
@@ -141,6 +146,7 @@ pub enum Save {
     Referral(Referral, Option<chrono::NaiveDate>),
     Schedule(Schedule),
     Folder(FolderUse, std::path::PathBuf),
+    HubAddress(String),
     Export(ExportJob),
     Print(PrintJob),
 }
@@ -205,6 +211,7 @@ pub fn build(purpose: &FormPurpose, ctx: &Ctx) -> Result<Form, &'static str> {
         FormPurpose::Folder(purpose) => settings::build_folder(purpose, ctx),
         FormPurpose::Export { kind, filter } => export::build(*kind, filter, ctx),
         FormPurpose::PrintHandover { grant } => print::build(*grant, ctx)?,
+        FormPurpose::HubAddress { .. } => settings::build_hub_address(ctx),
     };
     on_change(&mut form, purpose, ctx);
     Ok(form)
@@ -264,6 +271,7 @@ pub fn save(form: &Form, purpose: &FormPurpose, ctx: &Ctx) -> Result<Save, Refus
             export::read(form, *kind, filter.ward.clone(), ctx).map(Save::Export)
         }
         FormPurpose::PrintHandover { grant } => print::read(form, *grant, ctx).map(Save::Print),
+        FormPurpose::HubAddress { .. } => settings::read_hub_address(form).map(Save::HubAddress),
     }
 }
 
@@ -297,6 +305,7 @@ pub fn commit(store: &mut Store, save: Save) -> Result<Option<Id>, StoreError> {
         Save::Folder(FolderUse::Exchange { .. }, folder) => {
             store.set_exchange_folder(&folder).map(|_| None)
         }
+        Save::HubAddress(url) => store.set_hub_url(&url).map(|_| None),
         // Exports and prints write no records: the app starts them.
         Save::Export(_) | Save::Print(_) => Ok(None),
     }
@@ -325,6 +334,9 @@ pub fn problems_to_fields(form: &Form, purpose: &FormPurpose, rejected: &[Reject
             FormPurpose::Export { .. } => out.domain(problems, export::ExportField::from_domain),
             FormPurpose::PrintHandover { .. } => {
                 out.domain(problems, print::PrintField::from_domain)
+            }
+            FormPurpose::HubAddress { .. } => {
+                out.domain(problems, |_| Some(settings::HubField::Url))
             }
         }
     }

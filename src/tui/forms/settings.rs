@@ -17,6 +17,8 @@ field_ids!(ScheduleField { Months = "months" });
 
 field_ids!(FolderField { Folder = "folder" });
 
+field_ids!(HubField { Url = "url" });
+
 /// A new ward (its district and province as the first ward's), or the ward with `code`.
 /// An edit shows the code in the title, not as a field: it never changes.
 pub fn build_ward(code: Option<&str>, ctx: &Ctx) -> Result<Form, &'static str> {
@@ -135,4 +137,35 @@ pub fn read_folder(form: &Form) -> Result<std::path::PathBuf, Refusal> {
         errors.add(FolderField::Folder, "err.folder_missing");
     }
     errors.or(folder)
+}
+
+/// The hub's address, typed hidden: it holds a password. The one kept is never shown
+/// back, only whom and where it points at.
+pub fn build_hub_address(ctx: &Ctx) -> Form {
+    let fields = vec![Field::secret(HubField::Url, "field.hub_url")];
+    let mut form = Form::new(
+        ctx.t("form.hub_address").to_string(),
+        fields,
+        ctx.today,
+        ctx.lang,
+    );
+    if let Some(shown) = &ctx.hub_address {
+        form.notices
+            .push(Notice::new("form.hub_address_kept").with("address", shown));
+    }
+    form.notices.push(Notice::new("form.hub_address_notice"));
+    form
+}
+
+/// An address the hub client can read (`postgresql://LOGIN:PASSWORD@HOST/DB`, or
+/// libpq's key=value form), exactly as typed.
+pub fn read_hub_address(form: &Form) -> Result<String, Refusal> {
+    let url = form.text(HubField::Url);
+    let mut errors = Refusal::default();
+    if url.trim().is_empty() {
+        errors.add(HubField::Url, "err.required");
+    } else if crate::messages::hub_address_shown(&url).is_none() {
+        errors.add(HubField::Url, "err.hub_address");
+    }
+    errors.or(url)
 }

@@ -118,6 +118,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
             filter: crate::report::Filter::default(),
         },
         FormPurpose::PrintHandover { grant: numbered },
+        FormPurpose::HubAddress { then_sync: false },
     ];
     for purpose in purposes {
         open(&mut app, purpose.clone());
@@ -134,6 +135,7 @@ fn every_field_id_of_every_form_is_on_its_form() {
             FormPurpose::Folder(_) => all_on(f, settings::FolderField::ALL),
             FormPurpose::Export { .. } => all_on(f, export::ExportField::ALL),
             FormPurpose::PrintHandover { .. } => all_on(f, print::PrintField::ALL),
+            FormPurpose::HubAddress { .. } => all_on(f, settings::HubField::ALL),
         }
         // Reading a form back touches every field it reads: none may be missing.
         let ctx = app.ctx();

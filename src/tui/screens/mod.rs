@@ -41,6 +41,9 @@ pub struct Ctx<'a> {
     pub backup_folder: Option<&'a std::path::Path>,
     /// Where bundles are sent and found.
     pub exchange_folder: Option<&'a std::path::Path>,
+    /// Who and where the province hub address kept in Settings points at; never its
+    /// password.
+    pub hub_address: Option<String>,
     /// This database's fingerprint, the ward it joined (a ward laptop), and how many
     /// records are in conflict after exchanges.
     pub fingerprint: String,
@@ -62,6 +65,11 @@ impl<'a> Ctx<'a> {
             last_backup: store.last_backup_at(),
             backup_folder: store.backup_folder(),
             exchange_folder: store.exchange_folder(),
+            hub_address: store
+                .hub_url()
+                .ok()
+                .flatten()
+                .map(|url| crate::messages::hub_address_shown(&url).unwrap_or_default()),
             fingerprint: store.device_public().fingerprint(),
             joined_ward: store.joined_ward(),
             conflicts: store.visible_conflicts().len(),

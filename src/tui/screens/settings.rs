@@ -58,6 +58,9 @@ impl Screen for SettingsScreen {
                 }
             }
             (Cmd::Backup, _) => Outcome::Do(Request::Backup { then_quit: false }),
+            (Cmd::HubAddress, _) => Outcome::Do(Request::OpenForm(FormPurpose::HubAddress {
+                then_sync: false,
+            })),
             (Cmd::Open, Part::Schedule) => match GrantKind::ALL.get(self.kinds.selected) {
                 Some(kind) => Outcome::Do(Request::OpenForm(FormPurpose::Schedule(*kind))),
                 None => Outcome::Ignored,
@@ -109,7 +112,7 @@ impl SettingsScreen {
     fn draw(&self, area: Rect, buf: &mut Buffer, ctx: &Ctx) -> Option<Position> {
         let theme = ctx.theme;
         let [lang, wards_title, wards, sched_title, sched] = Layout::vertical([
-            Constraint::Length(3),
+            Constraint::Length(4),
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(1),
@@ -141,6 +144,7 @@ impl SettingsScreen {
                 Span::styled(format!("   (b {})", ctx.t("key.backup")), theme.muted()),
             ]),
             self.device_line(ctx),
+            super::sync::hub_line(ctx, false),
         ])
         .render(lang, buf);
         let title = |key: &str, active: bool| {

@@ -54,6 +54,16 @@ pub enum LineState {
     Refused,
 }
 
+impl From<crate::messages::Tone> for LineState {
+    fn from(tone: crate::messages::Tone) -> LineState {
+        match tone {
+            crate::messages::Tone::Done => LineState::Done,
+            crate::messages::Tone::Look => LineState::Look,
+            crate::messages::Tone::Refused => LineState::Refused,
+        }
+    }
+}
+
 /// One line of what the last exchange did.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct ExchangeLine {
@@ -231,6 +241,10 @@ impl Screen for SyncScreen {
             Cmd::ChooseFolder => Outcome::Do(Request::OpenForm(FormPurpose::Folder(
                 FolderUse::Exchange { then: None },
             ))),
+            Cmd::SyncHub => Outcome::Do(Request::Start(Box::new(Work::SyncHub))),
+            Cmd::HubAddress => Outcome::Do(Request::OpenForm(FormPurpose::HubAddress {
+                then_sync: false,
+            })),
             Cmd::AcceptDevice => match self.selected_device() {
                 Some(d) if !d.accepted && self.part == Part::Devices => {
                     let question = crate::i18n::tf(
@@ -304,7 +318,7 @@ impl Screen for SyncScreen {
             .sum();
         let outcome_height = (wrapped.max(1) as u16 + 1).min(area.height / 2);
         let [top, tabs, list, outcome] = Layout::vertical([
-            Constraint::Length(2),
+            Constraint::Length(3),
             Constraint::Length(1),
             Constraint::Fill(1),
             Constraint::Length(outcome_height),
@@ -356,6 +370,7 @@ impl SyncScreen {
                     theme.muted(),
                 ),
             ]),
+            hub_line(ctx, true),
         ])
         .render(area, buf);
     }
@@ -624,4 +639,22 @@ fn size(bytes: u64) -> String {
     } else {
         format!("{:.1} MiB", bytes as f64 / (1024.0 * 1024.0))
     }
+}
+
+/// Where the province hub is, if an address is kept (never its password), and the keys
+/// for it: here, and (`with_sync`) to exchange with it now.
+pub(crate) fn hub_line<'a>(ctx: &Ctx, with_sync: bool) -> Line<'a> {
+    let mut keys = format!("u {}", ctx.t("key.hub_address"));
+    if with_sync {
+        keys = format!("h {} · {keys}", ctx.t("key.sync_hub"));
+    }
+    let address = match &ctx.hub_address {
+        Some(shown) => shown.clone(),
+        None => ctx.t("sync.no_hub").to_string(),
+    };
+    Line::from(vec![
+        Span::styled(format!("{}: ", ctx.t("field.hub_url")), ctx.theme.label()),
+        Span::raw(address),
+        Span::styled(format!("   ({keys})"), ctx.theme.muted()),
+    ])
 }
