@@ -550,10 +550,38 @@ pub fn pull(store: &mut Store, client: &mut postgres::Client) -> Result<Pulled, 
         }
     }
     reading.finish()?;
-    let (reissued, look_alikes) = settle(store, &pulled.report)?;
+    // The codes that clashed in this pull, and any a pull cut off before this point
+    // left shared (its cursor had passed them, so no later report names them).
+    let mut clashes = pulled.report.clone();
+    for id in lingering_clashes(store) {
+        if !clashes.code_clashes.contains(&id) {
+            clashes.code_clashes.push(id);
+        }
+    }
+    let (reissued, look_alikes) = settle(store, &clashes)?;
     pulled.reissued = reissued;
     pulled.look_alikes = look_alikes;
     Ok(pulled)
+}
+
+/// People who share their code with someone who holds it (the code index names the
+/// other): on a supervisor's database, what a merge left for a new code.
+fn lingering_clashes(store: &Store) -> Vec<Id> {
+    if store.joined_ward().is_some() {
+        return Vec::new();
+    }
+    let snap = store.snapshot();
+    let mut out: Vec<Id> = snap
+        .people
+        .values()
+        .filter(|p| {
+            snap.person_by_code(&p.code)
+                .is_some_and(|holder| holder.id != p.id)
+        })
+        .map(|p| p.id)
+        .collect();
+    out.sort();
+    out
 }
 
 fn id_text(bytes: &[u8]) -> String {

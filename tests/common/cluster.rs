@@ -13,6 +13,8 @@ pub struct Cluster {
     bin: PathBuf,
     dir: tempfile::TempDir,
     pub port: u16,
+    /// The server's settings (`pg_ctl -o`), kept for a restart.
+    options: String,
 }
 
 /// Runs a PostgreSQL program as the `postgres` user when we are root (initdb refuses
@@ -79,27 +81,49 @@ impl Cluster {
             .and_then(|l| l.local_addr())
             .expect("port")
             .port();
-        let out = as_postgres(&bin.join("pg_ctl"))
+        let options = format!(
+            "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
+            dir.path().display()
+        );
+        let cluster = Cluster {
+            bin,
+            dir,
+            port,
+            options,
+        };
+        cluster.restart();
+        cluster.admin_sql("CREATE DATABASE hub");
+        Some(cluster)
+    }
+
+    /// Starts the server (again, after `stop`), on the same port and data.
+    pub fn restart(&self) {
+        let out = as_postgres(&self.bin.join("pg_ctl"))
             .arg("-D")
-            .arg(&data)
+            .arg(self.dir.path().join("data"))
             .arg("-l")
-            .arg(dir.path().join("log"))
+            .arg(self.dir.path().join("log"))
             .arg("-o")
-            .arg(format!(
-                "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
-                dir.path().display()
-            ))
+            .arg(&self.options)
             .args(["-w", "start"])
             .output()
             .expect("pg_ctl");
         assert!(
             out.status.success(),
-            "{}",
-            String::from_utf8_lossy(&out.stderr)
+            "{}{}",
+            String::from_utf8_lossy(&out.stderr),
+            std::fs::read_to_string(self.dir.path().join("log")).unwrap_or_default()
         );
-        let cluster = Cluster { bin, dir, port };
-        cluster.admin_sql("CREATE DATABASE hub");
-        Some(cluster)
+    }
+
+    /// Stops the server at once, as a power cut would: no checkpoint, every connection
+    /// dropped, whatever was not committed lost.
+    pub fn stop(&self) {
+        let _ = as_postgres(&self.bin.join("pg_ctl"))
+            .arg("-D")
+            .arg(self.dir.path().join("data"))
+            .args(["-m", "immediate", "-w", "stop"])
+            .output();
     }
 
     pub fn url(&self, user: &str, password: &str) -> String {
@@ -128,10 +152,6 @@ impl Cluster {
 
 impl Drop for Cluster {
     fn drop(&mut self) {
-        let _ = as_postgres(&self.bin.join("pg_ctl"))
-            .arg("-D")
-            .arg(self.dir.path().join("data"))
-            .args(["-m", "immediate", "stop"])
-            .output();
+        self.stop();
     }
 }

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod cluster;
+pub mod hub;
 pub mod pty;
 
 use std::path::{Path, PathBuf};
