@@ -1,10 +1,12 @@
 //! The de-identified view on a real PostgreSQL hub (a throwaway cluster on loopback):
 //! `sinhke hub publish` from the demo's supervisor database, read back as a dashboard's
 //! read-only login would, searched for every name, phone and address of the demo; who
-//! may read and write it; the small-count rule; the refresh after a pull.
+//! may read and write it; the small-count rule; the refresh after a pull; and the sync
+//! screen's "sync now", in the real binary in a pseudo-terminal.
 
 mod common;
 use common::cluster::*;
+use common::pty::*;
 use common::*;
 use std::path::Path;
 
@@ -215,4 +217,59 @@ fn total_people(client: &mut postgres::Client) -> Option<f64> {
         )
         .expect("total")
         .get(0)
+}
+
+#[test]
+fn a_supervisor_syncs_from_the_sync_screen_once_the_address_is_typed_and_kept() {
+    let Some(cluster) = Cluster::start() else {
+        return;
+    };
+    let (_dir, db) = demo_db(40);
+    let ward = open_store(&db)
+        .snapshot()
+        .people
+        .values()
+        .next()
+        .unwrap()
+        .ward
+        .clone();
+    hub_with_logins(&cluster, &db, &ward);
+    let url = cluster.url("sup", PASSWORD);
+    hub_ok(&db, &url, &["hub", "publish"]);
+
+    let mut tui = Tui::start(
+        &["--db", db.to_str().expect("utf-8"), "--lang", "vi"],
+        &[],
+        140,
+        30,
+    );
+    tui.wait_for("Tổng quan");
+    tui.send("7");
+    tui.wait_for("Máy chủ tỉnh: chưa có");
+    // No address yet: h asks for it, then syncs once it is kept.
+    tui.send("h");
+    tui.wait_for("Địa chỉ máy chủ tỉnh (hub)");
+    tui.type_text(&url);
+    tui.send(CTRL_S);
+    let screen = tui.wait_for("Đồng bộ với máy chủ tỉnh xong");
+    assert!(screen.contains("Đã làm mới số liệu ẩn danh"), "{screen}");
+    assert!(screen.contains("phiên bản lên máy chủ tỉnh"), "{screen}");
+    assert!(
+        screen.contains(&format!("sup@127.0.0.1:{}/hub", cluster.port)),
+        "{screen}"
+    );
+    assert!(!screen.contains("password"), "the password is never shown");
+    // Again: nothing new either way, and the address is not asked again.
+    tui.send("h");
+    let again = tui.wait_for("Đã gửi 0 phiên bản");
+    assert!(again.contains("0 phiên bản mới, 0 hồ sơ mới"), "{again}");
+    assert_eq!(tui.quit(), 0);
+
+    let mut admin = cluster.client(ADMIN, ADMIN_PASSWORD);
+    assert!(
+        count(&mut admin, "versions") > 40,
+        "every version is on the hub"
+    );
+    let kept = open_store(&db).hub_url().expect("read");
+    assert_eq!(kept.as_deref(), Some(url.as_str()));
 }

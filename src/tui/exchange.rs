@@ -160,7 +160,17 @@ impl App {
             }
             lines
         });
+        let failed = lines.iter().any(|l| l.state == LineState::Refused);
         self.finish_exchange(lines);
+        // Said of the hub, not of bundles.
+        self.status = Some(if failed {
+            (
+                t(self.lang, "sync.hub_failed").to_string(),
+                StatusKind::Error,
+            )
+        } else {
+            (t(self.lang, "sync.hub_done").to_string(), StatusKind::Info)
+        });
     }
 
     pub(super) fn accept_device(&mut self, fingerprint: &str) {

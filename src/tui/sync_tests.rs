@@ -335,7 +335,7 @@ fn wards_whose_laptops_went_quiet_for_two_weeks_show_on_the_dashboard() {
 fn syncing_with_the_hub_asks_its_address_keeps_it_sealed_and_says_why_it_failed() {
     let mut p = programme();
     press(&mut p.ward, KeyCode::Char('7'));
-    assert!(screen(&p.ward, 80, 24).contains("chưa có (chỉ trao đổi bằng gói)"));
+    assert!(screen(&p.ward, 80, 24).contains("chưa có (chỉ dùng gói)"));
     work(&mut p.ward, 'h');
     assert!(
         screen(&p.ward, 80, 24).contains("Địa chỉ máy chủ tỉnh (hub)"),

@@ -154,6 +154,7 @@ pub fn build_hub_address(ctx: &Ctx) -> Form {
             .push(Notice::new("form.hub_address_kept").with("address", shown));
     }
     form.notices.push(Notice::new("form.hub_address_notice"));
+    form.notices.push(Notice::new("form.hub_address_sealed"));
     form
 }
 

@@ -144,7 +144,7 @@ impl SettingsScreen {
                 Span::styled(format!("   (b {})", ctx.t("key.backup")), theme.muted()),
             ]),
             self.device_line(ctx),
-            super::sync::hub_line(ctx, false),
+            super::sync::hub_line(ctx, false, lang.width),
         ])
         .render(lang, buf);
         let title = |key: &str, active: bool| {

@@ -370,7 +370,7 @@ impl SyncScreen {
                     theme.muted(),
                 ),
             ]),
-            hub_line(ctx, true),
+            hub_line(ctx, true, area.width),
         ])
         .render(area, buf);
     }
@@ -642,19 +642,25 @@ fn size(bytes: u64) -> String {
 }
 
 /// Where the province hub is, if an address is kept (never its password), and the keys
-/// for it: here, and (`with_sync`) to exchange with it now.
-pub(crate) fn hub_line<'a>(ctx: &Ctx, with_sync: bool) -> Line<'a> {
-    let mut keys = format!("u {}", ctx.t("key.hub_address"));
-    if with_sync {
-        keys = format!("h {} · {keys}", ctx.t("key.sync_hub"));
-    }
+/// for it (`with_sync`: also the one to exchange with it now) when they fit in `width`;
+/// the footer and help list them too.
+pub(crate) fn hub_line<'a>(ctx: &Ctx, with_sync: bool, width: u16) -> Line<'a> {
+    let keys = ctx.t(if with_sync {
+        "sync.hub_keys"
+    } else {
+        "settings.hub_key"
+    });
     let address = match &ctx.hub_address {
         Some(shown) => shown.clone(),
         None => ctx.t("sync.no_hub").to_string(),
     };
-    Line::from(vec![
+    let mut line = Line::from(vec![
         Span::styled(format!("{}: ", ctx.t("field.hub_url")), ctx.theme.label()),
         Span::raw(address),
-        Span::styled(format!("   ({keys})"), ctx.theme.muted()),
-    ])
+    ]);
+    let keys = Span::styled(format!("   ({keys})"), ctx.theme.muted());
+    if line.width() + keys.width() <= usize::from(width) {
+        line.push_span(keys);
+    }
+    line
 }
