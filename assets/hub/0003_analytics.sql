@@ -3,7 +3,9 @@
 -- pulls once published), read by supervisors and by read-only logins (sinhke_reader)
 -- that a dashboard tool or Excel connects with. It holds codes, wards, closed-list
 -- codes, dates and figures: no table here has a column for a name, a phone, an address
--- or a note. With the small-count rule only analytics_summary is filled.
+-- or a note. With the small-count rule only analytics_summary is filled. Each table has
+-- a primary key so that logical replication to a ministry server can carry a publish's
+-- deletes (docs/scale.md).
 
 CREATE FUNCTION hub_is_supervisor() RETURNS boolean
     LANGUAGE sql STABLE SECURITY DEFINER SET search_path = pg_catalog, pg_temp AS $$
@@ -21,6 +23,7 @@ BEGIN
 END $$;
 
 CREATE TABLE analytics_people (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code text NOT NULL,
     ward text NOT NULL,
     sex text NOT NULL,
@@ -31,6 +34,7 @@ CREATE TABLE analytics_people (
 );
 
 CREATE TABLE analytics_grants (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code text NOT NULL,
     ward text NOT NULL,
     kind text NOT NULL,
@@ -39,6 +43,7 @@ CREATE TABLE analytics_grants (
 );
 
 CREATE TABLE analytics_visits (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code text NOT NULL,
     ward text NOT NULL,
     kind text NOT NULL,
@@ -51,6 +56,7 @@ CREATE TABLE analytics_visits (
 );
 
 CREATE TABLE analytics_referrals (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     code text NOT NULL,
     ward text NOT NULL,
     service text NOT NULL,
@@ -62,6 +68,7 @@ CREATE TABLE analytics_referrals (
 -- Vietnamese), which column; a withheld figure has no value and says what an export
 -- shows instead ('<11', 'x').
 CREATE TABLE analytics_summary (
+    id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
     summary text NOT NULL,
     row_no integer NOT NULL,
     label text NOT NULL,

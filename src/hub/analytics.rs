@@ -42,6 +42,7 @@ pub fn publish(client: &mut Client, view: &Analytics) -> Result<Published, HubEr
     let p = &view.people;
     tx.execute(
         "INSERT INTO analytics_people
+                 (code, ward, sex, age_band, target_groups, status, enrolled_on)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[],
                                   $5::text[], $6::text[], $7::date[])",
         &[
@@ -58,7 +59,7 @@ pub fn publish(client: &mut Client, view: &Analytics) -> Result<Published, HubEr
     )?;
     let g = &view.grants;
     tx.execute(
-        "INSERT INTO analytics_grants
+        "INSERT INTO analytics_grants (code, ward, kind, value_dong, handed_over_on)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::int8[], $5::date[])",
         &[
             &g.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
@@ -71,6 +72,8 @@ pub fn publish(client: &mut Client, view: &Analytics) -> Result<Published, HubEr
     let v = &view.visits;
     tx.execute(
         "INSERT INTO analytics_visits
+                 (code, ward, kind, due_on, done_on, status, business_operating,
+                  animals_alive, monthly_income_dong)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::date[],
                                   $6::text[], $7::bool[], $8::int8[], $9::int8[])",
         &[
@@ -87,7 +90,7 @@ pub fn publish(client: &mut Client, view: &Analytics) -> Result<Published, HubEr
     )?;
     let r = &view.referrals;
     tx.execute(
-        "INSERT INTO analytics_referrals
+        "INSERT INTO analytics_referrals (code, ward, service, status, made_on)
              SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::date[])",
         &[
             &r.iter().map(|r| r.code.as_str()).collect::<Vec<_>>(),
@@ -99,7 +102,7 @@ pub fn publish(client: &mut Client, view: &Analytics) -> Result<Published, HubEr
     )?;
     let s = &view.summary;
     tx.execute(
-        "INSERT INTO analytics_summary
+        "INSERT INTO analytics_summary (summary, row_no, label, measure, unit, value, withheld)
              SELECT * FROM unnest($1::text[], $2::int4[], $3::text[], $4::text[], $5::text[],
                                   $6::float8[], $7::text[])",
         &[

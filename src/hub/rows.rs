@@ -167,7 +167,11 @@ impl<'a> Reading<'a> {
              FROM versions
              WHERE xact >= ($1::text)::xid8 AND xact < ($3::text)::xid8
                AND (xact > ($1::text)::xid8 OR version_id > $2)
-             ORDER BY xact, version_id
+             -- versions.xact, the indexed column: a bare `xact` names the output
+             -- column above (text cast to bigint), which no index orders, so each page
+             -- sorted every row after the cursor (643 ms a page at 51,000 versions,
+             -- 19 ms this way).
+             ORDER BY versions.xact, version_id
              LIMIT $4",
             &[
                 &from.xact.to_string(),
