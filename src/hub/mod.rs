@@ -5,7 +5,8 @@
 //! supervisor, whose rights PostgreSQL itself enforces by row-level security.
 //! The URL carries a password: it is never printed back, in a message or an error.
 
-use postgres::{Client, NoTls};
+use postgres::Client;
+use postgres::config::SslMode;
 use std::time::Duration;
 
 /// How long a connection attempt waits for the server, unless the URL says
@@ -35,6 +36,7 @@ pub const SCHEMA_VERSION: i32 = 3;
 
 pub mod analytics;
 pub mod rows;
+pub mod tls;
 
 #[derive(Debug, thiserror::Error)]
 pub enum HubError {
@@ -65,6 +67,14 @@ pub enum HubError {
     /// be in the password.
     #[error("that is not a hub address")]
     BadUrl,
+    /// TLS was asked for and the hub could not prove who it is: its certificate is not
+    /// signed by a trusted authority, or is made out to another name (`verify-full`),
+    /// or it offers no TLS at all.
+    #[error("the hub's certificate is not trusted, or it offers no TLS")]
+    Untrusted,
+    /// The `sslrootcert` file cannot be read, or holds no certificate.
+    #[error("no certificate authority can be read from {0}")]
+    RootCert(String),
 }
 
 impl HubError {
@@ -81,6 +91,8 @@ impl HubError {
             HubError::Server(_) => "hub.server",
             HubError::NotSupervisor => "hub.not_supervisor",
             HubError::BadUrl => "hub.bad_url",
+            HubError::Untrusted => "hub.untrusted",
+            HubError::RootCert(_) => "hub.root_cert",
         }
     }
 
@@ -91,6 +103,7 @@ impl HubError {
             }
             HubError::BadLogin(login) => vec![("login", login.clone())],
             HubError::Server(detail) => vec![("detail", detail.clone())],
+            HubError::RootCert(path) => vec![("path", path.clone())],
             _ => Vec::new(),
         }
     }
@@ -117,6 +130,14 @@ impl From<postgres::Error> for HubError {
         if said.starts_with("error connecting to server") {
             // No TCP connection (refused, no route, timed out).
             HubError::Unreachable
+        } else if said.starts_with("error performing TLS handshake") {
+            // Cut in the middle of the handshake, or refused by it (the certificate,
+            // or no TLS on offer).
+            if cut_short(&e) {
+                HubError::Lost
+            } else {
+                HubError::Untrusted
+            }
         } else if said.starts_with("error communicating with the server")
             || said.starts_with("timeout waiting for server")
         {
@@ -128,15 +149,46 @@ impl From<postgres::Error> for HubError {
     }
 }
 
-/// Connects to the hub. The URL is a libpq connection string or URI
-/// (`postgresql://admin:…@hub.example:5432/sinhke`).
-pub fn connect(url: &str) -> Result<Client, HubError> {
-    config(url)?.connect(NoTls).map_err(HubError::from)
+/// Whether an error came of a connection that ended early (reset, closed).
+fn cut_short(e: &postgres::Error) -> bool {
+    use std::io::ErrorKind::*;
+    let mut source = std::error::Error::source(e);
+    while let Some(inner) = source {
+        if let Some(io) = inner.downcast_ref::<std::io::Error>() {
+            return matches!(
+                io.kind(),
+                UnexpectedEof | ConnectionReset | ConnectionAborted | BrokenPipe
+            );
+        }
+        source = inner.source();
+    }
+    false
 }
 
-/// The URL's settings, with a connect timeout and TCP keepalives where it gives none.
+/// Connects to the hub. The URL is a libpq connection string or URI
+/// (`postgresql://admin:…@hub.example:5432/sinhke`).
+/// TLS as its `sslmode` and `sslrootcert` say (see `tls`).
+pub fn connect(url: &str) -> Result<Client, HubError> {
+    let split = tls::split(url)?;
+    let connector = tls::connector(split.mode, split.root_cert.as_deref())?;
+    config_of(&split)?
+        .connect(connector)
+        .map_err(HubError::from)
+}
+
+/// The URL's settings, with a connect timeout and TCP keepalives where it gives none
+/// (`sslmode` and `sslrootcert` as libpq reads them: see `tls`).
 pub fn config(url: &str) -> Result<postgres::Config, HubError> {
-    let mut config: postgres::Config = url.parse().map_err(|_| HubError::BadUrl)?;
+    config_of(&tls::split(url)?)
+}
+
+fn config_of(split: &tls::Split) -> Result<postgres::Config, HubError> {
+    let mut config: postgres::Config = split.rest.parse().map_err(|_| HubError::BadUrl)?;
+    config.ssl_mode(match split.mode {
+        tls::Mode::Disable => SslMode::Disable,
+        tls::Mode::Prefer => SslMode::Prefer,
+        tls::Mode::Require | tls::Mode::VerifyCa | tls::Mode::VerifyFull => SslMode::Require,
+    });
     if config.get_connect_timeout().is_none() {
         config.connect_timeout(CONNECT_TIMEOUT);
     }

@@ -33,8 +33,127 @@ fn as_postgres(program: &Path) -> Command {
     }
 }
 
+/// The certificates of a cluster started with TLS, made with the `openssl` program.
+pub struct Certificates {
+    /// The authority that signed the server's certificate (for 127.0.0.1 and localhost).
+    pub ca: PathBuf,
+    /// Another authority, which signed nothing of this cluster's.
+    pub other_ca: PathBuf,
+}
+
+fn openssl(dir: &Path, args: &[&str]) {
+    let out = Command::new("openssl")
+        .current_dir(dir)
+        .args(args)
+        .output()
+        .expect("openssl: the openssl program makes the test certificates");
+    assert!(
+        out.status.success(),
+        "openssl {args:?}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+/// A certificate authority (`NAME.pem`, `NAME.key`) valid for a day.
+fn make_ca(dir: &Path, name: &str) {
+    let (key, pem) = (format!("{name}.key"), format!("{name}.pem"));
+    openssl(
+        dir,
+        &[
+            "req",
+            "-x509",
+            "-newkey",
+            "ec",
+            "-pkeyopt",
+            "ec_paramgen_curve:prime256v1",
+            "-nodes",
+            "-keyout",
+            &key,
+            "-out",
+            &pem,
+            "-days",
+            "1",
+            "-subj",
+            &format!("/CN=sinhke test {name}"),
+            "-addext",
+            "basicConstraints=critical,CA:TRUE",
+            "-addext",
+            "keyUsage=critical,keyCertSign,cRLSign",
+        ],
+    );
+}
+
 impl Cluster {
     pub fn start() -> Option<Cluster> {
+        Self::start_with(None)
+    }
+
+    /// A cluster that also takes TLS (`ssl=on`), with a server certificate for
+    /// 127.0.0.1 and localhost signed by a certificate authority made for it.
+    pub fn start_tls() -> Option<(Cluster, Certificates)> {
+        let certs = tempfile::tempdir().expect("tempdir");
+        let dir = certs.path();
+        make_ca(dir, "ca");
+        make_ca(dir, "other_ca");
+        openssl(
+            dir,
+            &[
+                "req",
+                "-newkey",
+                "ec",
+                "-pkeyopt",
+                "ec_paramgen_curve:prime256v1",
+                "-nodes",
+                "-keyout",
+                "server.key",
+                "-out",
+                "server.csr",
+                "-subj",
+                "/CN=localhost",
+            ],
+        );
+        std::fs::write(
+            dir.join("server.ext"),
+            "subjectAltName=DNS:localhost,IP:127.0.0.1\nbasicConstraints=CA:FALSE\n\
+             keyUsage=critical,digitalSignature\nextendedKeyUsage=serverAuth\n",
+        )
+        .expect("ext");
+        openssl(
+            dir,
+            &[
+                "x509",
+                "-req",
+                "-in",
+                "server.csr",
+                "-CA",
+                "ca.pem",
+                "-CAkey",
+                "ca.key",
+                "-CAcreateserial",
+                "-out",
+                "server.pem",
+                "-days",
+                "1",
+                "-extfile",
+                "server.ext",
+            ],
+        );
+        let cluster = Self::start_with(Some(dir))?;
+        // Kept with the cluster's folder, which outlives the test's use of them.
+        let keep = |name: &str| {
+            let to = cluster.dir.path().join(name);
+            std::fs::copy(dir.join(name), &to).expect("copy");
+            to
+        };
+        let certificates = Certificates {
+            ca: keep("ca.pem"),
+            other_ca: keep("other_ca.pem"),
+        };
+        Some((cluster, certificates))
+    }
+
+    /// Started with `ssl=on` when `tls` is a folder with server.pem and server.key.
+    fn start_with(tls: Option<&Path>) -> Option<Cluster> {
         let bin = std::fs::read_dir("/usr/lib/postgresql")
             .ok()
             .and_then(|versions| {
@@ -81,10 +200,23 @@ impl Cluster {
             .and_then(|l| l.local_addr())
             .expect("port")
             .port();
-        let options = format!(
+        let mut options = format!(
             "-c listen_addresses=127.0.0.1 -p {port} -k {} -c fsync=off",
             dir.path().display()
         );
+        if let Some(tls) = tls {
+            // The server reads its key only if no one else may (0600, its own user).
+            for name in ["server.pem", "server.key"] {
+                let to = dir.path().join(name);
+                std::fs::copy(tls.join(name), &to).expect("copy");
+                let _ = Command::new("chmod").arg("600").arg(&to).status();
+                let _ = Command::new("chown").arg("postgres").arg(&to).status();
+            }
+            options.push_str(&format!(
+                " -c ssl=on -c ssl_cert_file={0}/server.pem -c ssl_key_file={0}/server.key",
+                dir.path().display()
+            ));
+        }
         let cluster = Cluster {
             bin,
             dir,
