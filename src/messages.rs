@@ -198,3 +198,20 @@ pub fn published_line(
         ),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::hub_address_shown;
+
+    #[test]
+    fn a_hub_address_is_shown_by_whom_and_where_never_its_password() {
+        let url = "postgresql://ward_ct:s3cret@hub.tinh.vn:6432/sinhke_hub\
+                   ?sslmode=verify-full&sslrootcert=/etc/sinhke/ca.pem";
+        let shown = hub_address_shown(url).expect("an address");
+        assert_eq!(shown, "ward_ct@hub.tinh.vn:6432/sinhke_hub");
+        let shown =
+            hub_address_shown("host=hub.tinh.vn user=ward_ct password=s3cret").expect("key=value");
+        assert_eq!(shown, "ward_ct@hub.tinh.vn:5432/ward_ct");
+        assert_eq!(hub_address_shown("may chu tinh"), None);
+    }
+}
