@@ -1,5 +1,5 @@
 //! A hub with its logins, a supervisor's database and ward laptops accepted through the
-//! hub: what the hub tests (hub_sync.rs, hub_faults.rs) share.
+//! hub: what the hub tests (tests/hub/sync.rs, faults.rs) share.
 
 use super::cluster::*;
 use super::*;

@@ -4,10 +4,9 @@
 //! may read and write it; the small-count rule; the refresh after a pull; and the sync
 //! screen's "sync now", in the real binary in a pseudo-terminal.
 
-mod common;
-use common::cluster::*;
-use common::pty::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::pty::*;
+use crate::common::*;
 use std::path::{Path, PathBuf};
 
 const PASSWORD: &str = "a login's password for tests";

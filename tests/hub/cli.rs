@@ -4,10 +4,9 @@
 //! initialised, a wrong password, nothing listening), with a non-zero exit code and the
 //! password never printed.
 
-mod common;
-use common::cluster::*;
-use common::hub::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::hub::*;
+use crate::common::*;
 use std::path::PathBuf;
 use std::process::Output;
 

@@ -4,10 +4,9 @@
 //! no TLS on offer are refused with a clear error; `verify-ca` checks the authority but
 //! not the name, as libpq's does.
 
-mod common;
-use common::cluster::*;
-use common::hub::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::hub::*;
+use crate::common::*;
 use sinhke::hub::{self, HubError};
 
 /// Whether this connection is encrypted, as the server sees it.

@@ -3,10 +3,9 @@
 //! converging in random interleavings with bundles mixed in, a version committed late
 //! by a slow transaction, and connections cut in the middle of pushes and pulls.
 
-mod common;
-use common::cluster::*;
-use common::hub::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::hub::*;
+use crate::common::*;
 use sinhke::hub;
 use sinhke::sync::{self, Target};
 

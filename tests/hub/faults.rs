@@ -4,10 +4,9 @@
 //! stopped at once in the middle of a push. Each failure is a clear hub error, never a
 //! panic or a damaged database; afterwards, on a good connection, everyone converges.
 
-mod common;
-use common::cluster::*;
-use common::hub::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::hub::*;
+use crate::common::*;
 use sinhke::hub::HubError;
 use sinhke::sync::hub::HubSyncError;
 use std::collections::BTreeMap;

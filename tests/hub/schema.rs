@@ -3,9 +3,8 @@
 //! postgresql). Without PostgreSQL installed the tests say they were skipped; in CI they
 //! fail. Nothing talks to anything but 127.0.0.1.
 
-mod common;
-use common::cluster::*;
-use common::*;
+use crate::common::cluster::*;
+use crate::common::*;
 use std::path::Path;
 
 fn hub(cluster: &Cluster, args: &[&str]) -> std::process::Output {
